@@ -1,0 +1,1 @@
+"""Catalog: the municipalities of the network, their organisations, and user accounts."""

@@ -1,0 +1,44 @@
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.messaging import OutboxMixin, utcnow
+
+
+class CatalogBase(DeclarativeBase):
+    """The catalog's own metadata: no other service shares these tables."""
+
+
+class Municipality(CatalogBase):
+    __tablename__ = "municipalities"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(60))
+
+
+class Organization(CatalogBase):
+    __tablename__ = "organizations"
+    __table_args__ = (UniqueConstraint("municipality_code", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+
+
+class Account(CatalogBase):
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CatalogOutbox(OutboxMixin, CatalogBase):
+    __tablename__ = "outbox"

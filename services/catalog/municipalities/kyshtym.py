@@ -1,0 +1,15 @@
+from shared.plugins import MunicipalityPlugin, Organization
+
+municipality = MunicipalityPlugin(
+    code="kyshtym",
+    name="Кыштым",
+    region="Челябинская область",
+    timezone="Asia/Yekaterinburg",
+    organizations=(
+        Organization("Управление образования администрации Кыштымского городского округа", "department"),
+        # Federal site of «Билет в будущее»; wrote the network's five career-trial programmes.
+        Organization("Центр детского (юношеского) технического творчества г. Кыштыма (ЦДЮТТ)",
+                     "additional_education"),
+        Organization("Школа г. Кыштыма", "school"),
+    ),
+)

@@ -1,0 +1,51 @@
+from nameko.rpc import rpc
+
+from services.catalog import accounts, directory
+from services.catalog.models import CatalogOutbox
+from services.catalog.schemas import (
+    AccountSchema, CredentialsSchema, MunicipalitySchema, NewAccountSchema, OrganizationQuery,
+    OrganizationSchema,
+)
+from shared.auth import CurrentIdentity
+from shared.db import Database
+from shared.errors import NetworkError
+from shared.schemas import load, page_of
+from shared.service import OwningService
+
+
+class CatalogService(OwningService):
+    name = "catalog"
+    outbox_model = CatalogOutbox
+
+    db = Database("catalog", on_start=directory.register_installed_municipalities)
+    identity = CurrentIdentity()
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_municipalities(self):
+        with self.db() as session:
+            return MunicipalitySchema(many=True).dump(directory.list_municipalities(session))
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_municipality(self, code):
+        with self.db() as session:
+            return MunicipalitySchema().dump(directory.get_municipality(session, code))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_organizations(self, query):
+        query = load(OrganizationQuery(), query)
+        with self.db() as session:
+            items, total = directory.list_organizations(session, **query)
+            return page_of(OrganizationSchema(many=True).dump(items), total,
+                           query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def authenticate(self, credentials):
+        credentials = load(CredentialsSchema(), credentials)
+        with self.db() as session:
+            return accounts.authenticate(session, **credentials).as_dict()
+
+    @rpc(expected_exceptions=NetworkError)
+    def create_account(self, data):
+        data = load(NewAccountSchema(), data)
+        with self.db.begin() as session:
+            return AccountSchema().dump(accounts.create_account(session, self.identity(), data))

@@ -1,0 +1,1 @@
+"""Festivals: festivals, forums and contests of the cities and the region."""

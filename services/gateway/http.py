@@ -1,0 +1,141 @@
+"""HTTP plumbing of the gateway: JSON in and out, one error mapping, and the route registry.
+
+Every handler is declared with :func:`route`, which records the schemas it reads and returns so that
+``/api/v1/openapi.json`` is generated from the same declarations that validate requests.
+"""
+import json
+import logging
+import re
+from dataclasses import dataclass
+
+import eventlet
+from marshmallow import fields
+from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from shared.errors import BadRequest, NetworkError, PayloadTooLarge
+from shared.schemas import load
+
+log = logging.getLogger(__name__)
+JSON_TYPE = "application/json; charset=utf-8"
+MAX_JSON_BYTES = 1024 * 1024
+ROUTES = []
+
+HTTP_ERROR_MESSAGES = {
+    404: ("not_found", "Такого адреса нет"),
+    405: ("method_not_allowed", "Этот метод не поддерживается для данного адреса"),
+}
+
+
+def json_response(payload, status=200, headers=None):
+    body = json.dumps(payload, ensure_ascii=False, default=str)
+    return Response(body, status=status, headers=headers, content_type=JSON_TYPE)
+
+
+def error_response(error):
+    return json_response(error.to_body(), status=error.status)
+
+
+class JsonWsgiApp(WsgiApp):
+    """Unknown paths and wrong methods answer in the same JSON error format as everything else."""
+
+    def __call__(self, environ, start_response):
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            adapter.match()
+        except HTTPException as exc:
+            code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
+            response = json_response({"error": {"code": code, "message": message}}, exc.code)
+            return response(environ, start_response)
+        return super().__call__(environ, start_response)
+
+
+class GatewayWebServer(WebServer):
+    def context_data_from_headers(self, request):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return {AUTH_TOKEN_CONTEXT_KEY: token.strip()}
+        return {}
+
+    def start(self):
+        # eventlet.listen binds with SO_REUSEPORT by default, which lets a stale gateway on the same
+        # port silently take part of the traffic. Bind exclusively so that such a clash fails loudly.
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            self._sock.settimeout(None)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+
+class ApiEntrypoint(HttpRequestHandler):
+    """An ``http`` entrypoint whose errors are JSON: NetworkError by its status, anything else 500."""
+
+    server = GatewayWebServer()
+
+    def response_from_exception(self, exc):
+        if isinstance(exc, NetworkError):
+            return error_response(exc)
+        log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
+        return json_response(
+            {"error": {"code": "internal_error", "message": "Внутренняя ошибка сервера"}}, 500)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    body: type | None = None
+    query: type | None = None
+    response: type | None = None
+    status: int = 200
+    auth: bool = False
+    content_type: str = "application/json"
+
+
+def route(method, path, summary, tag, **details):
+    """Declare an HTTP handler: registers it for OpenAPI and makes it a nameko entrypoint."""
+    ROUTES.append(Route(method, path, summary, tag, **details))
+    return ApiEntrypoint.decorator(method, path, expected_exceptions=NetworkError)
+
+
+def openapi_path(path):
+    """``/practices/<int:id>`` → ``/practices/{id}``."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
+
+
+def read_json(request, schema):
+    """The request body, parsed as JSON and validated by ``schema``."""
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        raise PayloadTooLarge("Тело запроса слишком велико", {"body": ["Не больше 1 МБ"]})
+    raw = request.get_data(cache=False, as_text=False)
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("Тело запроса не является корректным JSON",
+                         {"body": [f"Ошибка разбора JSON: {exc}"]}) from None
+    if not isinstance(data, dict):
+        raise BadRequest("Ожидался JSON-объект", {"body": ["Тело запроса должно быть JSON-объектом"]})
+    return load(schema, data)
+
+
+def read_query(request, schema):
+    """The query string validated by ``schema`` (repeated keys become lists for list fields)."""
+    args = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        field = schema.fields.get(key)
+        args[key] = values if field is not None and _is_list(field) else values[-1]
+    return load(schema, args)
+
+
+def _is_list(field):
+    return isinstance(field, fields.List)

@@ -1,0 +1,1 @@
+"""Common code of the Сеть практик services: config, contracts, errors, auth, persistence, plugins."""

@@ -1,0 +1,79 @@
+"""Who is calling: signed access tokens and the identity every service re-checks.
+
+The gateway issues a token after the catalog has checked the password. The raw token then travels in
+the nameko call context (``auth_token``) on every RPC, and each service verifies it itself with
+:class:`CurrentIdentity`, so a service never trusts a caller merely for having reached it.
+"""
+import time
+from dataclasses import asdict, dataclass
+
+import jwt
+from nameko import config
+from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
+from nameko.extensions import DependencyProvider
+
+from shared.errors import Forbidden, Unauthorized
+
+METHODIST, REVIEWER, SCHOOL, ADMIN = "methodist", "reviewer", "school", "admin"
+ROLES = (METHODIST, REVIEWER, SCHOOL, ADMIN)
+CITY_BOUND_ROLES = (METHODIST, SCHOOL)
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Identity:
+    username: str
+    role: str
+    municipality: str | None = None
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def issue_token(identity, secret, ttl_seconds):
+    now = int(time.time())
+    claims = {**identity.as_dict(), "sub": identity.username, "iat": now, "exp": now + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_token(token, secret):
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Срок действия токена истёк, войдите снова") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("Недействительный токен доступа") from None
+    return Identity(claims["sub"], claims["role"], claims.get("municipality"))
+
+
+def require_role(identity, *roles):
+    """The caller must be signed in and hold one of ``roles``."""
+    if identity is None:
+        raise Unauthorized("Нужно войти в систему")
+    if identity.role not in roles:
+        raise Forbidden("Недостаточно прав для этого действия")
+    return identity
+
+
+def require_city(identity, municipality, *roles):
+    """The caller must hold one of ``roles`` and belong to ``municipality``."""
+    require_role(identity, *roles)
+    if identity.municipality != municipality:
+        raise Forbidden("Можно изменять только записи своего муниципалитета")
+    return identity
+
+
+class CurrentIdentity(DependencyProvider):
+    """A function returning the verified identity of this worker's caller, or None for a guest.
+
+    Verification is deferred to the call so that a bad token becomes a 401 raised inside the
+    entrypoint (and sent back over RPC) rather than a failure while the worker is being set up.
+    """
+
+    def get_dependency(self, worker_ctx):
+        token = worker_ctx.data.get(AUTH_TOKEN_CONTEXT_KEY)
+
+        def current_identity():
+            return verify_token(token, config["JWT_SECRET"]) if token else None
+
+        return current_identity

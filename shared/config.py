@@ -1,0 +1,33 @@
+"""The one configuration loader.
+
+Services started by ``nameko run --config deploy/config.yaml`` get these values in ``nameko.config``;
+everything else (the CLI, migrations, tests) calls :func:`load`. Both read the same file with the same
+``${ENV_VAR:default}`` substitution, so a setting means the same thing everywhere.
+"""
+import os
+from pathlib import Path
+
+from nameko.cli.utils.config import load_config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = Path(os.environ.get("PRACTICE_NETWORK_CONFIG", REPO_ROOT / "deploy" / "config.yaml"))
+SERVICES = ("catalog", "practices", "festivals")
+
+
+def load(path=CONFIG_PATH):
+    with open(path, encoding="utf-8") as config_file:
+        return load_config(config_file)
+
+
+def database_url(config, service_name):
+    """The SQLAlchemy URL of one service's own database."""
+    url = (config.get("DATABASES") or {}).get(service_name)
+    if url:
+        return url
+    var_dir = Path(config.get("VAR_DIR") or "var").resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{var_dir / service_name}.db"
+
+
+def gateway_base_url(config):
+    return "http://" + config["WEB_SERVER_ADDRESS"]

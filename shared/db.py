@@ -1,0 +1,62 @@
+"""Each service's own database: engines that behave under eventlet, and the nameko dependency."""
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
+from nameko import config
+from nameko.extensions import DependencyProvider
+
+from shared.config import database_url
+
+
+def is_sqlite(url):
+    return str(url).startswith("sqlite")
+
+
+def make_engine(url):
+    if not is_sqlite(url):
+        # pg8000 is pure Python, so eventlet's monkey patching makes it cooperative.
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # One connection per process: SQLite allows a single writer, and a busy wait inside the C
+    # library would freeze every greenlet. Greenlets queue for the connection instead.
+    engine = create_engine(
+        url, poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
+        connect_args={"check_same_thread": False, "timeout": 30},
+    )
+    event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def session_factory(url):
+    return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
+class Database(DependencyProvider):
+    """Gives a worker the session factory of the service's own database (``with db.begin() as s``).
+
+    ``on_start(sessions)``, if given, runs once when the service starts (e.g. to register plugins).
+    """
+
+    def __init__(self, service_name, on_start=None):
+        self.service_name = service_name
+        self.on_start = on_start
+        self.sessions = None
+
+    def setup(self):
+        self.sessions = session_factory(database_url(config, self.service_name))
+
+    def start(self):
+        if self.on_start:
+            self.on_start(self.sessions)
+
+    def stop(self):
+        self.sessions.kw["bind"].dispose()
+
+    def get_dependency(self, worker_ctx):
+        return self.sessions

@@ -1,0 +1,117 @@
+"""Reliable events: the transactional outbox on the publishing side, once-only handling on the other.
+
+A service records an event in its ``outbox`` table in the same transaction as the change it announces;
+the relay later publishes committed rows to RabbitMQ and marks them sent. A crash between publishing and
+marking makes the relay publish the row again, so handlers must tolerate repeats: :func:`apply_once`
+records each handled event id in the handler's own transaction and skips ids it has seen.
+"""
+import logging
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import JSON, DateTime, Integer, String, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.events import make_envelope, open_envelope
+
+log = logging.getLogger(__name__)
+RELAY_BATCH = 200
+REPLAY_SETTLE_SECONDS = 2
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class OutboxMixin:
+    """Columns of a service's ``outbox`` table (the service's model adds ``__tablename__``)."""
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    envelope: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ProcessedEventMixin:
+    """Columns of a service's ``processed_events`` table: ids of the events it has handled."""
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def record(session, outbox_model, name, data):
+    """Store event ``name`` in the outbox; it is published only if ``session`` commits."""
+    envelope = make_envelope(name, data)
+    session.add(outbox_model(event_id=envelope["event_id"], event_type=name, envelope=envelope))
+    return envelope
+
+
+def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
+    """Publish unsent outbox rows in order with ``dispatch(event_type, envelope)``; returns the count.
+
+    Rows are marked sent in the same transaction that selected them: if anything fails half-way the
+    whole batch stays unsent and is published again on the next run.
+    """
+    with sessions.begin() as session:
+        query = (
+            select(outbox_model).where(outbox_model.published_at.is_(None))
+            .order_by(outbox_model.position).limit(batch)
+        )
+        if session.bind.dialect.name == "postgresql":
+            # Replicas of one service share the outbox: each row goes to one relay at a time.
+            query = query.with_for_update(skip_locked=True)
+        rows = session.scalars(query).all()
+        for row in rows:
+            dispatch(row.event_type, row.envelope)
+            row.published_at = utcnow()
+        return len(rows)
+
+
+def outbox_backlog(session, outbox_model):
+    query = select(func.count()).select_from(outbox_model).where(outbox_model.published_at.is_(None))
+    return session.scalar(query)
+
+
+def events_after(session, outbox_model, after_position, limit, settle_seconds=REPLAY_SETTLE_SECONDS):
+    """``[(position, envelope)]`` of events stored after ``after_position``, oldest first.
+
+    The outbox is kept as the service's event log, so any read model can be rebuilt from it. Rows
+    younger than ``settle_seconds`` are held back: with concurrent writers a lower position can commit
+    after a higher one, and a reader that moved past it would never see it.
+    """
+    settled = utcnow() - timedelta(seconds=settle_seconds)
+    query = (
+        select(outbox_model.position, outbox_model.envelope)
+        .where(outbox_model.position > after_position, outbox_model.created_at <= settled)
+        .order_by(outbox_model.position).limit(limit)
+    )
+    return [list(row) for row in session.execute(query)]
+
+
+def apply_once(sessions, processed_model, name, payload, apply):
+    """Validate event ``name`` and run ``apply(session, data)`` unless this event id was handled.
+
+    Returns True when applied, False for a repeated delivery.
+    """
+    event_id, data = open_envelope(name, payload)
+    try:
+        with sessions.begin() as session:
+            if session.get(processed_model, event_id) is not None:
+                return False
+            session.add(processed_model(event_id=event_id, event_type=name))
+            apply(session, data)
+    except IntegrityError:
+        # A concurrent delivery of the same event committed first.
+        if _seen(sessions, processed_model, event_id):
+            log.info("event %s %s already handled", name, event_id)
+            return False
+        raise
+    return True
+
+
+def _seen(sessions, processed_model, event_id):
+    with sessions() as session:
+        return session.get(processed_model, event_id) is not None

@@ -1,0 +1,53 @@
+"""Base schemas and the helpers every edge uses to validate input with them."""
+from marshmallow import Schema, ValidationError, fields, validate
+
+from shared import messages_ru  # noqa: F401  (Russian validation messages)
+from shared.errors import validation_failed
+
+MAX_PER_PAGE = 100
+
+
+def load(schema, data):
+    """Validate ``data`` with ``schema``; bad input becomes a 422 naming each field."""
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise validation_failed(error) from None
+
+
+class PageQuery(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_of(items, total, page, per_page):
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def page_schema(item_schema):
+    """The list envelope of API.md around ``item_schema``."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Int(),
+            "page": fields.Int(),
+            "per_page": fields.Int(),
+        },
+        name=f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+    )
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    fields = fields.Dict(keys=fields.Str(), values=fields.Raw())
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class IdentitySchema(Schema):
+    username = fields.Str(required=True)
+    role = fields.Str(required=True)
+    municipality = fields.Str(allow_none=True)
