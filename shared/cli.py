@@ -79,3 +79,7 @@ def main(argv=None):
 
 
 COMMANDS = {"migrate": migrate, "load-demo": load_demo, "rebuild-read-model": rebuild_read_model, "run": run}
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,8 @@ from kombu import Connection
 
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, gateway_base_url
 
-PROCESSES = (*SERVICES, "gateway")
+# The gateway starts first: its event queues must exist before the services publish anything.
+PROCESSES = ("gateway", *SERVICES)
 BROKER_START_SECONDS = 60
 
 
@@ -56,19 +57,31 @@ class Network:
         self.processes = {}
         self.base_url = gateway_base_url(config)
 
-    def start(self, name):
+    def start(self, name, env=None):
         module = f"services.{name}.service:{name.capitalize()}Service"
         command = [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH), module]
         output = None
         if self.log_dir:
             output = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
         self.processes[name] = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output else None)
+            command, cwd=REPO_ROOT, env={**self.env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT if output else None)
         return self.processes[name]
 
     def start_all(self):
-        for name in PROCESSES:
+        self.start("gateway")
+        self.wait_answering()
+        for name in SERVICES:
             self.start(name)
+
+    def wait_answering(self, timeout=60):
+        """Wait until the gateway answers HTTP at all (its consumers are set up by then)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.exited():
+            try:
+                return requests.get(self.base_url + "/health", timeout=timeout)
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise RuntimeError(f"шлюз не ответил за {timeout} с: {self.exited()}")
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):
         process = self.processes.pop(name, None)

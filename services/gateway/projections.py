@@ -6,7 +6,7 @@ through :func:`project`, which applies each event id at most once.
 """
 import logging
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from services.gateway.models import (
     MunicipalityView, OrganizationView, ProcessedEvent, ReadModelBase, ReplayCheckpoint,
@@ -47,8 +47,7 @@ def catch_up(sessions, fetch_events):
             for _, envelope in batch:
                 if envelope["event_type"] in PROJECTIONS:
                     project(sessions, envelope["event_type"], envelope)
-            if batch:
-                _advance(sessions, source, batch[-1][0])
+            _advance(sessions, source, batch[-1][0] if batch else after)
             read += len(batch)
             if len(batch) < REPLAY_PAGE:
                 break
@@ -64,6 +63,12 @@ def _checkpoint(sessions, source):
 def _advance(sessions, source, position):
     with sessions.begin() as session:
         session.merge(ReplayCheckpoint(source=source, position=position))
+
+
+def caught_up(sessions):
+    """Whether the read model has read every owner's event log at least once since it was (re)built."""
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(ReplayCheckpoint)) == len(SERVICES)
 
 
 def reset(sessions):

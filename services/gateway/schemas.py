@@ -15,6 +15,7 @@ class TokenSchema(Schema):
 class HealthSchema(Schema):
     status = fields.Str(required=True, metadata={"example": "ok"})
     services = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True)
+    read_model = fields.Str(metadata={"description": "ok, или catching_up пока модель чтения догоняет журналы"})
 
 
 class OrganizationViewSchema(Schema):

@@ -30,8 +30,9 @@ class GatewayService:
     @route("GET", "/health", "Состояние сервисов сети", "Служебное", response=HealthSchema)
     def health(self, request):
         services = check_services(self.probes, HEALTH_TIMEOUT)
-        healthy = all(status == "ok" for status in services.values())
-        body = {"status": "ok" if healthy else "degraded", "services": services}
+        read_model = "ok" if projections.caught_up(self.read_model) else "catching_up"
+        healthy = read_model == "ok" and all(status == "ok" for status in services.values())
+        body = {"status": "ok" if healthy else "degraded", "services": services, "read_model": read_model}
         return json_response(body, 200 if healthy else 503)
 
     @route("GET", "/api/v1/openapi.json", "Описание API (OpenAPI 3)", "Служебное")

@@ -1,0 +1,32 @@
+# Сеть практик — the two commands of the quick start, and what they stand on.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test install migrate demo rebuild-read-model clean
+
+run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
+	$(BIN)/practice-network run
+
+test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+migrate: install
+	$(BIN)/practice-network migrate
+
+demo: install
+	$(BIN)/practice-network load-demo
+
+rebuild-read-model: install
+	$(BIN)/practice-network rebuild-read-model
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,15 @@
+import pytest
+
+from tests.support import RunningNetwork
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def network(request, tmp_path_factory):
+    """The whole network, running on the real RabbitMQ, once per database backend."""
+    running = RunningNetwork(request.param, tmp_path_factory.mktemp(f"network-{request.param}"))
+    try:
+        yield running.start()
+    finally:
+        running.close()

@@ -1,0 +1,50 @@
+"""The network keeps working when parts of it stop, and grows by installing a plugin."""
+import subprocess
+import sys
+
+from shared.config import REPO_ROOT
+from tests.support import eventually
+
+
+def health(network):
+    response = network.api("GET", "/health")
+    return response.status_code, response.json()
+
+
+def test_a_stopped_service_makes_health_503_naming_it_and_recovers_on_restart(network):
+    network.processes.stop("festivals")
+    status, body = health(network)
+    assert status == 503
+    assert body["services"]["festivals"] == "unavailable"
+    assert body["services"]["catalog"] == "ok" and body["services"]["practices"] == "ok"
+
+    network.processes.start("festivals")
+    assert eventually(lambda: health(network)[0] == 200, timeout=30)
+
+
+def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
+    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
+    assert eventually(lambda: health(network)[0] == 200, timeout=60), health(network)
+    signed_in = network.api("POST", "/api/v1/auth/token", json={"username": "admin", "password": "demo"})
+    assert signed_in.status_code == 200
+    assert not network.processes.exited()
+
+
+def test_installing_a_city_plugin_adds_the_city_without_changing_any_service(network, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(REPO_ROOT / "plugins" / "sysert")],
+                   check=True, capture_output=True)
+    network.processes.stop("catalog")
+    network.processes.start("catalog", env={"PYTHONPATH": str(target)})
+
+    def sysert():
+        cities = network.api("GET", "/api/v1/municipalities").json()
+        return next((city for city in cities if city["code"] == "sysert"), None)
+
+    city = eventually(sysert, timeout=30)
+    assert city == {"code": "sysert", "name": "Сысерть", "region": "Свердловская область",
+                    "timezone": "Asia/Yekaterinburg"}
+    organizations = network.api("GET", "/api/v1/organizations", params={"municipality": "sysert"}).json()
+    assert organizations["total"] == 2
