@@ -1,6 +1,5 @@
 from nameko import config
 from nameko.events import event_handler
-from nameko.rpc import ClusterRpc, ServiceRpc
 from nameko.timer import timer
 
 from services.catalog.schemas import (
@@ -12,6 +11,7 @@ from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, OrganizationViewSchema, TokenSchema
 from shared.auth import Identity, issue_token
+from shared.compat import ClusterRpc, ServiceRpc
 from shared.db import Database
 from shared.schemas import page_of, page_schema
 

@@ -1,0 +1,106 @@
+"""Catalog entrypoints with nameko.testing's worker_factory, on a real (SQLite) database."""
+import shutil
+
+import pytest
+from nameko.testing.services import worker_factory
+from sqlalchemy import select
+
+from services.catalog.demo import load_demo_accounts
+from services.catalog.directory import register_installed_municipalities
+from services.catalog.models import CatalogOutbox
+from services.catalog.service import CatalogService
+from shared.auth import Identity
+from shared.db import session_factory
+from shared.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from shared.migrations import upgrade
+from shared.plugins import MunicipalityPlugin, Organization
+
+ADMIN = Identity("admin", "admin")
+KYSHTYM_METHODIST = Identity("methodist-kyshtym", "methodist", "kyshtym")
+
+
+@pytest.fixture(scope="module")
+def demo_catalog(tmp_path_factory):
+    """A catalog database with the demo network, built once: hashing passwords takes a while."""
+    path = tmp_path_factory.mktemp("catalog") / "catalog.db"
+    upgrade("catalog", f"sqlite:///{path}")
+    sessions = session_factory(f"sqlite:///{path}")
+    register_installed_municipalities(sessions)
+    load_demo_accounts(sessions)
+    sessions.kw["bind"].dispose()
+    return path
+
+
+@pytest.fixture
+def catalog_db(demo_catalog, tmp_path):
+    shutil.copy(demo_catalog, tmp_path / "catalog.db")
+    return session_factory(f"sqlite:///{tmp_path / 'catalog.db'}")
+
+
+def catalog(db, identity=None):
+    return worker_factory(CatalogService, db=db, identity=lambda: identity)
+
+
+def test_demo_methodist_authenticates_with_city(catalog_db):
+    identity = catalog(catalog_db).authenticate({"username": "methodist-kyshtym", "password": "demo"})
+    assert identity == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym"}
+
+
+def test_wrong_password_is_unauthorized_without_saying_which_part_was_wrong(catalog_db):
+    service = catalog(catalog_db)
+    with pytest.raises(Unauthorized) as wrong_password:
+        service.authenticate({"username": "admin", "password": "nope"})
+    with pytest.raises(Unauthorized) as unknown_user:
+        service.authenticate({"username": "ghost", "password": "nope"})
+    assert wrong_password.value.message == unknown_user.value.message
+
+
+def test_the_four_founding_cities_are_registered_from_plugins(catalog_db):
+    codes = [city["code"] for city in catalog(catalog_db).list_municipalities()]
+    assert sorted(codes) == ["kopeysk", "kyshtym", "magnitogorsk", "snezhinsk"]
+
+
+def test_registering_plugins_again_announces_nothing_new(catalog_db):
+    with catalog_db() as session:
+        before = session.scalars(select(CatalogOutbox.event_type)).all()
+    register_installed_municipalities(catalog_db)
+    with catalog_db() as session:
+        assert session.scalars(select(CatalogOutbox.event_type)).all() == before
+    assert before.count("municipality_registered") == 4
+
+
+def test_a_renamed_city_is_announced_again(catalog_db):
+    renamed = MunicipalityPlugin("kyshtym", "Кыштымский городской округ", "Челябинская область",
+                                 "Asia/Yekaterinburg", (Organization("Новая школа", "school"),))
+    register_installed_municipalities(catalog_db, {"kyshtym": renamed})
+    service = catalog(catalog_db)
+    assert service.get_municipality("kyshtym")["name"] == "Кыштымский городской округ"
+    names = [o["name"] for o in service.list_organizations({"municipality": "kyshtym", "per_page": 100})["items"]]
+    assert "Новая школа" in names
+
+
+def test_only_an_admin_creates_accounts(catalog_db):
+    account = {"username": "school-2", "password": "long-enough", "role": "school", "municipality": "kyshtym"}
+    with pytest.raises(Forbidden):
+        catalog(catalog_db, KYSHTYM_METHODIST).create_account(account)
+    with pytest.raises(Unauthorized):
+        catalog(catalog_db, None).create_account(account)
+    assert catalog(catalog_db, ADMIN).create_account(account)["municipality"] == "kyshtym"
+    with pytest.raises(Conflict):
+        catalog(catalog_db, ADMIN).create_account(account)
+
+
+def test_a_methodist_account_must_name_an_existing_city(catalog_db):
+    service = catalog(catalog_db, ADMIN)
+    with pytest.raises(ValidationFailed) as missing:
+        service.create_account({"username": "m", "password": "long-enough", "role": "methodist"})
+    assert "municipality" in missing.value.fields
+    with pytest.raises(Exception) as unknown:
+        service.create_account({"username": "m", "password": "long-enough", "role": "methodist",
+                                "municipality": "atlantis"})
+    assert unknown.value.status == 404
+
+
+def test_organizations_are_paginated(catalog_db):
+    page = catalog(catalog_db).list_organizations({"page": 2, "per_page": 5})
+    assert page["total"] == 12 and page["page"] == 2 and len(page["items"]) == 5
