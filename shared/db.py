@@ -1,11 +1,31 @@
 """Each service's own database: engines that behave under eventlet, and the nameko dependency."""
-from sqlalchemy import create_engine, event
+from datetime import timezone
+
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 from nameko import config
 from nameko.extensions import DependencyProvider
 
 from shared.config import database_url
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp that always comes back timezone-aware in UTC, on SQLite (which keeps no offset) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
 
 
 def is_sqlite(url):

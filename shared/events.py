@@ -66,3 +66,58 @@ def open_envelope(name, payload):
     """Validate a received event; returns ``(event_id, data)``. Raises ValidationFailed."""
     envelope = load(EnvelopeSchema(), payload)
     return str(envelope["event_id"]), load(EVENTS[name](), envelope["data"])
+
+
+class PracticeChanged(Schema):
+    """The state of an entry after a change. ``published`` is its public view (None when nothing
+    of it is public), so a read model needs no other call to show it."""
+
+    id = fields.Int(required=True)
+    kind = fields.Str(required=True)
+    municipality = fields.Str(required=True)
+    status = fields.Str(required=True)
+    version = fields.Int(required=True)
+    published_version = fields.Int(required=True, allow_none=True)
+    revision = fields.Int(required=True)
+    author = fields.Str(required=True)
+    actor = fields.Str(required=True)
+    comment = fields.Str(load_default="")
+    published = fields.Dict(required=True, allow_none=True)
+
+
+PRACTICE_EVENTS = ("practice_created", "practice_edited", "practice_submitted", "practice_approved",
+                   "practice_changes_requested", "practice_rejected", "practice_withdrawn",
+                   "practice_archived")
+for _name in PRACTICE_EVENTS:
+    event(_name, source="practices")(type(_name.title().replace("_", ""), (PracticeChanged,), {}))
+
+
+class TrialSessionState(Schema):
+    session_id = fields.Int(required=True)
+    practice_id = fields.Int(required=True)
+    municipality = fields.Str(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    capacity = fields.Int(required=True)
+    seats_left = fields.Int(required=True)
+    place = fields.Str(load_default="")
+    revision = fields.Int(required=True)
+
+
+@event("trial_session_scheduled", source="practices")
+class TrialSessionScheduled(TrialSessionState):
+    pass
+
+
+class BookingChanged(Schema):
+    booking_id = fields.Int(required=True)
+    school = fields.Str(required=True)
+    school_municipality = fields.Str(allow_none=True, load_default=None)
+    pupils = fields.Int(required=True)
+    status = fields.Str(required=True)
+    session = fields.Nested(TrialSessionState, required=True)
+
+
+BOOKING_EVENTS = ("booking_confirmed", "booking_waitlisted", "booking_cancelled", "booking_promoted")
+for _name in BOOKING_EVENTS:
+    event(_name, source="practices")(type(_name.title().replace("_", ""), (BookingChanged,), {}))

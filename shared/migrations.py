@@ -5,6 +5,8 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import create_engine
 
+from shared.db import UtcDateTime
+
 SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
 
 
@@ -30,8 +32,15 @@ def run_env(target_metadata):
     with engine.connect() as connection:
         context.configure(
             connection=connection, target_metadata=target_metadata,
-            render_as_batch=url.startswith("sqlite"),
+            render_as_batch=url.startswith("sqlite"), render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def _render_item(type_, obj, autogen_context):
+    """Write our UtcDateTime as the plain column type it stores, so migrations import nothing of ours."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

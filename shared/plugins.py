@@ -13,9 +13,13 @@ Example ``pyproject.toml`` of a city plugin::
 Plugins import only this module.
 """
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import entry_points
 
+from marshmallow import Schema
+
 MUNICIPALITIES = "practice_network.municipalities"
+ENTRY_KINDS = "practice_network.entry_kinds"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,32 @@ class MunicipalityPlugin:
     organizations: tuple[Organization, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class EntryKindPlugin:
+    """A kind of registry entry (``best_practice``, ``career_trial``, …).
+
+    The practices service validates an entry's content with the common fields (title, summary,
+    direction, organization, tags) plus ``schema``, the kind's own marshmallow schema. Search indexes
+    the common text fields plus the kind's ``searchable`` fields; the well-known fields ``profession``,
+    ``grades`` and ``format``, when a kind has them, also become search filters.
+
+    ``name``: stable identifier used in the API (``career_trial``); never change it.
+    ``title``: what people read (``Профессиональная проба``).
+    ``schema``: a marshmallow Schema class of the kind's own fields; ``@validates_schema`` methods
+    on it carry cross-field rules.
+    ``searchable``: names of the kind's text fields that full-text search should cover.
+    ``has_sessions``: whether entries of this kind have dated sessions that schools book.
+    ``example``: a valid content dict of the kind's own fields, used for the Excel import template.
+    """
+
+    name: str
+    title: str
+    schema: type[Schema]
+    searchable: tuple[str, ...] = ()
+    has_sessions: bool = False
+    example: dict = field(default_factory=dict)
+
+
 def load_plugins(group):
     """Every installed plugin of ``group``, by entry point name, in name order."""
     found = {ep.name: ep.load() for ep in entry_points(group=group)}
@@ -64,3 +94,9 @@ def load_plugins(group):
 
 def municipalities():
     return load_plugins(MUNICIPALITIES)
+
+
+@cache
+def entry_kinds():
+    """Installed entry kinds by name; read once per process (installing a kind needs a restart)."""
+    return load_plugins(ENTRY_KINDS)

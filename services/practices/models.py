@@ -1,10 +1,111 @@
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime
 
-from shared.messaging import OutboxMixin, ProcessedEventMixin
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import UtcDateTime
+from shared.messaging import OutboxMixin, ProcessedEventMixin, utcnow
 
 
 class PracticesBase(DeclarativeBase):
     """The practices service's own metadata: no other service shares these tables."""
+
+
+class Entry(PracticesBase):
+    """A registry entry of some kind. Its content lives in versions; ``version`` is the working copy
+    (what the author edits and reviewers review), ``published_version`` what guests see, if any."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    # Grows with every change; read models apply an event only if it is newer than what they have.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+    versions: Mapped[list["EntryVersion"]] = relationship(
+        back_populates="entry", order_by="EntryVersion.number", lazy="selectin")
+
+
+class EntryVersion(PracticesBase):
+    __tablename__ = "entry_versions"
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    entry: Mapped[Entry] = relationship(back_populates="versions")
+
+
+class EntryTransition(PracticesBase):
+    """One line of an entry's history: an edit or a change of state, by whom, when and why."""
+
+    __tablename__ = "entry_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(80))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TrialSession(PracticesBase):
+    """A dated session of a career trial. ``seats_taken`` never exceeds ``capacity``: the database
+    enforces it, and bookings take seats with a single conditional UPDATE."""
+
+    __tablename__ = "trial_sessions"
+    __table_args__ = (CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @property
+    def seats_left(self):
+        return self.capacity - self.seats_taken
+
+
+class Booking(PracticesBase):
+    """Places a school asked for: ``confirmed`` (holding seats), ``waitlisted`` or ``cancelled``."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("trial_sessions.id"), index=True)
+    school: Mapped[str] = mapped_column(String(80), index=True)
+    school_municipality: Mapped[str | None] = mapped_column(String(40))
+    pupils: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[int] = mapped_column(Integer)
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    session: Mapped[TrialSession] = relationship(lazy="joined")
 
 
 class PracticesOutbox(OutboxMixin, PracticesBase):

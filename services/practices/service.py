@@ -1,5 +1,15 @@
+from nameko.rpc import rpc
+
+from services.practices import booking, registry, review
 from services.practices.models import PracticesOutbox
+from services.practices.schemas import (
+    BookingInputSchema, BookingQuery, BookingSchema, EntryQuery, EntrySchema, HistoryItemSchema,
+    KindSchema, SessionInputSchema, SessionSchema, TransitionInputSchema,
+)
+from shared.auth import CurrentIdentity
 from shared.db import Database
+from shared.errors import BadRequest, NetworkError
+from shared.schemas import load, page_of
 from shared.service import OwningService
 
 
@@ -8,3 +18,81 @@ class PracticesService(OwningService):
     outbox_model = PracticesOutbox
 
     db = Database("practices")
+    identity = CurrentIdentity()
+
+    @rpc(expected_exceptions=NetworkError)
+    def create_entry(self, data):
+        content = dict(data)
+        kind = load(KindSchema(), {"kind": content.pop("kind", None)})["kind"]
+        with self.db.begin() as session:
+            entry = registry.create_entry(session, self.identity(), kind, content)
+            return self._dump(entry)
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_entry(self, entry_id):
+        with self.db() as session:
+            return EntrySchema().dump(registry.visible_view(session, self.identity(), entry_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def edit_entry(self, entry_id, changes):
+        with self.db.begin() as session:
+            return self._dump(registry.edit_entry(session, self.identity(), entry_id, changes))
+
+    @rpc(expected_exceptions=NetworkError)
+    def transition(self, entry_id, action, data):
+        if action not in review.TRANSITIONS:
+            raise BadRequest(f"Неизвестное действие «{action}»")
+        comment = load(TransitionInputSchema(), data)["comment"]
+        with self.db.begin() as session:
+            return self._dump(review.transition(session, self.identity(), entry_id, action, comment))
+
+    @rpc(expected_exceptions=NetworkError)
+    def history(self, entry_id):
+        with self.db() as session:
+            return HistoryItemSchema(many=True).dump(review.history(session, self.identity(), entry_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_entries(self, query):
+        query = load(EntryQuery(), query)
+        with self.db() as session:
+            items, total = registry.list_entries(session, self.identity(), **query)
+            return page_of(EntrySchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def review_queue(self, query):
+        query = load(EntryQuery(only=("page", "per_page")), query)
+        with self.db() as session:
+            items, total = review.review_queue(session, self.identity(), **query)
+            return page_of(EntrySchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def schedule_session(self, entry_id, data):
+        data = load(SessionInputSchema(), data)
+        with self.db.begin() as session:
+            return SessionSchema().dump(booking.schedule_session(session, self.identity(), entry_id, data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_sessions(self, entry_id):
+        with self.db() as session:
+            return SessionSchema(many=True).dump(booking.list_sessions(session, self.identity(), entry_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def book(self, session_id, data):
+        data = load(BookingInputSchema(), data)
+        with self.db.begin() as session:
+            return BookingSchema().dump(booking.book(session, self.identity(), session_id, **data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def cancel_booking(self, booking_id):
+        with self.db.begin() as session:
+            return BookingSchema().dump(booking.cancel_booking(session, self.identity(), booking_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_bookings(self, query):
+        query = load(BookingQuery(), query)
+        with self.db() as session:
+            items, total = booking.list_bookings(session, self.identity(), **query)
+            return page_of(BookingSchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    def _dump(self, entry):
+        return EntrySchema().dump(registry.entry_view(entry, registry.working_version(entry)))

@@ -1,0 +1,166 @@
+"""Dated sessions of career trials, and the places schools book on them.
+
+Seats are taken with one conditional UPDATE (``seats_taken + n <= capacity``) and the table has a CHECK
+constraint as well, so no interleaving of concurrent requests, on any number of replicas, can overbook.
+"""
+from sqlalchemy import func, select, update
+
+from services.practices.models import Booking, Entry, PracticesOutbox, TrialSession
+from services.practices.registry import get_entry, published_version, sees_working_copy
+from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL, require_city, require_role
+from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.messaging import record, utcnow
+from shared.plugins import entry_kinds
+
+CLOSED_STATUSES = {"rejected", "archived", "withdrawn"}
+
+
+def schedule_session(session, actor, entry_id, data):
+    """A methodist of the trial's city adds a dated session with a capacity."""
+    entry = get_entry(session, entry_id)
+    require_city(actor, entry.municipality, METHODIST)
+    if not entry_kinds()[entry.kind].has_sessions:
+        raise Conflict(f"У записей вида «{entry_kinds()[entry.kind].title}» не бывает занятий")
+    if entry.status in CLOSED_STATUSES:
+        raise Conflict("Нельзя назначать занятия снятой или архивной записи", {"status": [entry.status]})
+    trial = TrialSession(entry_id=entry.id, created_by=actor.username, seats_taken=0, revision=1, **data)
+    session.add(trial)
+    session.flush()
+    record(session, PracticesOutbox, "trial_session_scheduled", session_state(trial, entry.municipality))
+    return trial
+
+
+def list_sessions(session, actor, entry_id):
+    entry = get_entry(session, entry_id)
+    if entry.published_version is None and not sees_working_copy(actor, entry):
+        raise NotFound(f"Запись №{entry_id} не найдена")
+    query = select(TrialSession).where(TrialSession.entry_id == entry_id).order_by(TrialSession.starts_at)
+    return session.scalars(query).all()
+
+
+def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
+    """A school books ``pupils`` places; 409 when fewer are left, unless it asks for the waitlist."""
+    require_role(actor, SCHOOL)
+    trial = _session(session, session_id)
+    entry = session.get(Entry, trial.entry_id)
+    _check_bookable(entry, trial, grade)
+    booking = Booking(session_id=trial.id, school=actor.username, school_municipality=actor.municipality,
+                      pupils=pupils, grade=grade, contact=contact)
+    if _take_seats(session, trial, pupils):
+        booking.status = "confirmed"
+    elif waitlist:
+        booking.status = "waitlisted"
+    else:
+        raise Conflict(f"Недостаточно мест: осталось {trial.seats_left}, запрошено {pupils}",
+                       {"pupils": [f"Свободно мест: {trial.seats_left}"]})
+    session.add(booking)
+    session.flush()
+    _announce(session, f"booking_{booking.status}", booking, entry.municipality)
+    return booking
+
+
+def _check_bookable(entry, trial, grade):
+    published = published_version(entry)
+    if published is None or entry.status in CLOSED_STATUSES:
+        raise Conflict("Проба не опубликована: записаться нельзя")
+    if trial.starts_at <= utcnow():
+        raise Conflict("Занятие уже началось или прошло")
+    grades = published.content.get("grades") or []
+    if grades and grade not in grades:
+        raise ValidationFailed("Проба не для этого класса",
+                               {"grade": [f"Проба рассчитана на классы: {', '.join(map(str, grades))}"]})
+
+
+def _take_seats(session, trial, pupils):
+    """Atomically take seats if enough are left; refreshes ``trial``. Returns whether it took them."""
+    result = session.execute(
+        update(TrialSession)
+        .where(TrialSession.id == trial.id, TrialSession.seats_taken + pupils <= TrialSession.capacity)
+        .values(seats_taken=TrialSession.seats_taken + pupils, revision=TrialSession.revision + 1)
+        .execution_options(synchronize_session=False))
+    session.refresh(trial)
+    return result.rowcount == 1
+
+
+def _release_seats(session, trial, pupils):
+    session.execute(
+        update(TrialSession).where(TrialSession.id == trial.id)
+        .values(seats_taken=TrialSession.seats_taken - pupils, revision=TrialSession.revision + 1)
+        .execution_options(synchronize_session=False))
+    session.refresh(trial)
+
+
+def cancel_booking(session, actor, booking_id):
+    """Cancel a booking; freed seats go to the waitlist, first in line first."""
+    booking = session.get(Booking, booking_id, with_for_update=True)
+    if booking is None:
+        raise NotFound(f"Бронь №{booking_id} не найдена")
+    entry = session.get(Entry, booking.session.entry_id)
+    _check_may_cancel(actor, booking, entry)
+    if booking.status == "cancelled":
+        raise Conflict("Бронь уже отменена")
+    held_seats = booking.status == "confirmed"
+    booking.status, booking.updated_at = "cancelled", utcnow()
+    if held_seats:
+        _release_seats(session, booking.session, booking.pupils)
+    _announce(session, "booking_cancelled", booking, entry.municipality)
+    if held_seats:
+        promote_waitlist(session, booking.session, entry.municipality)
+    return booking
+
+
+def _check_may_cancel(actor, booking, entry):
+    require_role(actor, SCHOOL, METHODIST, ADMIN)
+    if actor.role == SCHOOL and actor.username != booking.school:
+        raise Forbidden("Отменить можно только свою бронь")
+    if actor.role == METHODIST and actor.municipality != entry.municipality:
+        raise Forbidden("Можно отменять брони только проб своего муниципалитета")
+
+
+def promote_waitlist(session, trial, municipality):
+    """Confirm waitlisted bookings in order while the first in line fits."""
+    waiting = session.scalars(
+        select(Booking).where(Booking.session_id == trial.id, Booking.status == "waitlisted")
+        .order_by(Booking.created_at, Booking.id).with_for_update()).all()
+    for booking in waiting:
+        if not _take_seats(session, trial, booking.pupils):
+            break
+        booking.status, booking.updated_at = "confirmed", utcnow()
+        _announce(session, "booking_promoted", booking, municipality)
+
+
+def list_bookings(session, actor, status=None, page=1, per_page=20):
+    """A school's own bookings; a methodist's city's sessions; everything for reviewers and admins."""
+    require_role(actor, SCHOOL, METHODIST, REVIEWER, ADMIN)
+    query = select(Booking).join(TrialSession, Booking.session_id == TrialSession.id)
+    if actor.role == SCHOOL:
+        query = query.where(Booking.school == actor.username)
+    elif actor.role == METHODIST:
+        query = query.join(Entry, TrialSession.entry_id == Entry.id).where(Entry.municipality == actor.municipality)
+    if status:
+        query = query.where(Booking.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.order_by(TrialSession.starts_at, Booking.id)
+                            .offset((page - 1) * per_page).limit(per_page)).all()
+    return items, total
+
+
+def _session(session, session_id):
+    trial = session.get(TrialSession, session_id)
+    if trial is None:
+        raise NotFound(f"Занятие №{session_id} не найдено")
+    return trial
+
+
+def session_state(trial, municipality):
+    return {"session_id": trial.id, "practice_id": trial.entry_id, "municipality": municipality,
+            "starts_at": trial.starts_at.isoformat(), "ends_at": trial.ends_at.isoformat(),
+            "capacity": trial.capacity, "seats_left": trial.seats_left, "place": trial.place,
+            "revision": trial.revision}
+
+
+def _announce(session, name, booking, municipality):
+    record(session, PracticesOutbox, name, {
+        "booking_id": booking.id, "school": booking.school, "school_municipality": booking.school_municipality,
+        "pupils": booking.pupils, "status": booking.status,
+        "session": session_state(booking.session, municipality)})

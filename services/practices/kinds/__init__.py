@@ -1,0 +1,1 @@
+"""The built-in entry kinds, each an entry-kind plugin (see shared/plugins.py)."""

@@ -1,0 +1,25 @@
+from marshmallow import Schema, fields, validate
+
+from shared.plugins import EntryKindPlugin
+
+
+class BestPracticeSchema(Schema):
+    goal = fields.Str(load_default="", validate=validate.Length(max=5000),
+                      metadata={"description": "Цель практики"})
+    audience = fields.Str(load_default="", validate=validate.Length(max=1000),
+                          metadata={"description": "Для кого: педагоги, обучающиеся, родители…"})
+    results = fields.Str(load_default="", validate=validate.Length(max=10000),
+                         metadata={"description": "Достигнутые результаты"})
+    authors = fields.List(fields.Str(validate=validate.Length(min=1, max=200)), load_default=list,
+                          validate=validate.Length(max=30))
+
+
+kind = EntryKindPlugin(
+    name="best_practice",
+    title="Лучшая практика",
+    schema=BestPracticeSchema,
+    searchable=("goal", "audience", "results"),
+    example={"goal": "Повысить компетенции педагогов в профориентации",
+             "audience": "Педагоги дополнительного образования", "results": "",
+             "authors": ["Иванова А. А."]},
+)

@@ -1,0 +1,152 @@
+"""Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
+from sqlalchemy import func, select
+
+from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
+from services.practices.schemas import STATUS_TITLES, content_schema
+from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
+from shared.errors import Conflict, NotFound
+from shared.messaging import record, utcnow
+from shared.plugins import entry_kinds
+from shared.schemas import load
+
+EDITABLE_IN_PLACE = {"draft", "changes_requested"}
+EDITABLE_AS_NEW_VERSION = {"approved"}
+
+
+def create_entry(session, actor, kind_name, content):
+    """A methodist drafts an entry of ``kind_name`` for their own city (version 1)."""
+    require_role(actor, METHODIST)
+    content = load(content_schema(kind_name)(), content)
+    entry = Entry(kind=kind_name, municipality=actor.municipality, status="draft", version=1,
+                  revision=0, author=actor.username)
+    entry.versions.append(EntryVersion(number=1, content=content, author=actor.username))
+    session.add(entry)
+    session.flush()
+    announce(session, entry, "created", actor, from_status=None)
+    return entry
+
+
+def edit_entry(session, actor, entry_id, changes):
+    """Change some fields. A published entry gets a new draft version; the published one stays."""
+    entry = get_entry(session, entry_id, for_update=True)
+    require_city(actor, entry.municipality, METHODIST)
+    previous_status = entry.status
+    if entry.status in EDITABLE_AS_NEW_VERSION:
+        base = working_version(entry)
+        entry.version += 1
+        entry.versions.append(EntryVersion(number=entry.version, content=dict(base.content),
+                                           author=actor.username))
+        entry.status = "draft"
+    elif entry.status not in EDITABLE_IN_PLACE:
+        raise Conflict(f"Запись в состоянии «{STATUS_TITLES[entry.status]}» нельзя изменить",
+                       {"status": [entry.status]})
+    version = working_version(entry)
+    merged = {**version.content, **_only_declared(entry.kind, changes)}
+    version.content = load(content_schema(entry.kind)(), merged)
+    version.author = actor.username
+    announce(session, entry, "edited", actor, from_status=previous_status)
+    return entry
+
+
+def _only_declared(kind_name, changes):
+    """Validate a partial change on its own first, so unknown fields are named as such."""
+    return load(content_schema(kind_name)(partial=True), changes)
+
+
+def get_entry(session, entry_id, for_update=False):
+    query = select(Entry).where(Entry.id == entry_id)
+    if for_update:
+        query = query.with_for_update()
+    entry = session.scalars(query).first()
+    if entry is None:
+        raise NotFound(f"Запись №{entry_id} не найдена")
+    return entry
+
+
+def working_version(entry):
+    return _version(entry, entry.version)
+
+
+def published_version(entry):
+    return _version(entry, entry.published_version) if entry.published_version else None
+
+
+def _version(entry, number):
+    return next(v for v in entry.versions if v.number == number)
+
+
+def sees_working_copy(actor, entry):
+    """The author's city methodists, reviewers and admins see drafts; everyone else the public view."""
+    if actor is None:
+        return False
+    if actor.role in (REVIEWER, ADMIN):
+        return True
+    return actor.role == METHODIST and actor.municipality == entry.municipality
+
+
+def visible_view(session, actor, entry_id):
+    """The entry as ``actor`` may see it; 404 for what they may not see (drafts of others)."""
+    entry = get_entry(session, entry_id)
+    if sees_working_copy(actor, entry):
+        return entry_view(entry, working_version(entry))
+    if entry.published_version is None:
+        raise NotFound(f"Запись №{entry_id} не найдена")
+    return public_view(entry)
+
+
+def public_view(entry):
+    published = published_version(entry)
+    return entry_view(entry, published, status="approved") if published else None
+
+
+def entry_view(entry, version, status=None):
+    status = status or entry.status
+    published = published_version(entry)
+    return {
+        **version.content,
+        "id": entry.id, "kind": entry.kind, "kind_title": entry_kinds()[entry.kind].title,
+        "municipality": entry.municipality, "status": status, "status_title": STATUS_TITLES[status],
+        "version": version.number, "working_version": entry.version,
+        "published_version": entry.published_version, "author": entry.author,
+        "created_at": entry.created_at, "updated_at": entry.updated_at,
+        "submitted_at": entry.submitted_at, "approved_at": published.approved_at if published else None,
+    }
+
+
+def list_entries(session, actor, kind=None, municipality=None, status=None, page=1, per_page=20):
+    """Entries the caller may manage: a methodist's own city, or every city for reviewers/admins."""
+    require_role(actor, METHODIST, REVIEWER, ADMIN)
+    query = select(Entry)
+    if actor.role == METHODIST:
+        query = query.where(Entry.municipality == actor.municipality)
+    elif municipality:
+        query = query.where(Entry.municipality == municipality)
+    if kind:
+        query = query.where(Entry.kind == kind)
+    if status:
+        query = query.where(Entry.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    entries = session.scalars(
+        query.order_by(Entry.updated_at.desc(), Entry.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return [entry_view(entry, working_version(entry)) for entry in entries], total
+
+
+def announce(session, entry, action, actor, from_status, comment=""):
+    """Record the change in the entry's history and announce it, in the caller's transaction."""
+    entry.revision += 1
+    entry.updated_at = utcnow()
+    session.add(EntryTransition(
+        entry_id=entry.id, version=entry.version, action=action, from_status=from_status,
+        to_status=entry.status, actor=actor.username, actor_role=actor.role, comment=comment))
+    record(session, PracticesOutbox, f"practice_{action}", {
+        "id": entry.id, "kind": entry.kind, "municipality": entry.municipality, "status": entry.status,
+        "version": entry.version, "published_version": entry.published_version,
+        "revision": entry.revision, "author": entry.author, "actor": actor.username, "comment": comment,
+        "published": _json_ready(public_view(entry)),
+    })
+
+
+def _json_ready(view):
+    if view is None:
+        return None
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in view.items()}

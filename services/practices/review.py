@@ -1,0 +1,99 @@
+"""The review workflow of DOMAIN.md: who may move an entry from which state to which.
+
+draft → submitted → (changes_requested → submitted …) → approved | rejected;
+submitted can be withdrawn back to draft, a published entry withdrawn from public view, and any
+entry archived. Every move is recorded with who, when and why, and announced as an event.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from services.practices.models import Entry, EntryTransition
+from services.practices.registry import (
+    announce, entry_view, get_entry, sees_working_copy, working_version,
+)
+from services.practices.schemas import STATUS_TITLES
+from shared.auth import METHODIST, REVIEWER, require_city, require_role
+from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.messaging import utcnow
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str  # the event is practice_<action>
+    sources: frozenset
+    role: str
+    needs_comment: bool = False
+
+
+TRANSITIONS = {
+    "submit": Transition("submitted", frozenset({"draft", "changes_requested"}), METHODIST),
+    "approve": Transition("approved", frozenset({"submitted"}), REVIEWER),
+    "request-changes": Transition("changes_requested", frozenset({"submitted"}), REVIEWER, needs_comment=True),
+    "reject": Transition("rejected", frozenset({"submitted"}), REVIEWER, needs_comment=True),
+    "withdraw": Transition("withdrawn", frozenset({"submitted", "approved"}), METHODIST),
+    "archive": Transition("archived", frozenset({"draft", "changes_requested", "approved", "rejected", "withdrawn"}),
+                          METHODIST),
+}
+
+
+def transition(session, actor, entry_id, name, comment=""):
+    """Apply transition ``name`` (``submit``, ``approve``, …) to an entry; returns the entry."""
+    rule = TRANSITIONS[name]
+    entry = get_entry(session, entry_id, for_update=True)
+    _check_actor(actor, entry, rule)
+    if entry.status not in rule.sources:
+        allowed = ", ".join(f"«{STATUS_TITLES[s]}»" for s in sorted(rule.sources))
+        raise Conflict(f"Действие недоступно в состоянии «{STATUS_TITLES[entry.status]}»; "
+                       f"оно возможно из: {allowed}", {"status": [entry.status]})
+    if rule.needs_comment and not comment.strip():
+        raise ValidationFailed("Нужен комментарий", {"comment": ["Объясните автору, что изменить или почему"]})
+    previous = entry.status
+    _apply(entry, _target_status(entry, rule))
+    announce(session, entry, rule.action, actor, from_status=previous, comment=comment)
+    return entry
+
+
+def _target_status(entry, rule):
+    if rule.action == "withdrawn" and entry.status == "submitted":
+        return "draft"  # taken back from review: the author can edit it again
+    return rule.action
+
+
+def _check_actor(actor, entry, rule):
+    if rule.role == METHODIST:
+        require_city(actor, entry.municipality, METHODIST)
+        return
+    require_role(actor, REVIEWER)
+    if actor.username in (entry.author, working_version(entry).author):
+        raise Forbidden("Нельзя рецензировать собственную запись")
+
+
+def _apply(entry, status):
+    if status == "submitted":
+        entry.submitted_at = utcnow()
+    elif status == "approved":
+        entry.published_version = entry.version
+        working_version(entry).approved_at = utcnow()
+    elif status in ("withdrawn", "archived"):
+        entry.published_version = None
+    entry.status = status
+
+
+def review_queue(session, actor, page=1, per_page=20):
+    """Entries of every city waiting for review, oldest submission first."""
+    require_role(actor, REVIEWER)
+    query = select(Entry).where(Entry.status == "submitted")
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    entries = session.scalars(query.order_by(Entry.submitted_at, Entry.id)
+                              .offset((page - 1) * per_page).limit(per_page))
+    return [entry_view(entry, working_version(entry)) for entry in entries], total
+
+
+def history(session, actor, entry_id):
+    """Every edit and transition of an entry, oldest first."""
+    entry = get_entry(session, entry_id)
+    if entry.published_version is None and not sees_working_copy(actor, entry):
+        raise NotFound(f"Запись №{entry_id} не найдена")
+    query = select(EntryTransition).where(EntryTransition.entry_id == entry_id).order_by(EntryTransition.id)
+    return session.scalars(query).all()

@@ -1,0 +1,150 @@
+"""The practices service's public contract: what its RPC methods accept and return."""
+import copy
+from functools import cache
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.plugins import entry_kinds
+from shared.schemas import PageQuery
+
+STATUS_TITLES = {
+    "draft": "Черновик",
+    "submitted": "На рассмотрении",
+    "changes_requested": "Требует доработки",
+    "approved": "Опубликовано",
+    "rejected": "Отклонено",
+    "withdrawn": "Снято с публикации",
+    "archived": "В архиве",
+}
+
+
+class CommonContentSchema(Schema):
+    """Fields every entry has, whatever its kind."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
+    summary = fields.Str(load_default="", validate=validate.Length(max=5000))
+    direction = fields.Str(load_default="", validate=validate.Length(max=200),
+                           metadata={"description": "Направление, например «Профессиональное самоопределение»"})
+    organization = fields.Str(load_default="", validate=validate.Length(max=300),
+                              metadata={"description": "Организация-автор или провайдер пробы"})
+    tags = fields.List(fields.Str(validate=validate.Length(min=1, max=60)), load_default=list,
+                       validate=validate.Length(max=20))
+
+
+@cache
+def content_schema(kind_name):
+    """The schema of an entry's content: the common fields plus the kind's own."""
+    kind = entry_kinds()[kind_name]
+    return type(f"{kind.schema.__name__}Content", (CommonContentSchema, kind.schema), {})
+
+
+class KindSchema(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(sorted(entry_kinds())))
+
+
+def _all_kind_fields():
+    """Every kind's own fields, made optional: for documenting the union of all kinds."""
+    merged = {}
+    for kind in entry_kinds().values():
+        for name, field in kind.schema._declared_fields.items():
+            merged[name] = copy.copy(field)
+            merged[name].required = False
+    return merged
+
+
+# What the API documents for a new entry: the common fields and every kind's fields (each kind
+# requires its own; the service checks them against the kind named in ``kind``).
+EntryInputSchema = Schema.from_dict(
+    {**KindSchema._declared_fields, **CommonContentSchema._declared_fields, **_all_kind_fields()},
+    name="EntryInputSchema")
+
+
+class TransitionInputSchema(Schema):
+    comment = fields.Str(load_default="", validate=validate.Length(max=5000))
+
+
+class EntryQuery(PageQuery):
+    kind = fields.Str(validate=validate.OneOf(sorted(entry_kinds())))
+    municipality = fields.Str(validate=validate.Length(max=40))
+    status = fields.Str(validate=validate.OneOf(STATUS_TITLES))
+
+
+class EntryOutputSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    kind_title = fields.Str()
+    municipality = fields.Str()
+    status = fields.Str()
+    status_title = fields.Str()
+    version = fields.Int(metadata={"description": "Номер показанной версии"})
+    working_version = fields.Int(metadata={"description": "Номер рабочей версии (для автора и экспертов)"})
+    published_version = fields.Int(allow_none=True)
+    author = fields.Str()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    approved_at = fields.AwareDateTime(allow_none=True)
+
+
+EntrySchema = Schema.from_dict(
+    {**EntryOutputSchema._declared_fields, **CommonContentSchema._declared_fields, **_all_kind_fields()},
+    name="EntrySchema")
+
+
+class HistoryItemSchema(Schema):
+    version = fields.Int()
+    action = fields.Str()
+    from_status = fields.Str(allow_none=True, data_key="from")
+    to_status = fields.Str(data_key="to")
+    actor = fields.Str(data_key="who")
+    actor_role = fields.Str(data_key="role")
+    at = fields.AwareDateTime(data_key="when")
+    comment = fields.Str()
+
+
+class SessionInputSchema(Schema):
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
+    place = fields.Str(load_default="", validate=validate.Length(max=300))
+
+    @validates_schema
+    def ends_after_start(self, data, **_):
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Окончание должно быть позже начала.", "ends_at")
+
+
+class SessionSchema(Schema):
+    id = fields.Int()
+    practice_id = fields.Int(attribute="entry_id")
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    capacity = fields.Int()
+    seats_left = fields.Int()
+    place = fields.Str()
+
+
+class BookingInputSchema(Schema):
+    pupils = fields.Int(required=True, validate=validate.Range(min=1, max=60))
+    grade = fields.Int(required=True, validate=validate.Range(min=6, max=11))
+    contact = fields.Str(load_default="", validate=validate.Length(max=300))
+    waitlist = fields.Bool(load_default=False, metadata={
+        "description": "Если мест не хватает — встать в лист ожидания вместо ответа 409"})
+
+
+class BookingQuery(PageQuery):
+    status = fields.Str(validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
+
+
+class BookingSchema(Schema):
+    id = fields.Int()
+    session_id = fields.Int()
+    practice_id = fields.Function(lambda booking: booking.session.entry_id)
+    school = fields.Str()
+    school_municipality = fields.Str(allow_none=True)
+    pupils = fields.Int()
+    grade = fields.Int()
+    contact = fields.Str()
+    status = fields.Str()
+    created_at = fields.AwareDateTime()
+    session = fields.Nested(SessionSchema)
