@@ -14,7 +14,7 @@ from services.practices.registry import (
 )
 from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
-from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.errors import Conflict, Forbidden, NetworkError, NotFound, ValidationFailed
 from shared.messaging import utcnow
 
 
@@ -52,6 +52,22 @@ def transition(session, actor, entry_id, name, comment=""):
     _apply(entry, _target_status(entry, rule))
     announce(session, entry, rule.action, actor, from_status=previous, comment=comment)
     return entry
+
+
+def transition_many(session, actor, entry_ids, name, comment=""):
+    """The same transition on many entries (a reviewer approving a selection, say).
+
+    Each entry moves in its own savepoint: one that cannot move is reported and the others go ahead.
+    """
+    done, failed = [], {}
+    for entry_id in entry_ids:
+        try:
+            with session.begin_nested():
+                transition(session, actor, entry_id, name, comment)
+            done.append(entry_id)
+        except NetworkError as refused:
+            failed[str(entry_id)] = refused.message
+    return {"done": done, "failed": failed}
 
 
 def _target_status(entry, rule):

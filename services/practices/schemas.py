@@ -63,6 +63,15 @@ class TransitionInputSchema(Schema):
     comment = fields.Str(load_default="", validate=validate.Length(max=5000))
 
 
+class BulkTransitionSchema(TransitionInputSchema):
+    ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class BulkResultSchema(Schema):
+    done = fields.List(fields.Int())
+    failed = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "{id: причина}"})
+
+
 class EntryQuery(PageQuery):
     kind = fields.Str(validate=validate.OneOf(sorted(entry_kinds())))
     municipality = fields.Str(validate=validate.Length(max=40))
@@ -148,3 +157,30 @@ class BookingSchema(Schema):
     status = fields.Str()
     created_at = fields.AwareDateTime()
     session = fields.Nested(SessionSchema)
+
+
+class ImportRowSchema(Schema):
+    row = fields.Int(required=True)
+    values = fields.Dict(keys=fields.Str(), required=True)
+
+
+class ImportSchema(Schema):
+    rows = fields.List(fields.Nested(ImportRowSchema), required=True)
+    dry_run = fields.Bool(load_default=True)
+
+
+class ImportLineSchema(Schema):
+    row = fields.Int()
+    title = fields.Str()
+    status = fields.Str(metadata={"description": "valid, invalid или created"})
+    errors = fields.Dict()
+    id = fields.Int()
+
+
+class ImportReportSchema(Schema):
+    dry_run = fields.Bool()
+    total = fields.Int()
+    valid = fields.Int()
+    invalid = fields.Int()
+    created = fields.Int()
+    rows = fields.List(fields.Nested(ImportLineSchema))

@@ -1,10 +1,10 @@
 from nameko.rpc import rpc
 
-from services.practices import booking, registry, review
+from services.practices import booking, importing, registry, review
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
-    BookingInputSchema, BookingQuery, BookingSchema, EntryQuery, EntrySchema, HistoryItemSchema,
-    KindSchema, SessionInputSchema, SessionSchema, TransitionInputSchema,
+    BookingInputSchema, BookingQuery, BookingSchema, BulkTransitionSchema, EntryQuery, EntrySchema, HistoryItemSchema,
+    ImportReportSchema, ImportSchema, KindSchema, SessionInputSchema, SessionSchema, TransitionInputSchema,
 )
 from shared.auth import CurrentIdentity
 from shared.db import Database
@@ -47,6 +47,14 @@ class PracticesService(OwningService):
             return self._dump(review.transition(session, self.identity(), entry_id, action, comment))
 
     @rpc(expected_exceptions=NetworkError)
+    def transition_many(self, action, data):
+        if action not in review.TRANSITIONS:
+            raise BadRequest(f"Неизвестное действие «{action}»")
+        data = load(BulkTransitionSchema(), data)
+        with self.db.begin() as session:
+            return review.transition_many(session, self.identity(), data["ids"], action, data["comment"])
+
+    @rpc(expected_exceptions=NetworkError)
     def history(self, entry_id):
         with self.db() as session:
             return HistoryItemSchema(many=True).dump(review.history(session, self.identity(), entry_id))
@@ -64,6 +72,13 @@ class PracticesService(OwningService):
         with self.db() as session:
             items, total = review.review_queue(session, self.identity(), **query)
             return page_of(EntrySchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def import_entries(self, data):
+        data = load(ImportSchema(), data)
+        with self.db.begin() as session:
+            report = importing.import_entries(session, self.identity(), data["rows"], data["dry_run"])
+            return ImportReportSchema().dump(report)
 
     @rpc(expected_exceptions=NetworkError)
     def schedule_session(self, entry_id, data):

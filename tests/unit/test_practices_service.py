@@ -202,3 +202,13 @@ def test_a_methodist_sees_bookings_of_their_city_sessions(db):
     practices(db, SCHOOL).book(session_id, {"pupils": 3, "grade": 9, "contact": "8-900-000-00-00"})
     assert practices(db, KYSHTYM).list_bookings({})["total"] == 1
     assert practices(db, KOPEYSK).list_bookings({})["total"] == 0
+
+
+def test_a_reviewer_approves_a_selection_and_learns_which_could_not_move(db):
+    submitted = practices(db, KYSHTYM).create_entry(LASER_TRIAL)["id"]
+    practices(db, KYSHTYM).transition(submitted, "submit", {})
+    still_draft = practices(db, KYSHTYM).create_entry(LASER_TRIAL)["id"]
+    result = practices(db, REVIEWER).transition_many("approve", {"ids": [submitted, still_draft, 999]})
+    assert result["done"] == [submitted]
+    assert set(result["failed"]) == {str(still_draft), "999"}
+    assert practices(db, None).get_entry(submitted)["status"] == "approved"
