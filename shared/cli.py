@@ -6,6 +6,7 @@ import time
 
 from shared import config as settings
 from shared.db import session_factory
+from shared.demo import load_demo_content
 from shared.launcher import BrokerMissing, Network, ensure_broker
 from shared.migrations import new_revision, upgrade
 
@@ -50,6 +51,7 @@ def run(config):
     try:
         network.start_all()
         network.wait_healthy(timeout=120)
+        print(f"Демо-сеть: опубликовано новых записей: {load_demo_content(network.base_url)}")
         print(f"\nСеть практик работает: {network.base_url}  (Ctrl-C — остановить)\n", flush=True)
         while not network.exited():
             time.sleep(1)

@@ -12,6 +12,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from shared import config as settings
+from shared.demo import load_demo_content
 from shared.launcher import Network, ensure_broker
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/test")
@@ -101,6 +102,7 @@ class RunningNetwork:
         self.cli("load-demo")
         self.processes.start_all()
         self.processes.wait_healthy(timeout=90)
+        load_demo_content(self.base_url)
         return self
 
     def close(self):

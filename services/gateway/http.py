@@ -98,7 +98,8 @@ class Route:
     response: type | None = None
     status: int = 200
     auth: bool = False
-    content_type: str = "application/json"
+    response_type: str = "application/json"
+    upload: str | None = None  # the multipart field of an uploaded file
 
 
 def route(method, path, summary, tag, **details):
@@ -107,24 +108,55 @@ def route(method, path, summary, tag, **details):
     return ApiEntrypoint.decorator(method, path, expected_exceptions=NetworkError)
 
 
+PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<choices>[^)]*)\))?:)?(?P<name>[a-z_]+)>")
+
+
 def openapi_path(path):
     """``/practices/<int:id>`` → ``/practices/{id}``."""
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
+    return PATH_PARAMETER.sub(lambda match: "{" + match["name"] + "}", path)
 
 
-def read_json(request, schema):
-    """The request body, parsed as JSON and validated by ``schema``."""
+def path_parameters(path):
+    """``[(name, converter, choices)]`` of a werkzeug rule, e.g. ``("action", "any", ["submit", …])``."""
+    return [(m["name"], m["converter"], [c.strip(" '\"") for c in m["choices"].split(",")] if m["choices"] else None)
+            for m in PATH_PARAMETER.finditer(path)]
+
+
+def read_json(request, schema=None, optional=False):
+    """The request body as a JSON object, validated by ``schema``.
+
+    Without ``schema`` the object is passed on as it is, for commands whose shape depends on what
+    they change (an entry's fields depend on its kind): the owning service validates those.
+    With ``optional`` an empty body counts as ``{}``.
+    """
     if request.content_length and request.content_length > MAX_JSON_BYTES:
         raise PayloadTooLarge("Тело запроса слишком велико", {"body": ["Не больше 1 МБ"]})
     raw = request.get_data(cache=False, as_text=False)
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else ({} if optional else None)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest("Тело запроса не является корректным JSON",
                          {"body": [f"Ошибка разбора JSON: {exc}"]}) from None
     if not isinstance(data, dict):
         raise BadRequest("Ожидался JSON-объект", {"body": ["Тело запроса должно быть JSON-объектом"]})
-    return load(schema, data)
+    return data if schema is None else load(schema, data)
+
+
+def read_upload(request, field, max_bytes):
+    """The bytes of an uploaded file: multipart field ``field``, or the raw body of any other type."""
+    if request.content_length is None or request.content_length > max_bytes:
+        limit = f"{max_bytes // (1024 * 1024)} МБ"
+        raise PayloadTooLarge(f"Файл больше допустимого ({limit})" if request.content_length else "Нет файла",
+                              {field: [f"Не больше {limit}"]})
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get(field)
+        if upload is None:
+            raise BadRequest("Нет файла", {field: ["Приложите файл в поле «%s»" % field]})
+        return upload.read()
+    data = request.get_data(cache=False)
+    if not data:
+        raise BadRequest("Нет файла", {field: ["Тело запроса пустое"]})
+    return data
 
 
 def read_query(request, schema):

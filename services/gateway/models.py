@@ -1,7 +1,10 @@
 """The gateway's read model: cross-city views projected from the owning services' events only."""
-from sqlalchemy import Integer, String
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import UtcDateTime
 from shared.messaging import ProcessedEventMixin
 
 
@@ -27,6 +30,34 @@ class OrganizationView(ReadModelBase):
     kind: Mapped[str] = mapped_column(String(40))
 
 
+class EntryStatusView(ReadModelBase):
+    """Every registry entry's kind, city and review state (drafts included), for network stats."""
+
+    __tablename__ = "entry_states"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class SessionView(ReadModelBase):
+    """A career-trial session with its free seats, as last announced by the practices service."""
+
+    __tablename__ = "trial_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    practice_id: Mapped[int] = mapped_column(Integer, index=True)
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    seats_left: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(300))
+    revision: Mapped[int] = mapped_column(Integer)
+
+
 class ProcessedEvent(ProcessedEventMixin, ReadModelBase):
     __tablename__ = "processed_events"
 
@@ -38,3 +69,30 @@ class ReplayCheckpoint(ReadModelBase):
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SearchDocument(ReadModelBase):
+    """One published item of any kind, as the cross-city search shows and filters it.
+
+    Full text lives beside it: an FTS5 table ``search_fts`` (rowid = ``id``) on SQLite, a ``tsv``
+    column with the ``russian`` configuration on PostgreSQL; both are created by the migration.
+    """
+
+    __tablename__ = "search_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    doc_type: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    ref_id: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    direction: Mapped[str | None] = mapped_column(String(200), index=True)
+    format: Mapped[str | None] = mapped_column(String(20), index=True)
+    grades_mask: Mapped[int] = mapped_column(Integer, default=0)
+    profession: Mapped[str | None] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    tags: Mapped[list] = mapped_column(JSON)
+    body: Mapped[dict] = mapped_column(JSON)
+    sort_date: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

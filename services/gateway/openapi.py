@@ -1,14 +1,13 @@
 """The OpenAPI 3 document, generated from the route registry and the marshmallow schemas."""
-import re
-
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from services.gateway.http import ROUTES, openapi_path
+from services.gateway.http import ROUTES, openapi_path, path_parameters
 from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
-                  404: "Не найдено", 409: "Конфликт состояния", 422: "Данные не прошли проверку"}
+                  404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
+                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку"}
 
 
 def build_spec():
@@ -34,7 +33,9 @@ def _by_path():
 def _operation(registered):
     success = {"description": "Успешно"}
     if registered.response is not None:
-        success["content"] = {registered.content_type: {"schema": registered.response}}
+        success["content"] = {registered.response_type: {"schema": registered.response}}
+    elif registered.response_type != "application/json":
+        success["content"] = {registered.response_type: {"schema": {"type": "string", "format": "binary"}}}
     operation = {
         "summary": registered.summary,
         "tags": [registered.tag],
@@ -43,6 +44,10 @@ def _operation(registered):
     if registered.body is not None:
         operation["requestBody"] = {
             "required": True, "content": {"application/json": {"schema": registered.body}}}
+    if registered.upload is not None:
+        file_field = {"type": "object", "required": [registered.upload],
+                      "properties": {registered.upload: {"type": "string", "format": "binary"}}}
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": file_field}}}
     parameters = _path_parameters(registered.path)
     if registered.query is not None:
         parameters.append({"in": "query", "schema": registered.query})
@@ -55,8 +60,10 @@ def _operation(registered):
 
 def _error_responses(registered):
     statuses = [404]
-    if registered.body is not None or registered.query is not None:
+    if registered.body is not None or registered.query is not None or registered.upload is not None:
         statuses += [400, 422]
+    if registered.upload is not None:
+        statuses += [413, 415]
     if registered.auth:
         statuses += [401, 403, 409]
     return {str(status): {"description": ERROR_STATUSES[status],
@@ -65,9 +72,11 @@ def _error_responses(registered):
 
 
 def _path_parameters(path):
-    return [
-        {"in": "path", "name": name, "required": True,
-         "schema": {"type": "integer" if converter == "int" else "string"}}
-        for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", path)
-    ]
+    parameters = []
+    for name, converter, choices in path_parameters(path):
+        schema = {"type": "integer" if converter == "int" else "string"}
+        if choices:
+            schema["enum"] = choices
+        parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
+    return parameters
 

@@ -4,17 +4,20 @@ Events normally arrive from RabbitMQ. Anything missed (the gateway was down, a n
 the read model was lost) is fetched by :func:`catch_up` from the owners' event logs; both paths go
 through :func:`project`, which applies each event id at most once.
 """
-import logging
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from services.gateway import search
 from services.gateway.models import (
-    MunicipalityView, OrganizationView, ProcessedEvent, ReadModelBase, ReplayCheckpoint,
+    EntryStatusView, MunicipalityView, OrganizationView, ProcessedEvent, ReadModelBase, ReplayCheckpoint,
+    SessionView,
 )
 from shared.config import SERVICES
+from shared.events import BOOKING_EVENTS, PRACTICE_EVENTS
 from shared.messaging import apply_once
+from shared.plugins import entry_kinds
 
-log = logging.getLogger(__name__)
 REPLAY_PAGE = 500
 
 
@@ -26,9 +29,55 @@ def organization_registered(session, data):
     session.merge(OrganizationView(**data))
 
 
+def practice_changed(session, data):
+    """Any practice_* event: the entry's state for stats, and its public view for search."""
+    known = session.get(EntryStatusView, data["id"])
+    if known is not None and known.revision >= data["revision"]:
+        return  # an older state arriving late (or replayed): what we have is newer
+    session.merge(EntryStatusView(id=data["id"], kind=data["kind"], municipality=data["municipality"],
+                                  status=data["status"], revision=data["revision"]))
+    if data["published"]:
+        search.index_document(session, practice_document(data["published"]))
+    else:
+        search.remove_document(session, f"practice:{data['id']}")
+
+
+def practice_document(published):
+    kind = entry_kinds().get(published["kind"])
+    extra_text = " ".join(str(published.get(name) or "") for name in (kind.searchable if kind else ()))
+    return {
+        "key": f"practice:{published['id']}", "doc_type": "practice", "kind": published["kind"],
+        "ref_id": published["id"], "municipality": published["municipality"], "title": published["title"],
+        # The kind's own searchable text rides along with the summary; results show ``body``.
+        "summary": f"{published.get('summary', '')} {extra_text}".strip(),
+        "direction": published.get("direction") or None, "format": published.get("format"),
+        "grades": published.get("grades") or [], "profession": published.get("profession"),
+        "organization": published.get("organization") or None, "tags": published.get("tags") or [],
+        "sort_date": datetime.fromisoformat(published.get("approved_at") or published["updated_at"]),
+        "body": published,
+    }
+
+
+def session_changed(session, state):
+    known = session.get(SessionView, state["session_id"])
+    if known is not None and known.revision >= state["revision"]:
+        return
+    session.merge(SessionView(
+        id=state["session_id"], practice_id=state["practice_id"], municipality=state["municipality"],
+        starts_at=state["starts_at"], ends_at=state["ends_at"], capacity=state["capacity"],
+        seats_left=state["seats_left"], place=state["place"], revision=state["revision"]))
+
+
+def booking_changed(session, data):
+    session_changed(session, data["session"])
+
+
 PROJECTIONS = {
     "municipality_registered": municipality_registered,
     "organization_registered": organization_registered,
+    **{name: practice_changed for name in PRACTICE_EVENTS},
+    "trial_session_scheduled": session_changed,
+    **{name: booking_changed for name in BOOKING_EVENTS},
 }
 
 
@@ -74,5 +123,6 @@ def caught_up(sessions):
 def reset(sessions):
     """Empty the read model so that the next catch-up rebuilds it from the owners' logs."""
     with sessions.begin() as session:
+        search.clear(session)
         for table in reversed(ReadModelBase.metadata.sorted_tables):
             session.execute(delete(table))

@@ -1,8 +1,9 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from services.practices.schemas import STATUS_TITLES
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import IdentitySchema
+from shared.schemas import IdentitySchema, PageQuery
 
 
 class TokenSchema(Schema):
@@ -24,3 +25,74 @@ class OrganizationViewSchema(Schema):
     name = fields.Str(required=True)
     kind = fields.Str(required=True)
     kind_title = fields.Function(lambda org: ORGANIZATION_KINDS.get(org.kind, org.kind))
+
+
+class SearchQuery(PageQuery):
+    q = fields.Str(validate=validate.Length(max=200), metadata={"description": "Слова в любой форме или начало слова"})
+    type = fields.Str(data_key="type", attribute="doc_type",
+                      validate=validate.OneOf(["practice", "festival", "resource"]))
+    kind = fields.Str(validate=validate.Length(max=40))
+    municipality = fields.Str(validate=validate.Length(max=40))
+    direction = fields.Str(validate=validate.Length(max=200))
+    grade = fields.Int(validate=validate.Range(min=1, max=11))
+    format = fields.Str(validate=validate.OneOf(["in_person", "remote", "mixed"]))
+
+
+class PracticeListQuery(SearchQuery):
+    status = fields.Str(validate=validate.OneOf(list(STATUS_TITLES)),
+                        metadata={"description": "Состояние (для методистов и экспертов; нужен токен)"})
+
+    class Meta:
+        exclude = ("type",)
+
+
+class SessionSummarySchema(Schema):
+    id = fields.Int()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    capacity = fields.Int()
+    seats_left = fields.Int()
+    place = fields.Str()
+
+
+class SearchItemSchema(Schema):
+    type = fields.Str(metadata={"description": "practice, festival или resource"})
+    id = fields.Int()
+    kind = fields.Str()
+    kind_title = fields.Str()
+    municipality = fields.Str()
+    municipality_name = fields.Str()
+    title = fields.Str()
+    summary = fields.Str()
+    url = fields.Str()
+    score = fields.Float(allow_none=True)
+    sessions = fields.List(fields.Nested(SessionSummarySchema), metadata={"description": "Ближайшие занятия"})
+    seats_left = fields.Int(allow_none=True)
+
+
+class SearchPageSchema(Schema):
+    items = fields.List(fields.Nested(SearchItemSchema))
+    total = fields.Int()
+    page = fields.Int()
+    per_page = fields.Int()
+    facets = fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Int()))
+
+
+class MunicipalityStatsSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    region = fields.Str()
+    entries = fields.Dict(metadata={"description": "{вид: {состояние: число}} — все записи, включая черновики"})
+    published = fields.Dict(keys=fields.Str(), values=fields.Int())
+    upcoming_sessions = fields.Int()
+    free_trial_seats = fields.Int()
+    upcoming_festivals = fields.Int()
+
+
+class NetworkStatsSchema(Schema):
+    municipalities = fields.List(fields.Nested(MunicipalityStatsSchema))
+    totals = fields.Dict()
+
+
+class ImportQuery(Schema):
+    dry_run = fields.Bool(load_default=True, metadata={"description": "true — только проверить и показать отчёт"})

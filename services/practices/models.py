@@ -105,7 +105,7 @@ class Booking(PracticesBase):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
-    session: Mapped[TrialSession] = relationship(lazy="joined")
+    session: Mapped[TrialSession] = relationship(lazy="joined", innerjoin=True)
 
 
 class PracticesOutbox(OutboxMixin, PracticesBase):

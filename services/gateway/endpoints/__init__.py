@@ -1,0 +1,1 @@
+"""The gateway's HTTP handlers, one module per area; ``GatewayService`` combines them."""

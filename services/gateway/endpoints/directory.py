@@ -1,0 +1,30 @@
+"""Municipalities and organisations, from the read model."""
+from services.catalog.schemas import MunicipalitySchema, OrganizationQuery
+from services.gateway import directory
+from services.gateway.http import json_response, read_query, route
+from services.gateway.schemas import OrganizationViewSchema
+from shared.schemas import page_of, page_schema
+
+TAG = "Справочник"
+
+
+class DirectoryEndpoints:
+    @route("GET", "/api/v1/municipalities", "Муниципалитеты сети", TAG,
+           response=MunicipalitySchema(many=True))
+    def municipalities(self, request):
+        with self.read_model() as session:
+            return json_response(MunicipalitySchema(many=True).dump(directory.municipalities(session)))
+
+    @route("GET", "/api/v1/municipalities/<code>", "Муниципалитет", TAG, response=MunicipalitySchema)
+    def municipality(self, request, code):
+        with self.read_model() as session:
+            return json_response(MunicipalitySchema().dump(directory.municipality(session, code)))
+
+    @route("GET", "/api/v1/organizations", "Организации", TAG,
+           query=OrganizationQuery, response=page_schema(OrganizationViewSchema))
+    def organizations(self, request):
+        query = read_query(request, OrganizationQuery())
+        with self.read_model() as session:
+            items, total = directory.organizations(session, **query)
+            return json_response(page_of(OrganizationViewSchema(many=True).dump(items), total,
+                                         query["page"], query["per_page"]))

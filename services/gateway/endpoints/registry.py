@@ -1,0 +1,81 @@
+"""The registry of practices and career trials: commands go to the practices service; published
+listings come from the read model."""
+from werkzeug.wrappers import Response
+
+from services.gateway import spreadsheets, views
+from services.gateway.http import json_response, read_json, read_query, read_upload, route
+from services.gateway.schemas import ImportQuery, PracticeListQuery, SearchPageSchema
+from services.practices.review import TRANSITIONS
+from services.practices.schemas import (
+    BulkResultSchema, BulkTransitionSchema, EntryInputSchema, EntryQuery, EntrySchema, HistoryItemSchema,
+    ImportReportSchema, TransitionInputSchema,
+)
+from shared.schemas import page_schema
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
+TAG = "Реестр практик и профпроб"
+ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
+
+
+class RegistryEndpoints:
+    @route("POST", "/api/v1/practices", "Создать черновик записи (методист своего города)", TAG,
+           body=EntryInputSchema, response=EntrySchema, status=201, auth=True)
+    def create_practice(self, request):
+        return json_response(self.practices.create_entry(read_json(request)), 201)
+
+    @route("GET", "/api/v1/practices", "Опубликованные записи; с status — записи для автора и экспертов", TAG,
+           query=PracticeListQuery, response=SearchPageSchema)
+    def list_practices(self, request):
+        query = read_query(request, PracticeListQuery())
+        if query.get("status"):
+            managed = {key: query[key] for key in EntryQuery().fields if key in query}
+            return json_response(self.practices.list_entries(managed))
+        with self.read_model() as session:
+            return json_response(views.search(session, doc_type="practice", **query))
+
+    @route("GET", "/api/v1/practices/<int:entry_id>", "Запись реестра", TAG, response=EntrySchema)
+    def get_practice(self, request, entry_id):
+        return json_response(self.practices.get_entry(entry_id))
+
+    @route("PATCH", "/api/v1/practices/<int:entry_id>",
+           "Изменить запись (опубликованная получает новую версию на рассмотрение)", TAG,
+           body=EntryInputSchema, response=EntrySchema, auth=True)
+    def edit_practice(self, request, entry_id):
+        return json_response(self.practices.edit_entry(entry_id, read_json(request)))
+
+    @route("POST", f"/api/v1/practices/<int:entry_id>/<any({ACTIONS}):action>",
+           "Перевести запись: submit, approve, request-changes, reject, withdraw, archive", TAG,
+           body=TransitionInputSchema, response=EntrySchema, auth=True)
+    def transition_practice(self, request, entry_id, action):
+        data = read_json(request, TransitionInputSchema(), optional=True)
+        return json_response(self.practices.transition(entry_id, action, data))
+
+    @route("POST", f"/api/v1/practices/bulk/<any({ACTIONS}):action>",
+           "Одно действие над выбранными записями (до 1000); каждая — отдельно, отказы перечислены", TAG,
+           body=BulkTransitionSchema, response=BulkResultSchema, auth=True)
+    def transition_practices(self, request, action):
+        return json_response(self.practices.transition_many(action, read_json(request, BulkTransitionSchema())))
+
+    @route("GET", "/api/v1/practices/<int:entry_id>/history", "История изменений и решений", TAG,
+           response=HistoryItemSchema(many=True))
+    def practice_history(self, request, entry_id):
+        return json_response(self.practices.history(entry_id))
+
+    @route("GET", "/api/v1/review-queue", "Очередь на рассмотрение (эксперт), старые первыми", TAG,
+           query=EntryQuery, response=page_schema(EntrySchema), auth=True)
+    def review_queue(self, request):
+        return json_response(self.practices.review_queue(dict(request.args)))
+
+    @route("POST", "/api/v1/practices/import",
+           "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,
+           query=ImportQuery, response=ImportReportSchema, auth=True, upload="file")
+    def import_practices(self, request):
+        query = read_query(request, ImportQuery())
+        rows = spreadsheets.read_rows(read_upload(request, "file", MAX_SPREADSHEET_BYTES))
+        return json_response(self.practices.import_entries({"rows": rows, "dry_run": query["dry_run"]}))
+
+    @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX_TYPE)
+    def import_template(self, request):
+        return Response(spreadsheets.template(), content_type=XLSX_TYPE, headers={
+            "Content-Disposition": 'attachment; filename="shablon-importa-praktik.xlsx"'})

@@ -1,0 +1,41 @@
+"""Health, the API description, sign-in and accounts."""
+from nameko import config
+
+from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
+from services.gateway import projections
+from services.gateway.health import check_services
+from services.gateway.http import json_response, read_json, route
+from services.gateway.openapi import build_spec
+from services.gateway.schemas import HealthSchema, TokenSchema
+from shared.auth import Identity, issue_token
+
+TAG = "Служебное"
+
+
+class SystemEndpoints:
+    @route("GET", "/health", "Состояние сервисов сети", TAG, response=HealthSchema)
+    def health(self, request):
+        services = check_services(self.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
+        read_model = "ok" if projections.caught_up(self.read_model) else "catching_up"
+        healthy = read_model == "ok" and all(status == "ok" for status in services.values())
+        body = {"status": "ok" if healthy else "degraded", "services": services, "read_model": read_model}
+        return json_response(body, 200 if healthy else 503)
+
+    @route("GET", "/api/v1/openapi.json", "Описание API (OpenAPI 3)", TAG)
+    def openapi(self, request):
+        return json_response(build_spec())
+
+    @route("POST", "/api/v1/auth/token", "Получить токен доступа", "Доступ",
+           body=CredentialsSchema, response=TokenSchema)
+    def issue_token(self, request):
+        identity = Identity(**self.catalog.authenticate(read_json(request, CredentialsSchema())))
+        ttl = config["TOKEN_TTL_SECONDS"]
+        token = issue_token(identity, config["JWT_SECRET"], ttl)
+        return json_response(TokenSchema().dump({
+            "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
+
+    @route("POST", "/api/v1/accounts", "Создать учётную запись (администратор)", "Доступ",
+           body=NewAccountSchema, response=AccountSchema, status=201, auth=True)
+    def create_account(self, request):
+        account = self.catalog.create_account(read_json(request, NewAccountSchema()))
+        return json_response(account, 201)

@@ -1,0 +1,36 @@
+"""Career-trial sessions and bookings: commands and exact seat counts come from the practices service."""
+from services.gateway.http import json_response, read_json, route
+from services.practices.schemas import (
+    BookingInputSchema, BookingQuery, BookingSchema, SessionInputSchema, SessionSchema,
+)
+from shared.schemas import page_schema
+
+TAG = "Занятия и запись на профпробы"
+
+
+class TrialEndpoints:
+    @route("POST", "/api/v1/practices/<int:entry_id>/sessions", "Назначить занятие (методист)", TAG,
+           body=SessionInputSchema, response=SessionSchema, status=201, auth=True)
+    def schedule_session(self, request, entry_id):
+        return json_response(self.practices.schedule_session(entry_id, read_json(request, SessionInputSchema())), 201)
+
+    @route("GET", "/api/v1/practices/<int:entry_id>/sessions", "Занятия пробы со свободными местами", TAG,
+           response=SessionSchema(many=True))
+    def list_sessions(self, request, entry_id):
+        return json_response(self.practices.list_sessions(entry_id))
+
+    @route("POST", "/api/v1/sessions/<int:session_id>/bookings",
+           "Записать группу (школа); 409, если мест меньше, чем нужно", TAG,
+           body=BookingInputSchema, response=BookingSchema, status=201, auth=True)
+    def book(self, request, session_id):
+        return json_response(self.practices.book(session_id, read_json(request, BookingInputSchema())), 201)
+
+    @route("GET", "/api/v1/bookings", "Брони: школы — свои, методиста — его города", TAG,
+           query=BookingQuery, response=page_schema(BookingSchema), auth=True)
+    def list_bookings(self, request):
+        return json_response(self.practices.list_bookings(dict(request.args)))
+
+    @route("DELETE", "/api/v1/bookings/<int:booking_id>", "Отменить бронь (места уходят листу ожидания)", TAG,
+           response=BookingSchema, auth=True)
+    def cancel_booking(self, request, booking_id):
+        return json_response(self.practices.cancel_booking(booking_id))

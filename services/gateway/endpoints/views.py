@@ -1,0 +1,21 @@
+"""Cross-city views: one search over everything published, and the network's figures."""
+from services.gateway import views
+from services.gateway.http import json_response, read_query, route
+from services.gateway.schemas import NetworkStatsSchema, SearchPageSchema, SearchQuery
+
+TAG = "Сквозные представления"
+
+
+class CrossCityEndpoints:
+    @route("GET", "/api/v1/search", "Поиск по всем городам: практики, профпробы, фестивали, ресурсы", TAG,
+           query=SearchQuery, response=SearchPageSchema)
+    def search(self, request):
+        query = read_query(request, SearchQuery())
+        with self.read_model() as session:
+            return json_response(views.search(session, **query))
+
+    @route("GET", "/api/v1/network/stats", "Показатели сети по муниципалитетам", TAG,
+           response=NetworkStatsSchema)
+    def network_stats(self, request):
+        with self.read_model() as session:
+            return json_response(views.network_stats(session))

@@ -1,0 +1,89 @@
+"""Cross-city reads of the read model: search results people can act on, and network figures."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from services.gateway import search as search_engine
+from services.gateway.models import EntryStatusView, MunicipalityView, SessionView
+from shared.plugins import entry_kinds
+
+OTHER_KIND_TITLES = {"festival": "Фестиваль", "resource": "Методический ресурс"}
+SESSIONS_SHOWN = 5
+URLS = {"practice": "/api/v1/practices/{}", "festival": "/api/v1/festivals/{}", "resource": "/api/v1/resources/{}"}
+
+
+def kind_title(kind):
+    plugin = entry_kinds().get(kind)
+    return plugin.title if plugin else OTHER_KIND_TITLES.get(kind, kind)
+
+
+def search(session, page=1, per_page=20, **filters):
+    """A page of published items matching ``filters``, with facets, city names and free seats."""
+    found = search_engine.search(session, page=page, per_page=per_page, **filters)
+    names = _municipality_names(session)
+    sessions = _upcoming_sessions(session, [hit["ref_id"] for hit in found["items"] if hit["doc_type"] == "practice"])
+    found["items"] = [_item(hit, names, sessions) for hit in found["items"]]
+    return found
+
+
+def _item(hit, names, sessions):
+    item = {**hit["body"], "type": hit["doc_type"], "id": hit["ref_id"], "kind": hit["kind"],
+            "kind_title": kind_title(hit["kind"]), "municipality": hit["municipality"],
+            "municipality_name": names.get(hit["municipality"], hit["municipality"]),
+            "url": URLS[hit["doc_type"]].format(hit["ref_id"]), "score": hit.get("score")}
+    if hit["doc_type"] == "practice" and entry_kinds().get(hit["kind"]) and entry_kinds()[hit["kind"]].has_sessions:
+        upcoming = sessions.get(hit["ref_id"], [])
+        item["sessions"] = upcoming[:SESSIONS_SHOWN]
+        item["seats_left"] = sum(s["seats_left"] for s in upcoming)
+    return item
+
+
+def _municipality_names(session):
+    return dict(session.execute(select(MunicipalityView.code, MunicipalityView.name)).all())
+
+
+def _upcoming_sessions(session, practice_ids):
+    if not practice_ids:
+        return {}
+    query = (select(SessionView).where(SessionView.practice_id.in_(practice_ids), SessionView.starts_at > _now())
+             .order_by(SessionView.starts_at))
+    grouped = {}
+    for view in session.scalars(query):
+        grouped.setdefault(view.practice_id, []).append({
+            "id": view.id, "starts_at": view.starts_at.isoformat(), "ends_at": view.ends_at.isoformat(),
+            "capacity": view.capacity, "seats_left": view.seats_left, "place": view.place})
+    return grouped
+
+
+def network_stats(session):
+    """Per municipality: entries by kind and state, what is published, upcoming sessions and seats."""
+    entries = session.execute(
+        select(EntryStatusView.municipality, EntryStatusView.kind, EntryStatusView.status, func.count())
+        .group_by(EntryStatusView.municipality, EntryStatusView.kind, EntryStatusView.status)).all()
+    seats = {code: (count, free or 0) for code, count, free in session.execute(
+        select(SessionView.municipality, func.count(), func.sum(SessionView.seats_left))
+        .where(SessionView.starts_at > _now()).group_by(SessionView.municipality)).all()}
+    cities = session.scalars(select(MunicipalityView).order_by(MunicipalityView.name)).all()
+    rows = [_city_stats(city, entries, seats) for city in cities]
+    totals = {key: sum(row[key] for row in rows) for key in ("upcoming_sessions", "free_trial_seats",
+                                                             "upcoming_festivals")}
+    totals["published"] = sum(sum(row["published"].values()) for row in rows)
+    return {"municipalities": rows, "totals": totals}
+
+
+def _city_stats(city, entries, seats):
+    by_kind, published = {}, {}
+    for code, kind, status, count in entries:
+        if code != city.code:
+            continue
+        by_kind.setdefault(kind, {})[status] = count
+        if status == "approved":
+            published[kind] = count
+    sessions, free = seats.get(city.code, (0, 0))
+    return {"code": city.code, "name": city.name, "region": city.region, "entries": by_kind,
+            "published": published, "upcoming_sessions": sessions, "free_trial_seats": free,
+            "upcoming_festivals": 0}
+
+
+def _now():
+    return datetime.now(timezone.utc)

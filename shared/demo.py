@@ -1,0 +1,68 @@
+"""Loads the demo network's content through the gateway, as its people would enter it.
+
+Every entry is drafted by its city's methodist, submitted and approved by the ЧИППКРО reviewer, and
+trials get sessions: the same HTTP calls, rules and events as real use. Entries already present
+(same city and title) are left alone, so loading twice changes nothing.
+"""
+from datetime import datetime, time, timedelta, timezone
+
+import requests
+
+from services.catalog.demo import DEMO_PASSWORD
+from services.practices import demo as practices_demo
+
+REVIEWER = "reviewer-chippkro"
+YEKATERINBURG = timezone(timedelta(hours=5))
+
+
+class DemoLoader:
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.tokens = {}
+
+    def call(self, method, path, user, **kwargs):
+        response = requests.request(method, self.base_url + path, timeout=30,
+                                    headers={"Authorization": "Bearer " + self.token(user)}, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def token(self, user):
+        if user not in self.tokens:
+            response = requests.post(self.base_url + "/api/v1/auth/token", timeout=30,
+                                     json={"username": user, "password": DEMO_PASSWORD})
+            response.raise_for_status()
+            self.tokens[user] = response.json()["access_token"]
+        return self.tokens[user]
+
+    def load(self):
+        added = sum(self.publish(dict(entry)) for entry in practices_demo.ENTRIES)
+        return added
+
+    def publish(self, entry):
+        methodist = f"methodist-{entry.pop('municipality')}"
+        if self.existing_titles(methodist) & {entry["title"]}:
+            return 0
+        created = self.call("POST", "/api/v1/practices", methodist, json=entry)
+        self.call("POST", f"/api/v1/practices/{created['id']}/submit", methodist, json={})
+        self.call("POST", f"/api/v1/practices/{created['id']}/approve", REVIEWER,
+                  json={"comment": "Одобрено для демонстрационной сети"})
+        if entry["kind"] == "career_trial":
+            self.schedule(methodist, created["id"])
+        return 1
+
+    def existing_titles(self, methodist):
+        page = self.call("GET", "/api/v1/practices", methodist, params={"status": "approved", "per_page": 100})
+        return {item["title"] for item in page["items"]}
+
+    def schedule(self, methodist, entry_id):
+        for days in practices_demo.SESSION_DAYS_AHEAD:
+            day = datetime.now(YEKATERINBURG).date() + timedelta(days=days)
+            starts = datetime.combine(day, time(10, 0), YEKATERINBURG)
+            self.call("POST", f"/api/v1/practices/{entry_id}/sessions", methodist, json={
+                "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=4)).isoformat(),
+                "capacity": practices_demo.SESSION_CAPACITY, "place": "ЦДЮТТ, ул. Ленина"})
+
+
+def load_demo_content(base_url):
+    return DemoLoader(base_url).load()
