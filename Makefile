@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo rebuild-read-model clean
+.PHONY: run test install migrate demo rebuild-read-model bench clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	$(BIN)/practice-network run
@@ -30,3 +30,8 @@ rebuild-read-model: install
 
 clean:
 	rm -rf $(VENV) var
+
+bench: install  ## loads a synthetic network through the services and prints search and latency figures
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		echo "wrk недоступен: HTTP-замер поиска будет пропущен"
+	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python bench/registry.py

@@ -93,14 +93,22 @@ def catch_up(sessions, fetch_events):
         while True:
             after = _checkpoint(sessions, source)
             batch = fetch_events(source, after)
+            seen = _already_processed(sessions, [envelope["event_id"] for _, envelope in batch])
             for _, envelope in batch:
-                if envelope["event_type"] in PROJECTIONS:
+                if envelope["event_type"] in PROJECTIONS and envelope["event_id"] not in seen:
                     project(sessions, envelope["event_type"], envelope)
             _advance(sessions, source, batch[-1][0] if batch else after)
             read += len(batch)
             if len(batch) < REPLAY_PAGE:
                 break
     return read
+
+
+def _already_processed(sessions, event_ids):
+    """Which of these events arrived from RabbitMQ already: one query for a whole replay page."""
+    with sessions() as session:
+        query = select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(event_ids))
+        return set(session.scalars(query))
 
 
 def _checkpoint(sessions, source):

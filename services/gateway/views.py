@@ -39,19 +39,24 @@ def _item(hit, names, sessions):
 
 
 def _municipality_names(session):
-    return dict(session.execute(select(MunicipalityView.code, MunicipalityView.name)).all())
+    return dict(session.connection().execute(select(MunicipalityView.code, MunicipalityView.name)).all())
 
 
 def _upcoming_sessions(session, practice_ids):
+    """Upcoming sessions of the given trials, soonest first (Core rows: this runs on every search)."""
     if not practice_ids:
         return {}
-    query = (select(SessionView).where(SessionView.practice_id.in_(practice_ids), SessionView.starts_at > _now())
-             .order_by(SessionView.starts_at))
+    sessions = SessionView.__table__
+    query = (select(sessions.c.practice_id, sessions.c.id, sessions.c.starts_at, sessions.c.ends_at,
+                    sessions.c.capacity, sessions.c.seats_left, sessions.c.place)
+             .where(sessions.c.practice_id.in_(practice_ids), sessions.c.starts_at > _now())
+             .order_by(sessions.c.starts_at))
     grouped = {}
-    for view in session.scalars(query):
-        grouped.setdefault(view.practice_id, []).append({
-            "id": view.id, "starts_at": view.starts_at.isoformat(), "ends_at": view.ends_at.isoformat(),
-            "capacity": view.capacity, "seats_left": view.seats_left, "place": view.place})
+    for row in session.connection().execute(query).mappings():
+        view = dict(row)
+        practice_id = view.pop("practice_id")
+        view["starts_at"], view["ends_at"] = view["starts_at"].isoformat(), view["ends_at"].isoformat()
+        grouped.setdefault(practice_id, []).append(view)
     return grouped
 
 

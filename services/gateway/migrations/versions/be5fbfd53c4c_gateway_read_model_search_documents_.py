@@ -54,6 +54,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_search_documents_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_municipality'), ['municipality'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_sort_date'), ['sort_date'], unique=False)
+        batch_op.create_index('ix_search_documents_facets', ['kind', 'municipality', 'direction', 'format'], unique=False)
 
     op.create_table('trial_sessions',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
@@ -97,6 +98,7 @@ def downgrade():
     op.drop_table('trial_sessions')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_documents_sort_date'))
+        batch_op.drop_index('ix_search_documents_facets')
         batch_op.drop_index(batch_op.f('ix_search_documents_municipality'))
         batch_op.drop_index(batch_op.f('ix_search_documents_kind'))
         batch_op.drop_index(batch_op.f('ix_search_documents_format'))
