@@ -11,7 +11,6 @@ into the gateway's read model), then prints:
 import io
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from openpyxl import Workbook
-
 from sqlalchemy import text
 
 from services.gateway import views

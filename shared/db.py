@@ -1,12 +1,12 @@
 """Each service's own database: engines that behave under eventlet, and the nameko dependency."""
 from datetime import timezone
 
-from sqlalchemy import DateTime, create_engine, event
-from sqlalchemy.types import TypeDecorator
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import QueuePool
 from nameko import config
 from nameko.extensions import DependencyProvider
+from sqlalchemy import DateTime, create_engine, event, func, select
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.types import TypeDecorator
 
 from shared.config import database_url
 
@@ -83,3 +83,10 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.sessions
+
+
+def paginate(session, query, *order_by, page=1, per_page=20):
+    """``(items, total)``: one page of an ORM ``query`` in ``order_by`` order, and the count of all."""
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.order_by(*order_by).offset((page - 1) * per_page).limit(per_page)).all()
+    return items, total

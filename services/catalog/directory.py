@@ -1,7 +1,8 @@
 """The directory of the network: municipalities (from installed plugins) and their organisations."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.catalog.models import CatalogOutbox, Municipality, Organization
+from shared.db import paginate
 from shared.errors import NotFound
 from shared.messaging import record
 from shared.plugins import municipalities as installed_municipalities
@@ -63,7 +64,4 @@ def list_organizations(session, municipality=None, kind=None, page=1, per_page=2
         query = query.where(Organization.municipality_code == municipality)
     if kind:
         query = query.where(Organization.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(
-        query.order_by(Organization.name).offset((page - 1) * per_page).limit(per_page)).all()
-    return items, total
+    return paginate(session, query, Organization.name, page=page, per_page=per_page)

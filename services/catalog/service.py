@@ -3,7 +3,11 @@ from nameko.rpc import rpc
 from services.catalog import accounts, directory
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
-    AccountSchema, CredentialsSchema, MunicipalitySchema, NewAccountSchema, OrganizationQuery,
+    AccountSchema,
+    CredentialsSchema,
+    MunicipalitySchema,
+    NewAccountSchema,
+    OrganizationQuery,
     OrganizationSchema,
 )
 from shared.auth import CurrentIdentity

@@ -1,7 +1,8 @@
 """Reads of the network directory, served from the read model."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.gateway.models import MunicipalityView, OrganizationView
+from shared.db import paginate
 from shared.errors import NotFound
 
 
@@ -22,7 +23,4 @@ def organizations(session, municipality=None, kind=None, page=1, per_page=20):
         query = query.where(OrganizationView.municipality == municipality)
     if kind:
         query = query.where(OrganizationView.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(
-        query.order_by(OrganizationView.name).offset((page - 1) * per_page).limit(per_page)).all()
-    return items, total
+    return paginate(session, query, OrganizationView.name, page=page, per_page=per_page)

@@ -10,7 +10,12 @@ from sqlalchemy import delete, func, select
 
 from services.gateway import search
 from services.gateway.models import (
-    EntryStatusView, MunicipalityView, OrganizationView, ProcessedEvent, ReadModelBase, ReplayCheckpoint,
+    EntryStatusView,
+    MunicipalityView,
+    OrganizationView,
+    ProcessedEvent,
+    ReadModelBase,
+    ReplayCheckpoint,
     SessionView,
 )
 from shared.config import SERVICES

@@ -1,7 +1,7 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
 from marshmallow import Schema, fields, validate
 
-from services.practices.schemas import STATUS_TITLES
+from services.practices.schemas import STATUS_TITLES, SessionSchema
 from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import IdentitySchema, PageQuery
 
@@ -46,15 +46,6 @@ class PracticeListQuery(SearchQuery):
         exclude = ("type",)
 
 
-class SessionSummarySchema(Schema):
-    id = fields.Int()
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
-    capacity = fields.Int()
-    seats_left = fields.Int()
-    place = fields.Str()
-
-
 class SearchItemSchema(Schema):
     type = fields.Str(metadata={"description": "practice, festival или resource"})
     id = fields.Int()
@@ -66,7 +57,8 @@ class SearchItemSchema(Schema):
     summary = fields.Str()
     url = fields.Str()
     score = fields.Float(allow_none=True)
-    sessions = fields.List(fields.Nested(SessionSummarySchema), metadata={"description": "Ближайшие занятия"})
+    sessions = fields.List(fields.Nested(SessionSchema(exclude=("practice_id",))),
+                           metadata={"description": "Ближайшие занятия"})
     seats_left = fields.Int(allow_none=True)
 
 

@@ -3,11 +3,12 @@
 Seats are taken with one conditional UPDATE (``seats_taken + n <= capacity``) and the table has a CHECK
 constraint as well, so no interleaving of concurrent requests, on any number of replicas, can overbook.
 """
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.practices.models import Booking, Entry, PracticesOutbox, TrialSession
-from services.practices.registry import get_entry, published_version, sees_working_copy
+from services.practices.registry import get_entry, get_visible_entry, published_version
 from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL, require_city, require_role
+from shared.db import paginate
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
 from shared.plugins import entry_kinds
@@ -31,9 +32,7 @@ def schedule_session(session, actor, entry_id, data):
 
 
 def list_sessions(session, actor, entry_id):
-    entry = get_entry(session, entry_id)
-    if entry.published_version is None and not sees_working_copy(actor, entry):
-        raise NotFound(f"Запись №{entry_id} не найдена")
+    get_visible_entry(session, actor, entry_id)
     query = select(TrialSession).where(TrialSession.entry_id == entry_id).order_by(TrialSession.starts_at)
     return session.scalars(query).all()
 
@@ -139,10 +138,7 @@ def list_bookings(session, actor, status=None, page=1, per_page=20):
         query = query.join(Entry, TrialSession.entry_id == Entry.id).where(Entry.municipality == actor.municipality)
     if status:
         query = query.where(Booking.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(query.order_by(TrialSession.starts_at, Booking.id)
-                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return items, total
+    return paginate(session, query, TrialSession.starts_at, Booking.id, page=page, per_page=per_page)
 
 
 def _session(session, session_id):

@@ -1,9 +1,10 @@
 """Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
 from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
+from shared.db import paginate
 from shared.errors import Conflict, NotFound
 from shared.messaging import record, utcnow
 from shared.plugins import entry_kinds
@@ -84,13 +85,19 @@ def sees_working_copy(actor, entry):
     return actor.role == METHODIST and actor.municipality == entry.municipality
 
 
-def visible_view(session, actor, entry_id):
-    """The entry as ``actor`` may see it; 404 for what they may not see (drafts of others)."""
+def get_visible_entry(session, actor, entry_id):
+    """The entry if ``actor`` may see it in some version; 404 for others' unpublished drafts."""
     entry = get_entry(session, entry_id)
+    if entry.published_version is None and not sees_working_copy(actor, entry):
+        raise NotFound(f"Запись №{entry_id} не найдена")
+    return entry
+
+
+def visible_view(session, actor, entry_id):
+    """The entry as ``actor`` may see it: the working copy for its editors, else the public one."""
+    entry = get_visible_entry(session, actor, entry_id)
     if sees_working_copy(actor, entry):
         return entry_view(entry, working_version(entry))
-    if entry.published_version is None:
-        raise NotFound(f"Запись №{entry_id} не найдена")
     return public_view(entry)
 
 
@@ -125,9 +132,7 @@ def list_entries(session, actor, kind=None, municipality=None, status=None, page
         query = query.where(Entry.kind == kind)
     if status:
         query = query.where(Entry.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    entries = session.scalars(
-        query.order_by(Entry.updated_at.desc(), Entry.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    entries, total = paginate(session, query, Entry.updated_at.desc(), Entry.id.desc(), page=page, per_page=per_page)
     return [entry_view(entry, working_version(entry)) for entry in entries], total
 
 

@@ -6,15 +6,20 @@ entry archived. Every move is recorded with who, when and why, and announced as 
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.practices.models import Entry, EntryTransition
 from services.practices.registry import (
-    announce, entry_view, get_entry, sees_working_copy, working_version,
+    announce,
+    entry_view,
+    get_entry,
+    get_visible_entry,
+    working_version,
 )
 from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
-from shared.errors import Conflict, Forbidden, NetworkError, NotFound, ValidationFailed
+from shared.db import paginate
+from shared.errors import Conflict, Forbidden, NetworkError, ValidationFailed
 from shared.messaging import utcnow
 
 
@@ -100,16 +105,12 @@ def review_queue(session, actor, page=1, per_page=20):
     """Entries of every city waiting for review, oldest submission first."""
     require_role(actor, REVIEWER)
     query = select(Entry).where(Entry.status == "submitted")
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    entries = session.scalars(query.order_by(Entry.submitted_at, Entry.id)
-                              .offset((page - 1) * per_page).limit(per_page))
+    entries, total = paginate(session, query, Entry.submitted_at, Entry.id, page=page, per_page=per_page)
     return [entry_view(entry, working_version(entry)) for entry in entries], total
 
 
 def history(session, actor, entry_id):
     """Every edit and transition of an entry, oldest first."""
-    entry = get_entry(session, entry_id)
-    if entry.published_version is None and not sees_working_copy(actor, entry):
-        raise NotFound(f"Запись №{entry_id} не найдена")
+    get_visible_entry(session, actor, entry_id)
     query = select(EntryTransition).where(EntryTransition.entry_id == entry_id).order_by(EntryTransition.id)
     return session.scalars(query).all()

@@ -3,8 +3,19 @@ from nameko.rpc import rpc
 from services.practices import booking, importing, registry, review
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
-    BookingInputSchema, BookingQuery, BookingSchema, BulkTransitionSchema, EntryQuery, EntrySchema, HistoryItemSchema,
-    ImportReportSchema, ImportSchema, KindSchema, SessionInputSchema, SessionSchema, TransitionInputSchema,
+    BookingInputSchema,
+    BookingQuery,
+    BookingSchema,
+    BulkTransitionSchema,
+    EntryQuery,
+    EntrySchema,
+    HistoryItemSchema,
+    ImportReportSchema,
+    ImportSchema,
+    KindSchema,
+    SessionInputSchema,
+    SessionSchema,
+    TransitionInputSchema,
 )
 from shared.auth import CurrentIdentity
 from shared.db import Database

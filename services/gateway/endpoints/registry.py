@@ -7,8 +7,14 @@ from services.gateway.http import json_response, read_json, read_query, read_upl
 from services.gateway.schemas import ImportQuery, PracticeListQuery, SearchPageSchema
 from services.practices.review import TRANSITIONS
 from services.practices.schemas import (
-    BulkResultSchema, BulkTransitionSchema, EntryInputSchema, EntryQuery, EntrySchema, HistoryItemSchema,
-    ImportReportSchema, TransitionInputSchema,
+    BulkResultSchema,
+    BulkTransitionSchema,
+    EntryInputSchema,
+    EntryQuery,
+    EntrySchema,
+    HistoryItemSchema,
+    ImportReportSchema,
+    TransitionInputSchema,
 )
 from shared.schemas import page_schema
 

@@ -1,7 +1,11 @@
 """Career-trial sessions and bookings: commands and exact seat counts come from the practices service."""
 from services.gateway.http import json_response, read_json, route
 from services.practices.schemas import (
-    BookingInputSchema, BookingQuery, BookingSchema, SessionInputSchema, SessionSchema,
+    BookingInputSchema,
+    BookingQuery,
+    BookingSchema,
+    SessionInputSchema,
+    SessionSchema,
 )
 from shared.schemas import page_schema
 

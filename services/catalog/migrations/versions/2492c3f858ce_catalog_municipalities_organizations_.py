@@ -4,9 +4,8 @@ Revision ID: 2492c3f858ce
 Revises: 
 Create Date: 2026-11-22 14:34:22.772424
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '2492c3f858ce'
 down_revision = None

@@ -4,9 +4,8 @@ Revision ID: bfb673dc0642
 Revises: 
 Create Date: 2026-11-22 14:36:20.872243
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'bfb673dc0642'
 down_revision = None

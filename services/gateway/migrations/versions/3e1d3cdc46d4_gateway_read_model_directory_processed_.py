@@ -4,9 +4,8 @@ Revision ID: 3e1d3cdc46d4
 Revises: 
 Create Date: 2026-11-22 14:36:05.977248
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3e1d3cdc46d4'
 down_revision = None

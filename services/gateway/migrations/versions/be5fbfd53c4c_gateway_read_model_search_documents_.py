@@ -4,9 +4,8 @@ Revision ID: be5fbfd53c4c
 Revises: 3e1d3cdc46d4
 Create Date: 2026-11-22 15:13:48.430870
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'be5fbfd53c4c'
 down_revision = '3e1d3cdc46d4'

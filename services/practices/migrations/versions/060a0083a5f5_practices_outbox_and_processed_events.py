@@ -4,9 +4,8 @@ Revision ID: 060a0083a5f5
 Revises: 
 Create Date: 2026-11-22 14:36:20.070418
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '060a0083a5f5'
 down_revision = None

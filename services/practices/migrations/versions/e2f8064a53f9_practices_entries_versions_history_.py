@@ -4,9 +4,8 @@ Revision ID: e2f8064a53f9
 Revises: 060a0083a5f5
 Create Date: 2026-11-22 14:57:25.775544
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'e2f8064a53f9'
 down_revision = '060a0083a5f5'
