@@ -80,6 +80,7 @@ class RunningNetwork:
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
             "OUTBOX_RELAY_INTERVAL": "0.05",
             "READ_MODEL_CATCH_UP_SECONDS": "2",
+            "RPC_TIMEOUT_SECONDS": "10",
         }
         for service, url in (self.postgres.urls.items() if self.postgres else ()):
             self.env[f"{service.upper()}_DB_URL"] = url

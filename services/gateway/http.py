@@ -141,7 +141,7 @@ def read_json(request, schema=None, optional=False):
     raw = request.get_data(cache=False, as_text=False)
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else ({} if optional else None)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, or nesting too deep to parse
         raise BadRequest("Тело запроса не является корректным JSON",
                          {"body": [f"Ошибка разбора JSON: {exc}"]}) from None
     if not isinstance(data, dict):

@@ -4,23 +4,26 @@ from nameko.timer import timer
 
 from services.gateway import projections
 from services.gateway.endpoints.directory import DirectoryEndpoints
+from services.gateway.endpoints.home import HomeEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
 from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
-from shared.compat import ClusterRpc, ServiceRpc
+from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.events import EVENTS
+from shared.rpc import TimedServiceRpc
 
 
-class GatewayService(SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints, CrossCityEndpoints):
+class GatewayService(HomeEndpoints, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
+                     CrossCityEndpoints):
     """HTTP entrypoints (in ``endpoints/``), the read model's event handlers, and its catch-up."""
 
     name = "gateway"
 
     read_model = Database("gateway")
-    catalog = ServiceRpc("catalog")
-    practices = ServiceRpc("practices")
+    catalog = TimedServiceRpc("catalog")
+    practices = TimedServiceRpc("practices")
     # Health probes expire in the queue of a stopped service instead of piling up there.
     probes = ClusterRpc(expiration=config.get("HEALTH_TIMEOUT_SECONDS", 2))
     replay = ClusterRpc()

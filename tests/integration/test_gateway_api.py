@@ -102,7 +102,7 @@ def test_wrong_types_are_422_naming_each_field(network):
 @pytest.mark.parametrize("body", [
     b"", b"null", b"[]", b"42", b'"text"', b"\xff\xfe", b'{"username": null, "password": []}',
     b'{"username": {"a": 1}, "password": 1e999}', b'{"username": "a", "password": "b", "extra": 1}',
-    ("{" * 5000).encode(),
+    ("{" * 5000).encode(), ("[" * 100000).encode(),
 ])
 @pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/accounts"])
 def test_no_body_of_any_shape_produces_a_500(network, path, body):
@@ -129,3 +129,9 @@ def test_read_model_is_rebuilt_from_the_owners_event_logs(network):
     cities = eventually(lambda: {c["code"] for c in network.api("GET", "/api/v1/municipalities").json()}
                         >= CITIES.keys(), timeout=20)
     assert cities
+
+
+def test_the_front_page_names_the_four_cities_in_russian(network):
+    response = network.api("GET", "/")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert all(name in response.text for name in CITIES.values())

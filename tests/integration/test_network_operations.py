@@ -22,6 +22,20 @@ def test_a_stopped_service_makes_health_503_naming_it_and_recovers_on_restart(ne
     assert eventually(lambda: health(network)[0] == 200, timeout=30)
 
 
+def test_a_command_to_a_stopped_service_answers_503_instead_of_hanging(network):
+    network.processes.stop("practices")
+    try:
+        response = network.api("POST", "/api/v1/practices", user="methodist-kyshtym",
+                               json={"kind": "best_practice", "title": "Пока сервис остановлен"})
+        assert response.status_code == 503
+        assert "practices" in response.json()["error"]["message"]
+    finally:
+        network.processes.start("practices")
+    assert eventually(lambda: health(network)[0] == 200, timeout=30)
+    drafts = network.api("GET", "/api/v1/practices", user="methodist-kyshtym", params={"status": "draft"}).json()
+    assert "Пока сервис остановлен" not in [item["title"] for item in drafts["items"]]
+
+
 def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
     subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True)
     subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
