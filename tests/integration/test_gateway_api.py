@@ -125,10 +125,13 @@ def test_unknown_path_and_unknown_city_are_json_404(network):
 
 
 def test_read_model_is_rebuilt_from_the_owners_event_logs(network):
+    before = network.api("GET", "/api/v1/search", params={"q": "лазер"}).json()["total"]
     network.cli("rebuild-read-model")
     cities = eventually(lambda: {c["code"] for c in network.api("GET", "/api/v1/municipalities").json()}
                         >= CITIES.keys(), timeout=20)
     assert cities
+    assert eventually(lambda: network.api("GET", "/api/v1/search", params={"q": "лазер"}).json()["total"]
+                      == before >= 1, timeout=20)
 
 
 def test_the_front_page_names_the_four_cities_in_russian(network):
