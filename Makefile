@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: run test install migrate demo rebuild-read-model bench clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
-	$(BIN)/practice-network run
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
 
 test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
