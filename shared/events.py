@@ -121,3 +121,16 @@ class BookingChanged(Schema):
 BOOKING_EVENTS = ("booking_confirmed", "booking_waitlisted", "booking_cancelled", "booking_promoted")
 for _name in BOOKING_EVENTS:
     event(_name, source="practices")(type(_name.title().replace("_", ""), (BookingChanged,), {}))
+
+
+class FestivalChanged(Schema):
+    """A festival's whole state after a change (the festivals service's FestivalSchema)."""
+
+    id = fields.Int(required=True)
+    revision = fields.Int(required=True)
+    festival = fields.Dict(required=True)
+
+
+FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results")
+for _name in FESTIVAL_EVENTS:
+    event(_name, source="festivals")(type(_name.title().replace("_", ""), (FestivalChanged,), {}))

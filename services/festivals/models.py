@@ -1,10 +1,100 @@
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
 
-from shared.messaging import OutboxMixin, ProcessedEventMixin
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import UtcDateTime
+from shared.messaging import OutboxMixin, ProcessedEventMixin, utcnow
+from shared.replay import ReplayCheckpointMixin
 
 
 class FestivalsBase(DeclarativeBase):
     """The festivals service's own metadata: no other service shares these tables."""
+
+
+class Festival(FestivalsBase):
+    """A festival, forum or contest of one city, or of the region (``municipality`` is None)."""
+
+    __tablename__ = "festivals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    municipality: Mapped[str | None] = mapped_column(String(40), index=True)
+    timezone: Mapped[str] = mapped_column(String(60))
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="published")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    nominations: Mapped[list["Nomination"]] = relationship(order_by="Nomination.id", lazy="selectin")
+    programme: Mapped[list["ProgrammeItem"]] = relationship(order_by="ProgrammeItem.starts_at", lazy="selectin")
+    entries: Mapped[list["FestivalEntry"]] = relationship(order_by="FestivalEntry.id", lazy="selectin")
+
+
+class Nomination(FestivalsBase):
+    __tablename__ = "nominations"
+    __table_args__ = (UniqueConstraint("festival_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+
+
+class ProgrammeItem(FestivalsBase):
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    speaker: Mapped[str] = mapped_column(String(300), default="")
+    practice_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class FestivalEntry(FestivalsBase):
+    """An approved practice entered into a nomination; ``place`` is set by the results."""
+
+    __tablename__ = "festival_entries"
+    __table_args__ = (UniqueConstraint("nomination_id", "practice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"))
+    practice_id: Mapped[int] = mapped_column(Integer)
+    practice_title: Mapped[str] = mapped_column(String(300))
+    municipality: Mapped[str] = mapped_column(String(40))
+    entered_by: Mapped[str] = mapped_column(String(80))
+    place: Mapped[int | None] = mapped_column(Integer)
+
+
+class KnownPractice(FestivalsBase):
+    """Published practices, learnt from the practices service's events: what can be entered."""
+
+    __tablename__ = "known_practices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    municipality: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    published: Mapped[bool] = mapped_column(default=False)
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class KnownMunicipality(FestivalsBase):
+    """Cities and their time zones, learnt from the catalog's events."""
+
+    __tablename__ = "known_municipalities"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(60))
 
 
 class FestivalsOutbox(OutboxMixin, FestivalsBase):
@@ -13,3 +103,7 @@ class FestivalsOutbox(OutboxMixin, FestivalsBase):
 
 class ProcessedEvent(ProcessedEventMixin, FestivalsBase):
     __tablename__ = "processed_events"
+
+
+class ReplayCheckpoint(ReplayCheckpointMixin, FestivalsBase):
+    __tablename__ = "replay_checkpoints"

@@ -1,10 +1,91 @@
+from nameko.rpc import rpc
+
+from services.festivals import judging, knowledge, organising
 from services.festivals.models import FestivalsOutbox
+from services.festivals.schemas import (
+    EntryInputSchema,
+    FestivalChangeSchema,
+    FestivalInputSchema,
+    FestivalQuery,
+    FestivalSchema,
+    NominationInputSchema,
+    ProgrammeItemInputSchema,
+    ResultsInputSchema,
+)
+from shared.auth import CurrentIdentity
 from shared.db import Database
+from shared.errors import NetworkError
+from shared.replay import CatchesUp, subscribe
+from shared.schemas import load, page_of
 from shared.service import OwningService
 
 
-class FestivalsService(OwningService):
+@subscribe
+class FestivalsService(OwningService, CatchesUp):
     name = "festivals"
     outbox_model = FestivalsOutbox
 
     db = Database("festivals")
+    identity = CurrentIdentity()
+    # Entries accept published practices only, and festival times use the city's time zone:
+    # both are learnt from other services' events.
+    event_log = knowledge.READER
+
+    @rpc(expected_exceptions=NetworkError)
+    def create_festival(self, data):
+        data = load(FestivalInputSchema(), data)
+        with self.db.begin() as session:
+            return FestivalSchema().dump(organising.create_festival(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_festival(self, festival_id):
+        with self.db() as session:
+            return FestivalSchema().dump(organising.get_festival(session, festival_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_festivals(self, query):
+        query = load(FestivalQuery(), query)
+        with self.db() as session:
+            items, total = organising.list_festivals(session, **query)
+            return page_of(FestivalSchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def change_festival(self, festival_id, changes):
+        changes = load(FestivalChangeSchema(partial=True), changes)
+        with self.db.begin() as session:
+            festival = organising.change_festival(session, self.identity(), festival_id, changes)
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def cancel_festival(self, festival_id):
+        with self.db.begin() as session:
+            return FestivalSchema().dump(organising.cancel_festival(session, self.identity(), festival_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def add_nomination(self, festival_id, data):
+        title = load(NominationInputSchema(), data)["title"]
+        with self.db.begin() as session:
+            festival = organising.add_nomination(session, self.identity(), festival_id, title)
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def add_programme_item(self, festival_id, data):
+        data = load(ProgrammeItemInputSchema(), data)
+        with self.db.begin() as session:
+            festival = organising.add_programme_item(session, self.identity(), festival_id, data)
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def enter_practice(self, festival_id, data):
+        data = load(EntryInputSchema(), data)
+        with self.db.begin() as session:
+            festival = judging.enter_practice(session, self.identity(), festival_id, data["practice_id"],
+                                              data["nomination"])
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def announce_results(self, festival_id, data):
+        results = load(ResultsInputSchema(), data)["results"]
+        with self.db.begin() as session:
+            festival = judging.announce_results(session, self.identity(), festival_id, results)
+            return FestivalSchema().dump(festival)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime
 from shared.messaging import ProcessedEventMixin
+from shared.replay import ReplayCheckpointMixin
 
 
 class ReadModelBase(DeclarativeBase):
@@ -62,13 +63,10 @@ class ProcessedEvent(ProcessedEventMixin, ReadModelBase):
     __tablename__ = "processed_events"
 
 
-class ReplayCheckpoint(ReadModelBase):
+class ReplayCheckpoint(ReplayCheckpointMixin, ReadModelBase):
     """How far the read model has read each owning service's event log by replay."""
 
     __tablename__ = "replay_checkpoints"
-
-    source: Mapped[str] = mapped_column(String(40), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SearchDocument(ReadModelBase):

@@ -6,7 +6,7 @@ through :func:`project`, which applies each event id at most once.
 """
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from services.gateway import search
 from services.gateway.models import (
@@ -20,10 +20,8 @@ from services.gateway.models import (
 )
 from shared.config import SERVICES
 from shared.events import BOOKING_EVENTS, PRACTICE_EVENTS
-from shared.messaging import apply_once
 from shared.plugins import entry_kinds
-
-REPLAY_PAGE = 500
+from shared.replay import EventLogReader
 
 
 def municipality_registered(session, data):
@@ -86,51 +84,12 @@ PROJECTIONS = {
 }
 
 
-def project(sessions, name, payload):
-    return apply_once(sessions, ProcessedEvent, name, payload, PROJECTIONS[name])
-
-
-def catch_up(sessions, fetch_events):
-    """Apply every event the owners logged after our checkpoints; ``fetch_events(source, after)``
-    returns ``[(position, envelope)]``. Returns how many events were read."""
-    read = 0
-    for source in SERVICES:
-        while True:
-            after = _checkpoint(sessions, source)
-            batch = fetch_events(source, after)
-            seen = _already_processed(sessions, [envelope["event_id"] for _, envelope in batch])
-            for _, envelope in batch:
-                if envelope["event_type"] in PROJECTIONS and envelope["event_id"] not in seen:
-                    project(sessions, envelope["event_type"], envelope)
-            _advance(sessions, source, batch[-1][0] if batch else after)
-            read += len(batch)
-            if len(batch) < REPLAY_PAGE:
-                break
-    return read
-
-
-def _already_processed(sessions, event_ids):
-    """Which of these events arrived from RabbitMQ already: one query for a whole replay page."""
-    with sessions() as session:
-        query = select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(event_ids))
-        return set(session.scalars(query))
-
-
-def _checkpoint(sessions, source):
-    with sessions() as session:
-        checkpoint = session.get(ReplayCheckpoint, source)
-        return checkpoint.position if checkpoint else 0
-
-
-def _advance(sessions, source, position):
-    with sessions.begin() as session:
-        session.merge(ReplayCheckpoint(source=source, position=position))
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, PROJECTIONS)
 
 
 def caught_up(sessions):
     """Whether the read model has read every owner's event log at least once since it was (re)built."""
-    with sessions() as session:
-        return session.scalar(select(func.count()).select_from(ReplayCheckpoint)) == len(SERVICES)
+    return READER.has_read_every_log(sessions)
 
 
 def reset(sessions):

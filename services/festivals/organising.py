@@ -1,0 +1,108 @@
+"""Festivals, forums and contests: who organises them, their dates, nominations and programme."""
+from sqlalchemy import select
+
+from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
+from services.festivals.schemas import REGION, REGION_TIMEZONE, FestivalSchema
+from shared.auth import METHODIST, REVIEWER, require_city, require_role
+from shared.db import paginate
+from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.messaging import record, utcnow
+
+
+def create_festival(session, actor, data):
+    """A methodist creates a festival of their city; a reviewer, one of the whole region."""
+    require_role(actor, METHODIST, REVIEWER)
+    municipality = actor.municipality if actor.role == METHODIST else None
+    known = session.get(KnownMunicipality, municipality) if municipality else None
+    festival = Festival(
+        kind=data["kind"], title=data["title"], description=data["description"], place=data["place"],
+        starts_on=data["starts_on"], ends_on=data["ends_on"], municipality=municipality,
+        timezone=known.timezone if known else REGION_TIMEZONE, created_by=actor.username)
+    festival.nominations = [Nomination(title=item["title"]) for item in data["nominations"]]
+    session.add(festival)
+    session.flush()
+    announce(session, festival, "festival_published")
+    return festival
+
+
+def get_festival(session, festival_id, for_update=False):
+    query = select(Festival).where(Festival.id == festival_id)
+    festival = session.scalars(query.with_for_update() if for_update else query).first()
+    if festival is None:
+        raise NotFound(f"Фестиваль №{festival_id} не найден")
+    return festival
+
+
+def require_organiser(actor, festival):
+    """The organising city's methodists change a city festival; reviewers change regional ones."""
+    if festival.municipality is None:
+        require_role(actor, REVIEWER)
+    else:
+        require_city(actor, festival.municipality, METHODIST)
+
+
+def editable_festival(session, actor, festival_id):
+    festival = get_festival(session, festival_id, for_update=True)
+    require_organiser(actor, festival)
+    if festival.status == "cancelled":
+        raise Conflict("Фестиваль отменён: изменить его нельзя", {"status": ["cancelled"]})
+    return festival
+
+
+def change_festival(session, actor, festival_id, changes):
+    festival = editable_festival(session, actor, festival_id)
+    starts_on = changes.get("starts_on", festival.starts_on)
+    ends_on = changes.get("ends_on", festival.ends_on)
+    if ends_on < starts_on:
+        raise ValidationFailed("Даты не согласованы", {"ends_on": ["Фестиваль не может закончиться раньше, чем начался."]})
+    for key, value in changes.items():
+        setattr(festival, key, value)
+    announce(session, festival, "festival_changed")
+    return festival
+
+
+def cancel_festival(session, actor, festival_id):
+    festival = editable_festival(session, actor, festival_id)
+    festival.status = "cancelled"
+    announce(session, festival, "festival_cancelled")
+    return festival
+
+
+def add_nomination(session, actor, festival_id, title):
+    festival = editable_festival(session, actor, festival_id)
+    if any(nomination.title == title for nomination in festival.nominations):
+        raise Conflict(f"Номинация «{title}» уже есть", {"title": ["Уже есть"]})
+    festival.nominations.append(Nomination(title=title))
+    session.flush()
+    announce(session, festival, "festival_changed")
+    return festival
+
+
+def add_programme_item(session, actor, festival_id, data):
+    festival = editable_festival(session, actor, festival_id)
+    festival.programme.append(ProgrammeItem(**data))
+    session.flush()
+    announce(session, festival, "festival_changed")
+    return festival
+
+
+def list_festivals(session, municipality=None, date_from=None, date_to=None, page=1, per_page=20):
+    """Festivals of a city (``region`` for the regional ones) overlapping the dates, soonest first."""
+    query = select(Festival)
+    if municipality:
+        query = query.where(Festival.municipality.is_(None) if municipality == REGION
+                            else Festival.municipality == municipality)
+    if date_from:
+        query = query.where(Festival.ends_on >= date_from)
+    if date_to:
+        query = query.where(Festival.starts_on <= date_to)
+    return paginate(session, query, Festival.starts_on, Festival.id, page=page, per_page=per_page)
+
+
+def announce(session, festival, name):
+    """Tell the network the festival's whole new state, in the caller's transaction."""
+    festival.revision += 1
+    festival.updated_at = utcnow()
+    session.flush()
+    record(session, FestivalsOutbox, name, {"id": festival.id, "revision": festival.revision,
+                                            "festival": FestivalSchema().dump(festival)})

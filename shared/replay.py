@@ -1,0 +1,106 @@
+"""Catching up from the owners' event logs: for read models and for services that mirror others' data.
+
+Events normally arrive from RabbitMQ. Whatever a consumer missed (it was not running when its queues
+were first declared, it lost its data, it is a new replica) it reads from the owners' outboxes over
+RPC (``replay_events``), page by page from a per-source checkpoint. Both paths apply events through
+``apply_once``, so an event that came both ways takes effect once.
+"""
+from nameko import config
+from nameko.events import event_handler
+from nameko.timer import timer
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.compat import ClusterRpc
+from shared.events import EVENTS
+from shared.messaging import apply_once
+
+REPLAY_PAGE = 500
+
+
+class ReplayCheckpointMixin:
+    """Columns of a consumer's ``replay_checkpoints`` table: how far it read each owner's log."""
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventLogReader:
+    """Applies ``handlers`` (``{event name: apply(session, data)}``) to the events of ``sources``."""
+
+    def __init__(self, processed_model, checkpoint_model, sources, handlers):
+        self.processed_model, self.checkpoint_model = processed_model, checkpoint_model
+        self.sources, self.handlers = tuple(sources), handlers
+
+    def apply(self, sessions, name, payload):
+        return apply_once(sessions, self.processed_model, name, payload, self.handlers[name])
+
+    def catch_up(self, sessions, fetch_events):
+        """Read every source's log after our checkpoint; ``fetch_events(source, after, limit)``
+        returns ``[(position, envelope)]``. Returns how many events were read."""
+        read = 0
+        for source in self.sources:
+            while True:
+                after = self._checkpoint(sessions, source)
+                batch = fetch_events(source, after, REPLAY_PAGE)
+                seen = self._already_processed(sessions, [envelope["event_id"] for _, envelope in batch])
+                for _, envelope in batch:
+                    if envelope["event_type"] in self.handlers and envelope["event_id"] not in seen:
+                        self.apply(sessions, envelope["event_type"], envelope)
+                self._advance(sessions, source, batch[-1][0] if batch else after)
+                read += len(batch)
+                if len(batch) < REPLAY_PAGE:
+                    break
+        return read
+
+    def has_read_every_log(self, sessions):
+        with sessions() as session:
+            read = session.scalars(select(self.checkpoint_model.source)).all()
+        return set(self.sources) <= set(read)
+
+    def _already_processed(self, sessions, event_ids):
+        """Which of these events arrived from RabbitMQ already: one query for a whole page."""
+        with sessions() as session:
+            model = self.processed_model
+            return set(session.scalars(select(model.event_id).where(model.event_id.in_(event_ids))))
+
+    def _checkpoint(self, sessions, source):
+        with sessions() as session:
+            checkpoint = session.get(self.checkpoint_model, source)
+            return checkpoint.position if checkpoint else 0
+
+    def _advance(self, sessions, source, position):
+        with sessions.begin() as session:
+            session.merge(self.checkpoint_model(source=source, position=position))
+
+
+class CatchesUp:
+    """Mixin for a nameko service that mirrors others' events through ``event_log`` (an
+    EventLogReader) into the database dependency named ``event_log_db``: it subscribes to each
+    handled event (see :func:`subscribe`) and catches up from the owners' logs on a timer."""
+
+    event_log = None
+    event_log_db = "db"
+    replay = ClusterRpc()
+
+    @timer(interval=config.get("READ_MODEL_CATCH_UP_SECONDS", 5))
+    def catch_up(self):
+        self.event_log.catch_up(getattr(self, self.event_log_db), self._fetch_events)
+
+    def _fetch_events(self, source, after, limit):
+        return getattr(self.replay, source).replay_events(after, limit)
+
+
+def subscribe(service_cls):
+    """Give ``service_cls`` one ``on_<event>`` handler, with its own durable queue, per handled event."""
+    for name in service_cls.event_log.handlers:
+        setattr(service_cls, f"on_{name}", _handler(name))
+    return service_cls
+
+
+def _handler(name):
+    def handle(self, payload):
+        self.event_log.apply(getattr(self, self.event_log_db), name, payload)
+
+    handle.__name__ = handle.__qualname__ = f"on_{name}"
+    return event_handler(EVENTS[name].source, name)(handle)
