@@ -1,14 +1,15 @@
 """Loads the demo network's content through the gateway, as its people would enter it.
 
 Every entry is drafted by its city's methodist, submitted and approved by the ЧИППКРО reviewer, and
-trials get sessions: the same HTTP calls, rules and events as real use. Entries already present
-(same city and title) are left alone, so loading twice changes nothing.
+trials get sessions; festivals are created by their organisers: the same HTTP calls, rules and events
+as real use. What is already present (same title) is left alone, so loading twice changes nothing.
 """
 from datetime import datetime, time, timedelta, timezone
 
 import requests
 
 from services.catalog.demo import DEMO_PASSWORD
+from services.festivals import demo as festivals_demo
 from services.practices import demo as practices_demo
 
 REVIEWER = "reviewer-chippkro"
@@ -37,7 +38,19 @@ class DemoLoader:
 
     def load(self):
         added = sum(self.publish(dict(entry)) for entry in practices_demo.ENTRIES)
-        return added
+        return added + sum(self.organise(dict(festival)) for festival in festivals_demo.FESTIVALS)
+
+    def organise(self, festival):
+        organiser = festival.pop("organiser")
+        listed = self.call("GET", "/api/v1/festivals", organiser, params={"per_page": 100})["items"]
+        if festival["title"] in {item["title"] for item in listed}:
+            return 0
+        starts = datetime.now(YEKATERINBURG).date() + timedelta(days=festival.pop("days_ahead"))
+        ends = starts + timedelta(days=festival.pop("length_days") - 1)
+        self.call("POST", "/api/v1/festivals", organiser, json={
+            **festival, "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
+            "nominations": [{"title": title} for title in festival["nominations"]]})
+        return 1
 
     def publish(self, entry):
         methodist = f"methodist-{entry.pop('municipality')}"

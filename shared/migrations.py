@@ -33,6 +33,7 @@ def run_env(target_metadata):
         context.configure(
             connection=connection, target_metadata=target_metadata,
             render_as_batch=url.startswith("sqlite"), render_item=_render_item,
+            include_object=_include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -44,3 +45,8 @@ def _render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def _include_object(obj, name, type_, reflected, compare_to):
+    """Leave alone tables the models do not describe (the FTS5 index and its shadow tables)."""
+    return not (type_ == "table" and reflected and compare_to is None)

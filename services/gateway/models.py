@@ -1,7 +1,7 @@
 """The gateway's read model: cross-city views projected from the owning services' events only."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime
@@ -56,6 +56,20 @@ class SessionView(ReadModelBase):
     capacity: Mapped[int] = mapped_column(Integer)
     seats_left: Mapped[int] = mapped_column(Integer)
     place: Mapped[str] = mapped_column(String(300))
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class FestivalView(ReadModelBase):
+    """A festival's whole state as last announced: for listings, calendars and stats."""
+
+    __tablename__ = "festivals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    state: Mapped[dict] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer)
 
 

@@ -4,13 +4,14 @@ Events normally arrive from RabbitMQ. Anything missed (the gateway was down, a n
 the read model was lost) is fetched by :func:`catch_up` from the owners' event logs; both paths go
 through :func:`project`, which applies each event id at most once.
 """
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete
 
 from services.gateway import search
 from services.gateway.models import (
     EntryStatusView,
+    FestivalView,
     MunicipalityView,
     OrganizationView,
     ProcessedEvent,
@@ -19,7 +20,7 @@ from services.gateway.models import (
     SessionView,
 )
 from shared.config import SERVICES
-from shared.events import BOOKING_EVENTS, PRACTICE_EVENTS
+from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
 
@@ -75,12 +76,32 @@ def booking_changed(session, data):
     session_changed(session, data["session"])
 
 
+def festival_changed(session, data):
+    """Any festival_* event: the festival for listings and calendars, and its search document."""
+    known = session.get(FestivalView, data["id"])
+    if known is not None and known.revision >= data["revision"]:
+        return
+    state = data["festival"]
+    session.merge(FestivalView(id=data["id"], municipality=state["municipality"], status=state["status"],
+                               starts_on=date.fromisoformat(state["starts_on"]),
+                               ends_on=date.fromisoformat(state["ends_on"]), state=state, revision=data["revision"]))
+    search.index_document(session, {
+        "key": f"festival:{data['id']}", "doc_type": "festival", "kind": state["kind"], "ref_id": data["id"],
+        "municipality": state["municipality"], "title": state["title"],
+        "summary": " ".join([state["description"], *(n["title"] for n in state["nominations"])]),
+        "organization": state["place"] or None,
+        "sort_date": datetime.combine(date.fromisoformat(state["starts_on"]), time(), timezone.utc),
+        "body": state,
+    })
+
+
 PROJECTIONS = {
     "municipality_registered": municipality_registered,
     "organization_registered": organization_registered,
     **{name: practice_changed for name in PRACTICE_EVENTS},
     "trial_session_scheduled": session_changed,
     **{name: booking_changed for name in BOOKING_EVENTS},
+    **{name: festival_changed for name in FESTIVAL_EVENTS},
 }
 
 

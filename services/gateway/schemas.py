@@ -88,3 +88,8 @@ class NetworkStatsSchema(Schema):
 
 class ImportQuery(Schema):
     dry_run = fields.Bool(load_default=True, metadata={"description": "true — только проверить и показать отчёт"})
+
+
+class CalendarQuery(Schema):
+    municipality = fields.Str(validate=validate.Length(max=40),
+                              metadata={"description": "Код города или region для региональных"})

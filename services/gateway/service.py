@@ -2,6 +2,7 @@ from nameko import config
 
 from services.gateway import projections
 from services.gateway.endpoints.directory import DirectoryEndpoints
+from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.home import HomeEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
@@ -15,7 +16,7 @@ from shared.rpc import TimedServiceRpc
 
 @subscribe
 class GatewayService(CatchesUp, HomeEndpoints, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
-                     TrialEndpoints, CrossCityEndpoints):
+                     TrialEndpoints, FestivalEndpoints, CrossCityEndpoints):
     """HTTP entrypoints (in ``endpoints/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"
@@ -24,5 +25,6 @@ class GatewayService(CatchesUp, HomeEndpoints, SystemEndpoints, DirectoryEndpoin
     event_log, event_log_db = projections.READER, "read_model"
     catalog = TimedServiceRpc("catalog")
     practices = TimedServiceRpc("practices")
+    festivals = TimedServiceRpc("festivals")
     # Health probes expire in the queue of a stopped service instead of piling up there.
     probes = ClusterRpc(expiration=config.get("HEALTH_TIMEOUT_SECONDS", 2))

@@ -3,11 +3,16 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from services.festivals.schemas import KINDS as FESTIVAL_KINDS
+from services.festivals.schemas import REGION
 from services.gateway import search as search_engine
-from services.gateway.models import EntryStatusView, MunicipalityView, SessionView
+from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SessionView
+from shared.db import paginate
 from shared.plugins import entry_kinds
+from shared.schemas import page_of
 
-OTHER_KIND_TITLES = {"festival": "Фестиваль", "resource": "Методический ресурс"}
+OTHER_KIND_TITLES = {**FESTIVAL_KINDS, "resource": "Методический ресурс"}
+REGION_NAME = "Челябинская область (региональные)"
 SESSIONS_SHOWN = 5
 URLS = {"practice": "/api/v1/practices/{}", "festival": "/api/v1/festivals/{}", "resource": "/api/v1/resources/{}"}
 
@@ -39,7 +44,34 @@ def _item(hit, names, sessions):
 
 
 def _municipality_names(session):
-    return dict(session.connection().execute(select(MunicipalityView.code, MunicipalityView.name)).all())
+    names = dict(session.connection().execute(select(MunicipalityView.code, MunicipalityView.name)).all())
+    return {REGION: REGION_NAME, **names}
+
+
+def municipality_name(session, code):
+    return _municipality_names(session).get(code, code)
+
+
+def festivals(session, municipality=None, date_from=None, date_to=None, page=1, per_page=20):
+    """A page of festivals overlapping the dates, soonest first, from the read model."""
+    query = _festival_query(municipality, date_from, date_to)
+    items, total = paginate(session, query, FestivalView.starts_on, FestivalView.id, page=page, per_page=per_page)
+    return page_of([item.state for item in items], total, page, per_page)
+
+
+def festival_states(session, municipality=None):
+    return [view.state for view in session.scalars(_festival_query(municipality).order_by(FestivalView.starts_on))]
+
+
+def _festival_query(municipality=None, date_from=None, date_to=None):
+    query = select(FestivalView)
+    if municipality:
+        query = query.where(FestivalView.municipality == municipality)
+    if date_from:
+        query = query.where(FestivalView.ends_on >= date_from)
+    if date_to:
+        query = query.where(FestivalView.starts_on <= date_to)
+    return query
 
 
 def _upcoming_sessions(session, practice_ids):
@@ -68,15 +100,20 @@ def network_stats(session):
     seats = {code: (count, free or 0) for code, count, free in session.execute(
         select(SessionView.municipality, func.count(), func.sum(SessionView.seats_left))
         .where(SessionView.starts_at > _now()).group_by(SessionView.municipality)).all()}
+    festivals_ahead = dict(session.execute(
+        select(FestivalView.municipality, func.count())
+        .where(FestivalView.ends_on >= _now().date(), FestivalView.status != "cancelled")
+        .group_by(FestivalView.municipality)).all())
     cities = session.scalars(select(MunicipalityView).order_by(MunicipalityView.name)).all()
-    rows = [_city_stats(city, entries, seats) for city in cities]
+    rows = [_city_stats(city, entries, seats, festivals_ahead.get(city.code, 0)) for city in cities]
     totals = {key: sum(row[key] for row in rows) for key in ("upcoming_sessions", "free_trial_seats",
                                                              "upcoming_festivals")}
     totals["published"] = sum(sum(row["published"].values()) for row in rows)
+    totals["upcoming_regional_festivals"] = festivals_ahead.get(REGION, 0)
     return {"municipalities": rows, "totals": totals}
 
 
-def _city_stats(city, entries, seats):
+def _city_stats(city, entries, seats, upcoming_festivals):
     by_kind, published = {}, {}
     for code, kind, status, count in entries:
         if code != city.code:
@@ -87,7 +124,7 @@ def _city_stats(city, entries, seats):
     sessions, free = seats.get(city.code, (0, 0))
     return {"code": city.code, "name": city.name, "region": city.region, "entries": by_kind,
             "published": published, "upcoming_sessions": sessions, "free_trial_seats": free,
-            "upcoming_festivals": 0}
+            "upcoming_festivals": upcoming_festivals}
 
 
 def _now():

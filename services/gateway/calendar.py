@@ -1,0 +1,59 @@
+"""RFC 5545 calendars of festivals (icalendar), for people to subscribe to from their calendar programs."""
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+PRODUCT = "-//Сеть практик//Фестивали//RU"
+UID_DOMAIN = "practice-network"
+
+
+def calendar_of(festivals, name, with_programme=False):
+    """An iCalendar of festival states (as the festivals service announces them); cancelled ones
+    stay in it with STATUS:CANCELLED so subscribers see the cancellation."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for festival in festivals:
+        calendar.add_component(_festival_event(festival))
+        for item in festival["programme"] if with_programme else ():
+            calendar.add_component(_programme_event(festival, item))
+    return calendar.to_ical()
+
+
+def _festival_event(festival):
+    event = _event(f"festival-{festival['id']}", festival)
+    event.add("summary", festival["title"])
+    # All-day events: DTEND is the day after the last day (RFC 5545, 3.6.1).
+    event.add("dtstart", date.fromisoformat(festival["starts_on"]))
+    event.add("dtend", date.fromisoformat(festival["ends_on"]) + timedelta(days=1))
+    nominations = ", ".join(n["title"] for n in festival["nominations"])
+    description = festival["description"] + (f"\nНоминации: {nominations}" if nominations else "")
+    event.add("description", description.strip())
+    return event
+
+
+def _programme_event(festival, item):
+    zone = ZoneInfo(festival["timezone"])
+    event = _event(f"festival-{festival['id']}-item-{item['id']}", festival)
+    event.add("summary", f"{item['title']} — {festival['title']}")
+    event.add("dtstart", datetime.fromisoformat(item["starts_at"]).astimezone(zone))
+    event.add("dtend", datetime.fromisoformat(item["ends_at"]).astimezone(zone))
+    if item["speaker"]:
+        event.add("description", f"Ведущий: {item['speaker']}")
+    if item["place"]:
+        event["location"] = item["place"]
+    return event
+
+
+def _event(uid, festival):
+    event = Event()
+    event.add("uid", f"{uid}@{UID_DOMAIN}")
+    event.add("dtstamp", datetime.fromisoformat(festival["updated_at"]))
+    event.add("sequence", festival["revision"])
+    event.add("status", "CANCELLED" if festival["status"] == "cancelled" else "CONFIRMED")
+    if festival["place"]:
+        event.add("location", festival["place"])
+    return event

@@ -1,0 +1,92 @@
+"""Festivals, forums and contests: commands go to the festivals service; listings and calendars come
+from the read model."""
+from werkzeug.wrappers import Response
+
+from services.festivals.schemas import (
+    EntryInputSchema,
+    FestivalChangeSchema,
+    FestivalInputSchema,
+    FestivalQuery,
+    FestivalSchema,
+    NominationInputSchema,
+    ProgrammeItemInputSchema,
+    ResultsInputSchema,
+)
+from services.gateway import calendar, views
+from services.gateway.http import json_response, read_json, read_query, route
+from services.gateway.schemas import CalendarQuery
+from shared.schemas import page_schema
+
+TAG = "Фестивали, форумы, конкурсы"
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+class FestivalEndpoints:
+    @route("POST", "/api/v1/festivals", "Создать фестиваль (методист — своего города, эксперт — региона)", TAG,
+           body=FestivalInputSchema, response=FestivalSchema, status=201, auth=True)
+    def create_festival(self, request):
+        return json_response(self.festivals.create_festival(read_json(request, FestivalInputSchema())), 201)
+
+    @route("GET", "/api/v1/festivals", "Фестивали: по городу (region — региональные) и датам", TAG,
+           query=FestivalQuery, response=page_schema(FestivalSchema))
+    def list_festivals(self, request):
+        query = read_query(request, FestivalQuery())
+        with self.read_model() as session:
+            return json_response(views.festivals(session, **query))
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>", "Фестиваль с программой, номинациями и итогами", TAG,
+           response=FestivalSchema)
+    def get_festival(self, request, festival_id):
+        return json_response(self.festivals.get_festival(festival_id))
+
+    @route("PATCH", "/api/v1/festivals/<int:festival_id>", "Изменить фестиваль (организатор)", TAG,
+           body=FestivalChangeSchema, response=FestivalSchema, auth=True)
+    def change_festival(self, request, festival_id):
+        return json_response(self.festivals.change_festival(festival_id, read_json(request)))
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/cancel", "Отменить фестиваль (остаётся в календаре)", TAG,
+           response=FestivalSchema, auth=True)
+    def cancel_festival(self, request, festival_id):
+        return json_response(self.festivals.cancel_festival(festival_id))
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/nominations", "Добавить номинацию", TAG,
+           body=NominationInputSchema, response=FestivalSchema, status=201, auth=True)
+    def add_nomination(self, request, festival_id):
+        data = read_json(request, NominationInputSchema())
+        return json_response(self.festivals.add_nomination(festival_id, data), 201)
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/programme", "Добавить пункт программы", TAG,
+           body=ProgrammeItemInputSchema, response=FestivalSchema, status=201, auth=True)
+    def add_programme_item(self, request, festival_id):
+        return json_response(self.festivals.add_programme_item(festival_id, read_json(request)), 201)
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/entries",
+           "Заявить опубликованную практику своего города в номинацию", TAG,
+           body=EntryInputSchema, response=FestivalSchema, status=201, auth=True)
+    def enter_practice(self, request, festival_id):
+        return json_response(self.festivals.enter_practice(festival_id, read_json(request, EntryInputSchema())), 201)
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/results", "Итоги: места по номинациям (организатор)", TAG,
+           body=ResultsInputSchema, response=FestivalSchema, auth=True)
+    def announce_results(self, request, festival_id):
+        return json_response(self.festivals.announce_results(festival_id, read_json(request, ResultsInputSchema())))
+
+    @route("GET", "/api/v1/festivals.ics", "Календарь фестивалей (RFC 5545), можно по городу", TAG,
+           query=CalendarQuery, response_type=ICS_TYPE)
+    def festivals_calendar(self, request):
+        municipality = read_query(request, CalendarQuery()).get("municipality")
+        with self.read_model() as session:
+            states = views.festival_states(session, municipality)
+            name = "Фестивали сети практик" + (f": {views.municipality_name(session, municipality)}"
+                                               if municipality else "")
+        return self._ics(calendar.calendar_of(states, name), "festivals.ics")
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>.ics", "Фестиваль с программой в календарь (RFC 5545)", TAG,
+           response_type=ICS_TYPE)
+    def festival_calendar(self, request, festival_id):
+        state = self.festivals.get_festival(festival_id)
+        return self._ics(calendar.calendar_of([state], state["title"], with_programme=True),
+                         f"festival-{festival_id}.ics")
+
+    def _ics(self, body, filename):
+        return Response(body, content_type=ICS_TYPE, headers={"Content-Disposition": f'inline; filename="{filename}"'})
