@@ -134,3 +134,8 @@ class FestivalChanged(Schema):
 FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results")
 for _name in FESTIVAL_EVENTS:
     event(_name, source="festivals")(type(_name.title().replace("_", ""), (FestivalChanged,), {}))
+
+
+@event("resource_published", source="practices")
+class ResourcePublished(Schema):
+    resource = fields.Dict(required=True)

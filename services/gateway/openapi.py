@@ -47,7 +47,8 @@ def _operation(registered):
     if registered.upload is not None:
         file_field = {"type": "object", "required": [registered.upload],
                       "properties": {registered.upload: {"type": "string", "format": "binary"}}}
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": file_field}}}
+        form = {"allOf": [registered.body, file_field]} if registered.body is not None else file_field
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
     parameters = _path_parameters(registered.path)
     if registered.query is not None:
         parameters.append({"in": "query", "schema": registered.query})

@@ -95,6 +95,16 @@ def festival_changed(session, data):
     })
 
 
+def resource_published(session, data):
+    resource = data["resource"]
+    search.index_document(session, {
+        "key": f"resource:{resource['id']}", "doc_type": "resource", "kind": "resource", "ref_id": resource["id"],
+        "municipality": resource["municipality"], "title": resource["title"],
+        "summary": " ".join(filter(None, [resource["description"], resource["filename"]])),
+        "sort_date": datetime.fromisoformat(resource["created_at"]), "body": resource,
+    })
+
+
 PROJECTIONS = {
     "municipality_registered": municipality_registered,
     "organization_registered": organization_registered,
@@ -102,6 +112,7 @@ PROJECTIONS = {
     "trial_session_scheduled": session_changed,
     **{name: booking_changed for name in BOOKING_EVENTS},
     **{name: festival_changed for name in FESTIVAL_EVENTS},
+    "resource_published": resource_published,
 }
 
 

@@ -55,7 +55,7 @@ class SearchItemSchema(Schema):
     municipality_name = fields.Str()
     title = fields.Str()
     summary = fields.Str()
-    url = fields.Str()
+    href = fields.Str(metadata={"description": "Адрес записи в API"})
     score = fields.Float(allow_none=True)
     sessions = fields.List(fields.Nested(SessionSchema(exclude=("practice_id",))),
                            metadata={"description": "Ближайшие занятия"})
@@ -93,3 +93,19 @@ class ImportQuery(Schema):
 class CalendarQuery(Schema):
     municipality = fields.Str(validate=validate.Length(max=40),
                               metadata={"description": "Код города или region для региональных"})
+
+
+class ResourceUploadSchema(Schema):
+    """The form fields of a resource; the file itself comes in the multipart field ``file``."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
+    description = fields.Str(load_default="", validate=validate.Length(max=5000))
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                     metadata={"description": "Ссылка вместо файла (например, на видео)"})
+    practice_id = fields.Int(load_default=None, allow_none=True)
+    festival_id = fields.Int(load_default=None, allow_none=True)
+
+
+class ResourceQuery(PageQuery):
+    q = fields.Str(validate=validate.Length(max=200))
+    municipality = fields.Str(validate=validate.Length(max=40))

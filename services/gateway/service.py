@@ -5,6 +5,7 @@ from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.home import HomeEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
+from services.gateway.endpoints.resources import ResourceEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
 from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
@@ -16,7 +17,7 @@ from shared.rpc import TimedServiceRpc
 
 @subscribe
 class GatewayService(CatchesUp, HomeEndpoints, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
-                     TrialEndpoints, FestivalEndpoints, CrossCityEndpoints):
+                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CrossCityEndpoints):
     """HTTP entrypoints (in ``endpoints/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

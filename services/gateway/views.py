@@ -35,7 +35,7 @@ def _item(hit, names, sessions):
     item = {**hit["body"], "type": hit["doc_type"], "id": hit["ref_id"], "kind": hit["kind"],
             "kind_title": kind_title(hit["kind"]), "municipality": hit["municipality"],
             "municipality_name": names.get(hit["municipality"], hit["municipality"]),
-            "url": URLS[hit["doc_type"]].format(hit["ref_id"]), "score": hit.get("score")}
+            "href": URLS[hit["doc_type"]].format(hit["ref_id"]), "score": hit.get("score")}
     if hit["doc_type"] == "practice" and entry_kinds().get(hit["kind"]) and entry_kinds()[hit["kind"]].has_sessions:
         upcoming = sessions.get(hit["ref_id"], [])
         item["sessions"] = upcoming[:SESSIONS_SHOWN]

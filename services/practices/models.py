@@ -108,6 +108,26 @@ class Booking(PracticesBase):
     session: Mapped[TrialSession] = relationship(lazy="joined", innerjoin=True)
 
 
+class Resource(PracticesBase):
+    """A methodical resource of a city: an uploaded file (by its content digest) or a link."""
+
+    __tablename__ = "resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(1000))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    filename: Mapped[str | None] = mapped_column(String(300))
+    practice_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), index=True)
+    festival_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class PracticesOutbox(OutboxMixin, PracticesBase):
     __tablename__ = "outbox"
 

@@ -184,3 +184,42 @@ class ImportReportSchema(Schema):
     invalid = fields.Int()
     created = fields.Int()
     rows = fields.List(fields.Nested(ImportLineSchema))
+
+
+class ResourceInputSchema(Schema):
+    """A resource as the gateway passes it on: a stored file's facts, or a link."""
+
+    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
+    description = fields.Str(load_default="", validate=validate.Length(max=5000))
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
+    sha256 = fields.Str(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    size = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    media_type = fields.Str(load_default=None, allow_none=True)
+    filename = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    practice_id = fields.Int(load_default=None, allow_none=True)
+    festival_id = fields.Int(load_default=None, allow_none=True)
+
+    @validates_schema
+    def file_or_link(self, data, **_):
+        if bool(data.get("url")) == bool(data.get("sha256")):
+            raise ValidationError("Приложите файл или укажите ссылку (что-то одно).", "file")
+
+
+class ResourceSchema(Schema):
+    id = fields.Int()
+    municipality = fields.Str()
+    title = fields.Str()
+    description = fields.Str()
+    url = fields.Str(allow_none=True)
+    file_url = fields.Function(lambda r: f"/api/v1/resources/{r.id}/file" if r.sha256 else None)
+    size = fields.Int(allow_none=True)
+    media_type = fields.Str(allow_none=True)
+    filename = fields.Str(allow_none=True)
+    practice_id = fields.Int(allow_none=True)
+    festival_id = fields.Int(allow_none=True)
+    created_by = fields.Str()
+    created_at = fields.AwareDateTime()
+
+
+class StoredFileSchema(ResourceSchema):
+    sha256 = fields.Str()

@@ -1,6 +1,6 @@
 from nameko.rpc import rpc
 
-from services.practices import booking, importing, registry, review
+from services.practices import booking, importing, registry, resources, review
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
     BookingInputSchema,
@@ -13,8 +13,11 @@ from services.practices.schemas import (
     ImportReportSchema,
     ImportSchema,
     KindSchema,
+    ResourceInputSchema,
+    ResourceSchema,
     SessionInputSchema,
     SessionSchema,
+    StoredFileSchema,
     TransitionInputSchema,
 )
 from shared.auth import CurrentIdentity
@@ -90,6 +93,17 @@ class PracticesService(OwningService):
         with self.db.begin() as session:
             report = importing.import_entries(session, self.identity(), data["rows"], data["dry_run"])
             return ImportReportSchema().dump(report)
+
+    @rpc(expected_exceptions=NetworkError)
+    def add_resource(self, data):
+        data = load(ResourceInputSchema(), data)
+        with self.db.begin() as session:
+            return ResourceSchema().dump(resources.add_resource(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_resource(self, resource_id):
+        with self.db() as session:
+            return StoredFileSchema().dump(resources.get_resource(session, resource_id))
 
     @rpc(expected_exceptions=NetworkError)
     def schedule_session(self, entry_id, data):

@@ -4,9 +4,8 @@ Revision ID: 8112a6011533
 Revises: be5fbfd53c4c
 Create Date: 2026-11-22 15:46:42.742211
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '8112a6011533'
 down_revision = 'be5fbfd53c4c'
