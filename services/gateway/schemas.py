@@ -109,3 +109,11 @@ class ResourceUploadSchema(Schema):
 class ResourceQuery(PageQuery):
     q = fields.Str(validate=validate.Length(max=200))
     municipality = fields.Str(validate=validate.Length(max=40))
+
+
+class CollectionRequestSchema(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=3, max=300),
+                       metadata={"example": "Сборник лучших практик Кыштыма"})
+    municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    festival_id = fields.Int(load_default=None, allow_none=True)
+    direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))

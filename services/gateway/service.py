@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.home import HomeEndpoints
@@ -17,7 +18,7 @@ from shared.rpc import TimedServiceRpc
 
 @subscribe
 class GatewayService(CatchesUp, HomeEndpoints, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
-                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CrossCityEndpoints):
+                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints):
     """HTTP entrypoints (in ``endpoints/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

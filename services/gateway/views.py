@@ -8,6 +8,7 @@ from services.festivals.schemas import REGION
 from services.gateway import search as search_engine
 from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SessionView
 from shared.db import paginate
+from shared.errors import NotFound
 from shared.plugins import entry_kinds
 from shared.schemas import page_of
 
@@ -46,6 +47,18 @@ def _item(hit, names, sessions):
 def _municipality_names(session):
     names = dict(session.connection().execute(select(MunicipalityView.code, MunicipalityView.name)).all())
     return {REGION: REGION_NAME, **names}
+
+
+def municipality_names(session):
+    return _municipality_names(session)
+
+
+def festival_practice_ids(session, festival_id):
+    """The practices entered into a festival."""
+    festival = session.get(FestivalView, festival_id)
+    if festival is None:
+        raise NotFound(f"Фестиваль №{festival_id} не найден")
+    return sorted({entry["practice_id"] for entry in festival.state["entries"]})
 
 
 def municipality_name(session, code):

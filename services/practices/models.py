@@ -128,6 +128,28 @@ class Resource(PracticesBase):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class Collection(PracticesBase):
+    """A сборник: approved practices typeset as DOCX and PDF, built in the background.
+
+    ``contents`` records exactly which version of which entry went in; ``progress`` is 0–100.
+    """
+
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    scope: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    contents: Mapped[list] = mapped_column(JSON, default=list)
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class PracticesOutbox(OutboxMixin, PracticesBase):
     __tablename__ = "outbox"
 

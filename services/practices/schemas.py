@@ -223,3 +223,32 @@ class ResourceSchema(Schema):
 
 class StoredFileSchema(ResourceSchema):
     sha256 = fields.Str()
+
+
+class CollectionInputSchema(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
+    municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    practice_ids = fields.List(fields.Int(), load_default=None, allow_none=True,
+                               metadata={"description": "Только эти записи (например, заявленные на фестиваль)"})
+    city_names = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
+
+
+class CollectionSchema(Schema):
+    id = fields.Int()
+    title = fields.Str()
+    scope = fields.Dict()
+    status = fields.Str(metadata={"description": "queued, building, ready или failed"})
+    progress = fields.Int(metadata={"description": "0–100"})
+    contents = fields.List(fields.Dict(), metadata={"description": "Какие версии каких записей вошли"})
+    docx_url = fields.Function(lambda c: f"/api/v1/collections/{c.id}.docx" if c.docx_sha256 else None)
+    pdf_url = fields.Function(lambda c: f"/api/v1/collections/{c.id}.pdf" if c.pdf_sha256 else None)
+    error = fields.Str()
+    created_by = fields.Str()
+    created_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime(allow_none=True)
+
+
+class StoredCollectionSchema(CollectionSchema):
+    docx_sha256 = fields.Str(allow_none=True)
+    pdf_sha256 = fields.Str(allow_none=True)

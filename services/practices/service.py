@@ -1,12 +1,16 @@
+from nameko import config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
-from services.practices import booking, importing, registry, resources, review
+from services.practices import booking, collections, importing, registry, resources, review
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
     BookingInputSchema,
     BookingQuery,
     BookingSchema,
     BulkTransitionSchema,
+    CollectionInputSchema,
+    CollectionSchema,
     EntryQuery,
     EntrySchema,
     HistoryItemSchema,
@@ -17,6 +21,7 @@ from services.practices.schemas import (
     ResourceSchema,
     SessionInputSchema,
     SessionSchema,
+    StoredCollectionSchema,
     StoredFileSchema,
     TransitionInputSchema,
 )
@@ -25,6 +30,7 @@ from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.schemas import load, page_of
 from shared.service import OwningService
+from shared.storage import file_store
 
 
 class PracticesService(OwningService):
@@ -93,6 +99,22 @@ class PracticesService(OwningService):
         with self.db.begin() as session:
             report = importing.import_entries(session, self.identity(), data["rows"], data["dry_run"])
             return ImportReportSchema().dump(report)
+
+    @rpc(expected_exceptions=NetworkError)
+    def request_collection(self, data):
+        data = load(CollectionInputSchema(), data)
+        with self.db.begin() as session:
+            return CollectionSchema().dump(collections.request_collection(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_collection(self, collection_id):
+        with self.db() as session:
+            return StoredCollectionSchema().dump(collections.get_collection(session, collection_id))
+
+    @timer(interval=1)
+    def build_collections(self):
+        """Builds queued collections one by one, in the background of every replica."""
+        collections.build_next(self.db, file_store(config))
 
     @rpc(expected_exceptions=NetworkError)
     def add_resource(self, data):
