@@ -1,6 +1,7 @@
+from nameko import config
 from nameko.rpc import rpc
 
-from services.festivals import judging, knowledge, organising
+from services.festivals import diplomas, judging, knowledge, organising
 from services.festivals.models import FestivalsOutbox
 from services.festivals.schemas import (
     EntryInputSchema,
@@ -18,6 +19,7 @@ from shared.errors import NetworkError
 from shared.replay import CatchesUp, subscribe
 from shared.schemas import load, page_of
 from shared.service import OwningService
+from shared.storage import file_store
 
 
 @subscribe
@@ -82,6 +84,12 @@ class FestivalsService(OwningService, CatchesUp):
             festival = judging.enter_practice(session, self.identity(), festival_id, data["practice_id"],
                                               data["nomination"])
             return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def diploma(self, festival_id, entry_id):
+        """The file-store digest of a winner's diploma PDF."""
+        with self.db() as session:
+            return diplomas.diploma(session, festival_id, entry_id, file_store(config))
 
     @rpc(expected_exceptions=NetworkError)
     def announce_results(self, festival_id, data):

@@ -1,7 +1,9 @@
 """Festivals through the gateway: organisers' rights, dates, entries, results and calendar feeds."""
+import io
 from datetime import date
 
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from tests.support import eventually
 
@@ -86,6 +88,11 @@ def test_a_published_practice_is_entered_and_wins_a_place(network):
     results = network.api("POST", f"/api/v1/festivals/{forum['id']}/results", user="methodist-kopeysk", json={
         "results": [{"nomination": "ПрофСтарт", "places": [{"practice_id": practice_id, "place": 1}]}]})
     assert results.status_code == 200 and results.json()["entries"][0]["place"] == 1
+    entry_id = results.json()["entries"][0]["id"]
+    diploma = network.api("GET", f"/api/v1/festivals/{forum['id']}/diplomas/{entry_id}.pdf")
+    assert diploma.status_code == 200 and diploma.content.startswith(b"%PDF")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(diploma.content)).pages).split())
+    assert "ДИПЛОМ" in text and "ПрофСтарт" in text and "Копейск" in text
 
 
 def test_festivals_are_found_in_the_cross_city_search_and_counted_in_stats(network):

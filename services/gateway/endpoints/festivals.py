@@ -1,5 +1,6 @@
 """Festivals, forums and contests: commands go to the festivals service; listings and calendars come
 from the read model."""
+from nameko import config
 from werkzeug.wrappers import Response
 
 from services.festivals.schemas import (
@@ -16,6 +17,7 @@ from services.gateway import calendar, views
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.schemas import CalendarQuery
 from shared.schemas import page_schema
+from shared.storage import file_store
 
 TAG = "Фестивали, форумы, конкурсы"
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -70,6 +72,13 @@ class FestivalEndpoints:
            body=ResultsInputSchema, response=FestivalSchema, auth=True)
     def announce_results(self, request, festival_id):
         return json_response(self.festivals.announce_results(festival_id, read_json(request, ResultsInputSchema())))
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>/diplomas/<int:entry_id>.pdf",
+           "Диплом победителя (PDF) по заявке с присуждённым местом", TAG, response_type="application/pdf")
+    def diploma(self, request, festival_id, entry_id):
+        digest = self.festivals.diploma(festival_id, entry_id)
+        return Response(file_store(config).get(digest), content_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="diplom-{festival_id}-{entry_id}.pdf"'})
 
     @route("GET", "/api/v1/festivals.ics", "Календарь фестивалей (RFC 5545), можно по городу", TAG,
            query=CalendarQuery, response_type=ICS_TYPE)
