@@ -1,5 +1,12 @@
 """Shims for the pinned nameko 3.0.0rc11 stack, all in one place (see pyproject.toml for the pins).
 
+Acks after a broker restart: nameko acknowledges a message after its worker finishes and ignores a
+failure only if it is amqp's ConnectionError. When RabbitMQ restarts mid-work the socket raises the
+built-in ConnectionResetError/BrokenPipeError instead, which kills the whole service. The broker has
+already requeued the message by then, so those errors are ignored the same way (``_ignoring_lost_connection``).
+
+Replies lost in a broker restart: see ``TolerantReplyListener``.
+
 RPC before the reply queue exists: nameko starts every extension of a container at once, so an HTTP
 request or a timer can make an RPC call before the shared reply listener has declared its queue. On
 its first connection the listener then finds "pending replies" for a queue that is not there yet and
@@ -7,9 +14,28 @@ kills the whole container (``ReplyQueueExpiredWithPendingReplies``). These RPC d
 the reply consumer to be ready before handing out a client; after start-up the wait is free.
 """
 from nameko import rpc
+from nameko.amqp.consume import Consumer
+from nameko.exceptions import ReplyQueueExpiredWithPendingReplies
+
+from shared.errors import ServiceUnavailable
+
+
+class TolerantReplyListener(rpc.ReplyListener):
+    """When RabbitMQ restarts, the reply queue (not durable) is gone with any replies in flight.
+    nameko then kills the service; here the callers waiting for those replies get a 503 instead."""
+
+    def check_for_lost_replies(self):
+        try:
+            super().check_for_lost_replies()
+        except ReplyQueueExpiredWithPendingReplies:
+            lost, self.pending = self.pending, {}
+            for reply in lost.values():
+                reply.send_exception(ServiceUnavailable("Связь с брокером сообщений прервалась, повторите запрос"))
 
 
 class WaitForReplyQueue:
+    reply_listener = TolerantReplyListener()
+
     def get_dependency(self, worker_ctx):
         self.reply_listener.consumer.wait_until_consumer_ready()
         return super().get_dependency(worker_ctx)
@@ -21,3 +47,20 @@ class ClusterRpc(WaitForReplyQueue, rpc.ClusterRpc):
 
 class ServiceRpc(WaitForReplyQueue, rpc.ServiceRpc):
     pass
+
+
+def _ignoring_lost_connection(method):
+    def safely(self, message):
+        try:
+            method(self, message)
+        except OSError:  # the connection died: the broker redelivers the message itself
+            pass
+
+    safely.__name__ = method.__name__
+    return safely
+
+
+if not getattr(Consumer, "_acks_tolerate_lost_connections", False):
+    Consumer.ack_message = _ignoring_lost_connection(Consumer.ack_message)
+    Consumer.requeue_message = _ignoring_lost_connection(Consumer.requeue_message)
+    Consumer._acks_tolerate_lost_connections = True

@@ -5,6 +5,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import text
 
+from shared import compat  # noqa: F401  (nameko shims every service needs)
 from shared.errors import NetworkError
 from shared.messaging import events_after, outbox_backlog, relay
 

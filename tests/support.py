@@ -128,7 +128,8 @@ class RunningNetwork:
         headers = kwargs.pop("headers", {})
         if user:
             headers["Authorization"] = "Bearer " + self.token(user)
-        return requests.request(method, self.url(path), headers=headers, timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return requests.request(method, self.url(path), headers=headers, **kwargs)
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")

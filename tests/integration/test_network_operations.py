@@ -1,6 +1,10 @@
 """The network keeps working when parts of it stop, and grows by installing a plugin."""
 import subprocess
 import sys
+import threading
+import time
+
+import requests
 
 from shared.config import REPO_ROOT
 from tests.support import eventually
@@ -37,8 +41,27 @@ def test_a_command_to_a_stopped_service_answers_503_instead_of_hanging(network):
 
 
 def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
-    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True)
-    subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
+    """Commands and queries keep arriving while the broker restarts; no service may die of it."""
+    stop = threading.Event()
+
+    def keep_working():
+        while not stop.is_set():
+            try:
+                network.api("GET", "/health", timeout=15)
+                network.api("GET", "/api/v1/practices/1/sessions", timeout=15)
+            except requests.RequestException:
+                time.sleep(0.1)
+
+    workers = [threading.Thread(target=keep_working) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    try:
+        subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True)
+        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
     assert eventually(lambda: health(network)[0] == 200, timeout=60), health(network)
     signed_in = network.api("POST", "/api/v1/auth/token", json={"username": "admin", "password": "demo"})
     assert signed_in.status_code == 200
