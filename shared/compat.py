@@ -5,7 +5,9 @@ failure only if it is amqp's ConnectionError. When RabbitMQ restarts mid-work th
 built-in ConnectionResetError/BrokenPipeError instead, which kills the whole service. The broker has
 already requeued the message by then, so those errors are ignored the same way (``_ignoring_lost_connection``).
 
-Replies lost in a broker restart: see ``TolerantReplyListener``.
+Replies lost in a broker restart: see ``TolerantReplyListener`` (the caller's side) and
+``_giving_up_on_unsendable_replies`` (the service's side: a reply that cannot be published while the
+broker is away must not kill the service; the caller answers 503 and the broker redelivers the request).
 
 RPC before the reply queue exists: nameko starts every extension of a container at once, so an HTTP
 request or a timer can make an RPC call before the shared reply listener has declared its queue. On
@@ -13,11 +15,16 @@ its first connection the listener then finds "pending replies" for a queue that 
 kills the whole container (``ReplyQueueExpiredWithPendingReplies``). These RPC dependencies wait for
 the reply consumer to be ready before handing out a client; after start-up the wait is free.
 """
+import logging
+
+from kombu.exceptions import OperationalError
 from nameko import rpc
 from nameko.amqp.consume import Consumer
 from nameko.exceptions import ReplyQueueExpiredWithPendingReplies
 
 from shared.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class TolerantReplyListener(rpc.ReplyListener):
@@ -60,7 +67,19 @@ def _ignoring_lost_connection(method):
     return safely
 
 
+def _giving_up_on_unsendable_replies(handle_result):
+    def handle(self, message, result, exc_info):
+        try:
+            return handle_result(self, message, result, exc_info)
+        except (OSError, OperationalError):
+            log.warning("reply to %s not sent: the broker is unreachable", message.properties.get("reply_to"))
+            return result, exc_info
+
+    return handle
+
+
 if not getattr(Consumer, "_acks_tolerate_lost_connections", False):
+    rpc.RpcConsumer.handle_result = _giving_up_on_unsendable_replies(rpc.RpcConsumer.handle_result)
     Consumer.ack_message = _ignoring_lost_connection(Consumer.ack_message)
     Consumer.requeue_message = _ignoring_lost_connection(Consumer.requeue_message)
     Consumer._acks_tolerate_lost_connections = True
