@@ -174,10 +174,10 @@ def percentiles(values):
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     cities = synthetic_cities(workdir / "plugins")
-    network = RunningNetwork("sqlite", workdir)
-    # Production intervals rather than the tests' quicker ones.
-    network.env.update(PYTHONPATH=str(workdir / "plugins"), OUTBOX_RELAY_INTERVAL="0.1",
-                       READ_MODEL_CATCH_UP_SECONDS="5")
+    # Production intervals rather than the tests' quicker ones; imports of 1000 rows take a while.
+    network = RunningNetwork("sqlite", workdir, env={
+        "PYTHONPATH": str(workdir / "plugins"), "OUTBOX_RELAY_INTERVAL": "0.1",
+        "READ_MODEL_CATCH_UP_SECONDS": "5", "RPC_TIMEOUT_SECONDS": "300"})
     try:
         network.start()
         print(f"Загрузка: {ENTRIES} записей, {CITIES} муниципалитетов (импорт Excel → отправка → одобрение)…")

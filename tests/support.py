@@ -66,7 +66,7 @@ class PostgresDatabases:
 class RunningNetwork:
     """Every service and the gateway, started as ``make run`` starts them, on a private vhost."""
 
-    def __init__(self, backend, work_dir):
+    def __init__(self, backend, work_dir, env=None):
         self.backend = backend
         self.work_dir = Path(work_dir)
         base_config = settings.load()
@@ -84,6 +84,7 @@ class RunningNetwork:
         }
         for service, url in (self.postgres.urls.items() if self.postgres else ()):
             self.env[f"{service.upper()}_DB_URL"] = url
+        self.env.update(env or {})
         self.config = self.load_config()
         self.processes = Network(self.config, self.env, log_dir=str(self.work_dir))
         self.base_url = self.processes.base_url
