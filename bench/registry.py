@@ -84,6 +84,7 @@ def load(network, cities):
             count = min(BATCH, per_city - start)
             step = time.monotonic()
             report = network.api("POST", "/api/v1/practices/import", user=methodist, params={"dry_run": "false"},
+                                 timeout=600,
                                  files={"file": ("entries.xlsx", workbook(city, number * per_city + start, count))})
             assert report.status_code == 200, report.text
             ids = [row["id"] for row in report.json()["rows"]]
@@ -121,7 +122,7 @@ def database(network, service):
 
 
 def bulk(network, user, action, ids):
-    response = network.api("POST", f"/api/v1/practices/bulk/{action}", user=user, json={"ids": ids})
+    response = network.api("POST", f"/api/v1/practices/bulk/{action}", user=user, json={"ids": ids}, timeout=600)
     assert response.status_code == 200 and not response.json()["failed"], response.text[:500]
 
 
