@@ -9,11 +9,18 @@ import re
 from snowballstemmer import stemmer
 from sqlalchemy import delete, func, insert, literal_column, select, text, update
 
-from services.gateway.models import SearchDocument
+from services.gateway.models import SearchDocument, SearchFilters
 
 FACETS = ("municipality", "kind", "direction", "format")
+FILTERED_COLUMNS = ("doc_type", "kind", "municipality", "direction", "format")
 WORD = re.compile(r"\w+")
 russian = stemmer("russian")
+
+
+DOCUMENTS, FILTERS = SearchDocument.__table__, SearchFilters.__table__
+RESULT_COLUMNS = [DOCUMENTS.c[name] for name in (
+    "id", "key", "ref_id", "title", "summary", "profession", "organization", "tags", "body")] + [
+    FILTERS.c[name] for name in ("doc_type", "kind", "municipality", "direction", "format", "grades_mask")]
 
 
 def words(value):
@@ -35,20 +42,24 @@ def _searchable_text(doc):
 
 def index_document(session, doc):
     """Insert or replace the document ``doc["key"]`` (see SearchDocument for the fields)."""
-    values = {
-        "key": doc["key"], "doc_type": doc["doc_type"], "kind": doc["kind"], "ref_id": doc["ref_id"],
-        "municipality": doc["municipality"], "title": doc["title"], "summary": doc.get("summary") or "",
-        "direction": doc.get("direction"), "format": doc.get("format"),
-        "grades_mask": sum(1 << grade for grade in set(doc.get("grades") or [])),
+    content = {
+        "key": doc["key"], "ref_id": doc["ref_id"], "title": doc["title"], "summary": doc.get("summary") or "",
         "profession": doc.get("profession"), "organization": doc.get("organization"),
-        "tags": list(doc.get("tags") or []), "body": doc.get("body") or {}, "sort_date": doc["sort_date"],
+        "tags": list(doc.get("tags") or []), "body": doc.get("body") or {},
     }
-    existing = session.scalar(select(SearchDocument.id).where(SearchDocument.key == doc["key"]))
-    if existing is None:
-        existing = session.execute(insert(SearchDocument).values(**values)).inserted_primary_key[0]
+    filters = {
+        "doc_type": doc["doc_type"], "kind": doc["kind"], "municipality": doc["municipality"],
+        "direction": doc.get("direction"), "format": doc.get("format"),
+        "grades_mask": sum(1 << grade for grade in set(doc.get("grades") or [])), "sort_date": doc["sort_date"],
+    }
+    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == doc["key"]))
+    if doc_id is None:
+        doc_id = session.execute(insert(DOCUMENTS).values(**content)).inserted_primary_key[0]
+        session.execute(insert(FILTERS).values(id=doc_id, **filters))
     else:
-        session.execute(update(SearchDocument).where(SearchDocument.id == existing).values(**values))
-    _index_text(session, existing, _searchable_text(doc))
+        session.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(**content))
+        session.execute(update(FILTERS).where(FILTERS.c.id == doc_id).values(**filters))
+    _index_text(session, doc_id, _searchable_text(doc))
 
 
 def _index_text(session, doc_id, content):
@@ -62,79 +73,99 @@ def _index_text(session, doc_id, content):
 
 
 def remove_document(session, key):
-    doc_id = session.scalar(select(SearchDocument.id).where(SearchDocument.key == key))
+    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == key))
     if doc_id is None:
         return
     if not _is_postgres(session):
         session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
-    session.execute(delete(SearchDocument).where(SearchDocument.id == doc_id))
+    session.execute(delete(FILTERS).where(FILTERS.c.id == doc_id))
+    session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == doc_id))
 
 
 def clear(session):
     if not _is_postgres(session):
         session.execute(text("DELETE FROM search_fts"))
-    session.execute(delete(SearchDocument))
-
-
-DOCUMENTS = SearchDocument.__table__
-RESULT_COLUMNS = [DOCUMENTS.c[name] for name in (
-    "key", "doc_type", "kind", "ref_id", "municipality", "title", "summary", "direction", "format",
-    "grades_mask", "profession", "organization", "tags", "body")]
+    session.execute(delete(FILTERS))
+    session.execute(delete(DOCUMENTS))
 
 
 def search(session, q=None, page=1, per_page=20, **filters):
     """A page of matching documents, best first, with facet counts over all matches.
 
-    Three statements in all (the page, the facets in one GROUP BY, nothing per row), on Core rows
-    rather than ORM objects: this is the hottest read path of the network.
+    Four statements in all (the page's ids, their documents, the facets in one GROUP BY, nothing per
+    row), on Core rows rather than ORM objects: this is the hottest read path of the network.
     """
     connection, query_words = session.connection(), words(q)
-    matches, rank, best_first = _matching(connection, query_words, filters, ranked=True)
-    if rank is None:
-        rank, order = literal_column("NULL"), (DOCUMENTS.c.sort_date.desc(),)
-    else:
-        order = (rank.desc() if best_first == "high" else rank, DOCUMENTS.c.sort_date.desc())
-    page_query = (matches.with_only_columns(*RESULT_COLUMNS, rank.label("rank"))
-                  .order_by(*order, DOCUMENTS.c.key).offset((page - 1) * per_page).limit(per_page))
-    items = [_hit(row) for row in connection.execute(page_query).mappings()]
-    facets = _facets(connection, _matching(connection, query_words, filters, ranked=False)[0])
+    ranked = connection.execute(_page_query(connection, query_words, filters, (page - 1) * per_page, per_page)).all()
+    items = _hits(connection, ranked)
+    facets = _facets(connection, _matching(connection, query_words, filters))
     return {"items": items, "total": sum(facets["kind"].values()), "page": page, "per_page": per_page,
             "facets": facets}
 
 
-def _matching(connection, query_words, filters, ranked):
-    """The filtered select of matching documents, its relevance column, and which end of it is best."""
-    query = _filtered(select(DOCUMENTS), filters)
+def _page_query(connection, query_words, filters, offset, limit):
+    """``(id, score)`` of the page's documents, best first; equal ones newest first."""
     if not query_words:
-        return query, None, None
+        query = _filtered(select(FILTERS.c.id, literal_column("NULL").label("score")), filters)
+        return query.order_by(FILTERS.c.sort_date.desc(), FILTERS.c.id.desc()).offset(offset).limit(limit)
+    if connection.dialect.name != "postgresql" and not _active(filters):
+        # The common case, a few words and no filter, is ranked inside FTS5 alone: no join for
+        # thousands of matches (10 ms instead of 25 ms for 8 000 matches of 100 000 documents).
+        return (text("SELECT rowid AS id, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH :match "
+                     "ORDER BY bm25(search_fts), rowid DESC LIMIT :limit OFFSET :offset")
+                .bindparams(match=_fts_match(query_words), limit=limit, offset=offset))
+    found = _found(connection, query_words, ranked=True)
+    query = _filtered(select(FILTERS.c.id, found.c.score).join(found, found.c.doc_id == FILTERS.c.id), filters)
+    # bm25 is better the more negative it is; ts_rank the higher.
+    best_first = found.c.score.desc() if connection.dialect.name == "postgresql" else found.c.score
+    return query.order_by(best_first, FILTERS.c.id.desc()).offset(offset).limit(limit)
+
+
+def _matching(connection, query_words, filters):
+    """Every matching document's filter row, for counting."""
+    query = _filtered(select(FILTERS), filters)
+    if not query_words:
+        return query
+    found = _found(connection, query_words, ranked=False)
+    return query.join(found, found.c.doc_id == FILTERS.c.id)
+
+
+def _found(connection, query_words, ranked):
+    """A subquery of the ids (``doc_id``) of documents containing every word, and their ``score``."""
     if connection.dialect.name == "postgresql":
         # Words are \w+ only, so nothing the user typed can break the tsquery syntax.
         tsquery = func.to_tsquery("russian", " & ".join(f"{word}:*" for word in query_words))
         vector = literal_column("search_documents.tsv")
-        return query.where(vector.op("@@")(tsquery)), func.ts_rank(vector, tsquery), "high"
-    match = " AND ".join(f'"{russian.stemWord(word)}"*' for word in query_words)
-    # bm25 is negative, and the more negative the better; facets need no score at all.
+        columns = [DOCUMENTS.c.id.label("doc_id")] + ([func.ts_rank(vector, tsquery).label("score")] if ranked else [])
+        return select(*columns).where(vector.op("@@")(tsquery)).subquery()
     columns = [literal_column("rowid").label("doc_id")]
     if ranked:
         columns.append(literal_column("bm25(search_fts)").label("score"))
-    fts = (select(*columns).select_from(text("search_fts"))
-           .where(text("search_fts MATCH :match").bindparams(match=match)).subquery())
-    return query.join(fts, fts.c.doc_id == DOCUMENTS.c.id), (fts.c.score if ranked else None), "low"
+    return (select(*columns).select_from(text("search_fts"))
+            .where(text("search_fts MATCH :match").bindparams(match=_fts_match(query_words))).subquery())
+
+
+def _fts_match(query_words):
+    return " AND ".join(f'"{russian.stemWord(word)}"*' for word in query_words)
+
+
+def _active(filters):
+    return any(filters.get(name) for name in (*FILTERED_COLUMNS, "grade"))
 
 
 def _filtered(query, filters):
-    for name in ("doc_type", "kind", "municipality", "direction", "format"):
+    for name in FILTERED_COLUMNS:
         value = filters.get(name)
         if value:
-            column = DOCUMENTS.c[name]
+            column = FILTERS.c[name]
             query = query.where(column.in_(value) if isinstance(value, list) else column == value)
     if filters.get("grade"):
-        query = query.where(DOCUMENTS.c.grades_mask.op("&")(1 << filters["grade"]) != 0)
+        query = query.where(FILTERS.c.grades_mask.op("&")(1 << filters["grade"]) != 0)
     return query
 
 
 def _facets(connection, matches):
-    columns = [DOCUMENTS.c[name] for name in FACETS]
+    columns = [FILTERS.c[name] for name in FACETS]
     counted = matches.with_only_columns(*columns, func.count()).group_by(*columns)
     facets = {name: {} for name in FACETS}
     for *values, count in connection.execute(counted):
@@ -144,10 +175,21 @@ def _facets(connection, matches):
     return facets
 
 
-def _hit(row):
+def _hits(connection, ranked):
+    """The page's documents in ranked order."""
+    if not ranked:
+        return []
+    scores = dict(ranked)
+    query = (select(*RESULT_COLUMNS).join(FILTERS, FILTERS.c.id == DOCUMENTS.c.id)
+             .where(DOCUMENTS.c.id.in_(list(scores))))
+    rows = {row["id"]: row for row in connection.execute(query).mappings()}
+    return [_hit(rows[doc_id], score) for doc_id, score in ranked if doc_id in rows]
+
+
+def _hit(row, score):
     hit = dict(row)
+    del hit["id"]
     mask = hit.pop("grades_mask")
-    rank = hit.pop("rank")
     hit["grades"] = [grade for grade in range(1, 12) if mask & (1 << grade)]
-    hit["score"] = None if rank is None else abs(float(rank))
+    hit["score"] = None if score is None else abs(float(score))
     return hit
