@@ -4,6 +4,7 @@ from datetime import timezone
 from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
@@ -90,3 +91,21 @@ def paginate(session, query, *order_by, page=1, per_page=20):
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(query.order_by(*order_by).offset((page - 1) * per_page).limit(per_page)).all()
     return items, total
+
+
+def upsert(session, model, values):
+    """Insert ``values`` as a row of ``model``, or update the row with the same primary key.
+
+    One statement, no ORM object: read-model projections apply pages of thousands of events in one
+    transaction, and ORM objects there cost a flush per event.
+    """
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    keys = [column.name for column in model.__table__.primary_key]
+    statement = dialect.insert(model).values(**values)
+    changed = {name: statement.excluded[name] for name in values if name not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
+
+
+def stored_revision(session, model, key):
+    """The ``revision`` of the row of ``model`` with primary key ``key``, None if there is none."""
+    return session.scalar(select(model.revision).where(model.__table__.primary_key.columns[0] == key))

@@ -88,6 +88,9 @@ class PracticeChanged(Schema):
 PRACTICE_EVENTS = ("practice_created", "practice_edited", "practice_submitted", "practice_approved",
                    "practice_changes_requested", "practice_rejected", "practice_withdrawn",
                    "practice_archived")
+# The only ones that change what of an entry is public: an edit or a new review round of a published
+# entry leaves its published version as it was. Consumers of public views need no others.
+PUBLICATION_EVENTS = ("practice_approved", "practice_withdrawn", "practice_archived")
 for _name in PRACTICE_EVENTS:
     event(_name, source="practices")(type(_name.title().replace("_", ""), (PracticeChanged,), {}))
 

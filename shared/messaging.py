@@ -8,7 +8,7 @@ records each handled event id in the handler's own transaction and skips ids it 
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import JSON, Integer, String, func, select
+from sqlalchemy import JSON, Integer, String, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -97,10 +97,14 @@ def apply_once(sessions, processed_model, name, payload, apply):
 
     Returns True when applied, False for a repeated delivery.
     """
-    event_id, data = open_envelope(name, payload)
+    claimed = claimed_event_id(payload)
     try:
         with sessions.begin() as session:
-            if session.get(processed_model, event_id) is not None:
+            # Repeats are common (the broker and the replay both deliver): skip them before validating.
+            if claimed is not None and session.get(processed_model, claimed) is not None:
+                return False
+            event_id, data = open_envelope(name, payload)
+            if event_id != claimed and session.get(processed_model, event_id) is not None:
                 return False
             session.add(processed_model(event_id=event_id, event_type=name))
             apply(session, data)
@@ -111,6 +115,29 @@ def apply_once(sessions, processed_model, name, payload, apply):
             return False
         raise
     return True
+
+
+def apply_all_once(sessions, processed_model, events, handlers):
+    """Apply ``[(name, payload)]`` not handled before, all in one transaction (a page of an event log).
+
+    The caller leaves out events it knows were handled. Raises like :func:`apply_once` on an invalid
+    event, and IntegrityError if another delivery of one of them committed meanwhile: the caller then
+    goes through them one by one.
+    """
+    opened = [(name, *open_envelope(name, payload)) for name, payload in events]
+    if not opened:
+        return
+    with sessions.begin() as session:
+        session.execute(insert(processed_model), [
+            {"event_id": event_id, "event_type": name, "processed_at": utcnow()} for name, event_id, _ in opened])
+        for name, _, data in opened:
+            handlers[name](session, data)
+
+
+def claimed_event_id(payload):
+    """The id an event says it has, before it is validated (None if it says none)."""
+    claimed = payload.get("event_id") if isinstance(payload, dict) else None
+    return claimed if isinstance(claimed, str) else None
 
 
 def _seen(sessions, processed_model, event_id):

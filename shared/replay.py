@@ -9,11 +9,13 @@ from nameko import config
 from nameko.events import event_handler
 from nameko.timer import timer
 from sqlalchemy import Integer, String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.compat import ClusterRpc
+from shared.errors import NetworkError
 from shared.events import EVENTS
-from shared.messaging import apply_once
+from shared.messaging import apply_all_once, apply_once
 
 REPLAY_PAGE = 500
 
@@ -44,14 +46,23 @@ class EventLogReader:
                 after = self._checkpoint(sessions, source)
                 batch = fetch_events(source, after, REPLAY_PAGE)
                 seen = self._already_processed(sessions, [envelope["event_id"] for _, envelope in batch])
-                for _, envelope in batch:
-                    if envelope["event_type"] in self.handlers and envelope["event_id"] not in seen:
-                        self.apply(sessions, envelope["event_type"], envelope)
+                self._apply_page(sessions, [(envelope["event_type"], envelope) for _, envelope in batch
+                                            if envelope["event_type"] in self.handlers
+                                            and envelope["event_id"] not in seen])
                 self._advance(sessions, source, batch[-1][0] if batch else after)
                 read += len(batch)
                 if len(batch) < REPLAY_PAGE:
                     break
         return read
+
+    def _apply_page(self, sessions, events):
+        """One transaction for the page. If that fails, one per event: a broker delivery of one of
+        them committed meanwhile is then skipped, an invalid one stops the catch-up where it is."""
+        try:
+            apply_all_once(sessions, self.processed_model, events, self.handlers)
+        except (NetworkError, IntegrityError):
+            for name, payload in events:
+                self.apply(sessions, name, payload)
 
     def has_read_every_log(self, sessions):
         with sessions() as session:

@@ -1,24 +1,30 @@
-"""What the festivals service learns from others' events: published practices and city time zones."""
+"""What the festivals service learns from others' events: published practices and city time zones.
+
+Only the events that change what is published are followed (a draft's thousand edits are not ours).
+"""
 from services.festivals.models import KnownMunicipality, KnownPractice, ProcessedEvent, ReplayCheckpoint
-from shared.events import PRACTICE_EVENTS
+from shared.db import stored_revision, upsert
+from shared.events import PUBLICATION_EVENTS
 from shared.replay import EventLogReader
 
 
 def practice_changed(session, data):
-    known = session.get(KnownPractice, data["id"])
-    if known is not None and known.revision >= data["revision"]:
+    known = stored_revision(session, KnownPractice, data["id"])
+    if known is not None and known >= data["revision"]:
         return
     published = data["published"]
-    session.merge(KnownPractice(id=data["id"], municipality=data["municipality"], revision=data["revision"],
-                                title=published["title"] if published else (known.title if known else ""),
-                                published=published is not None))
+    values = {"id": data["id"], "municipality": data["municipality"], "revision": data["revision"],
+              "published": published is not None}
+    if published or known is None:  # an unpublished change keeps the title last published
+        values["title"] = published["title"] if published else ""
+    upsert(session, KnownPractice, values)
 
 
 def municipality_registered(session, data):
-    session.merge(KnownMunicipality(code=data["code"], name=data["name"], timezone=data["timezone"]))
+    upsert(session, KnownMunicipality, {"code": data["code"], "name": data["name"], "timezone": data["timezone"]})
 
 
 READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, ("catalog", "practices"), {
     "municipality_registered": municipality_registered,
-    **{name: practice_changed for name in PRACTICE_EVENTS},
+    **{name: practice_changed for name in PUBLICATION_EVENTS},
 })

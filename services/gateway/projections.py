@@ -20,29 +20,30 @@ from services.gateway.models import (
     SessionView,
 )
 from shared.config import SERVICES
+from shared.db import stored_revision, upsert
 from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
 
 
 def municipality_registered(session, data):
-    session.merge(MunicipalityView(**data))
+    upsert(session, MunicipalityView, data)
 
 
 def organization_registered(session, data):
-    session.merge(OrganizationView(**data))
+    upsert(session, OrganizationView, data)
 
 
 def practice_changed(session, data):
     """Any practice_* event: the entry's state for stats, and its public view for search."""
-    known = session.get(EntryStatusView, data["id"])
-    if known is not None and known.revision >= data["revision"]:
+    known = stored_revision(session, EntryStatusView, data["id"])
+    if known is not None and known >= data["revision"]:
         return  # an older state arriving late (or replayed): what we have is newer
-    session.merge(EntryStatusView(id=data["id"], kind=data["kind"], municipality=data["municipality"],
-                                  status=data["status"], revision=data["revision"]))
+    upsert(session, EntryStatusView, {"id": data["id"], "kind": data["kind"], "municipality": data["municipality"],
+                                      "status": data["status"], "revision": data["revision"]})
     if data["published"]:
         search.index_document(session, practice_document(data["published"]))
-    else:
+    elif known is not None:  # an entry seen for the first time has nothing in search yet
         search.remove_document(session, f"practice:{data['id']}")
 
 
@@ -63,13 +64,13 @@ def practice_document(published):
 
 
 def session_changed(session, state):
-    known = session.get(SessionView, state["session_id"])
-    if known is not None and known.revision >= state["revision"]:
+    known = stored_revision(session, SessionView, state["session_id"])
+    if known is not None and known >= state["revision"]:
         return
-    session.merge(SessionView(
-        id=state["session_id"], practice_id=state["practice_id"], municipality=state["municipality"],
-        starts_at=state["starts_at"], ends_at=state["ends_at"], capacity=state["capacity"],
-        seats_left=state["seats_left"], place=state["place"], revision=state["revision"]))
+    upsert(session, SessionView, {
+        "id": state["session_id"], "practice_id": state["practice_id"], "municipality": state["municipality"],
+        "starts_at": state["starts_at"], "ends_at": state["ends_at"], "capacity": state["capacity"],
+        "seats_left": state["seats_left"], "place": state["place"], "revision": state["revision"]})
 
 
 def booking_changed(session, data):
@@ -78,13 +79,14 @@ def booking_changed(session, data):
 
 def festival_changed(session, data):
     """Any festival_* event: the festival for listings and calendars, and its search document."""
-    known = session.get(FestivalView, data["id"])
-    if known is not None and known.revision >= data["revision"]:
+    known = stored_revision(session, FestivalView, data["id"])
+    if known is not None and known >= data["revision"]:
         return
     state = data["festival"]
-    session.merge(FestivalView(id=data["id"], municipality=state["municipality"], status=state["status"],
-                               starts_on=date.fromisoformat(state["starts_on"]),
-                               ends_on=date.fromisoformat(state["ends_on"]), state=state, revision=data["revision"]))
+    upsert(session, FestivalView, {"id": data["id"], "municipality": state["municipality"], "status": state["status"],
+                                   "starts_on": date.fromisoformat(state["starts_on"]),
+                                   "ends_on": date.fromisoformat(state["ends_on"]), "state": state,
+                                   "revision": data["revision"]})
     search.index_document(session, {
         "key": f"festival:{data['id']}", "doc_type": "festival", "kind": state["kind"], "ref_id": data["id"],
         "municipality": state["municipality"], "title": state["title"],

@@ -1,7 +1,7 @@
 """Bulk import of entries from a methodist's spreadsheet: a report per row, and all-or-nothing."""
 from marshmallow import ValidationError
 
-from services.practices.registry import create_entry
+from services.practices.registry import create_entries
 from services.practices.schemas import KindSchema, content_schema
 from shared.auth import METHODIST, require_role
 from shared.errors import ValidationFailed
@@ -22,9 +22,8 @@ def import_entries(session, actor, rows, dry_run=True):
                                {"rows": {str(line["row"]): line["errors"] for line in invalid}})
     if dry_run or not report:
         return summary
-    for row, line in zip(rows, report):
-        values = dict(row["values"])
-        entry = create_entry(session, actor, values.pop("kind"), values)
+    drafts = [(values.pop("kind"), values) for values in (dict(row["values"]) for row in rows)]
+    for line, entry in zip(report, create_entries(session, actor, drafts)):
         line.update(status="created", id=entry.id)
     summary["created"] = len(report)
     return summary

@@ -16,15 +16,24 @@ EDITABLE_AS_NEW_VERSION = {"approved"}
 
 def create_entry(session, actor, kind_name, content):
     """A methodist drafts an entry of ``kind_name`` for their own city (version 1)."""
+    return create_entries(session, actor, [(kind_name, content)])[0]
+
+
+def create_entries(session, actor, drafts):
+    """Draft several entries ``[(kind_name, content)]`` at once: one flush for all of them."""
     require_role(actor, METHODIST)
-    content = load(content_schema(kind_name)(), content)
-    entry = Entry(kind=kind_name, municipality=actor.municipality, status="draft", version=1,
-                  revision=0, author=actor.username)
-    entry.versions.append(EntryVersion(number=1, content=content, author=actor.username))
-    session.add(entry)
+    entries = []
+    for kind_name, content in drafts:
+        content = load(content_schema(kind_name)(), content)
+        entry = Entry(kind=kind_name, municipality=actor.municipality, status="draft", version=1,
+                      revision=0, author=actor.username)
+        entry.versions.append(EntryVersion(number=1, content=content, author=actor.username))
+        entries.append(entry)
+    session.add_all(entries)
     session.flush()
-    announce(session, entry, "created", actor, from_status=None)
-    return entry
+    for entry in entries:
+        announce(session, entry, "created", actor, from_status=None)
+    return entries
 
 
 def edit_entry(session, actor, entry_id, changes):
@@ -60,8 +69,18 @@ def get_entry(session, entry_id, for_update=False):
         query = query.with_for_update()
     entry = session.scalars(query).first()
     if entry is None:
-        raise NotFound(f"Запись №{entry_id} не найдена")
+        raise entry_not_found(entry_id)
     return entry
+
+
+def get_entries(session, entry_ids):
+    """``{id: entry}`` of those of ``entry_ids`` that exist, locked for update."""
+    query = select(Entry).where(Entry.id.in_(entry_ids)).with_for_update()
+    return {entry.id: entry for entry in session.scalars(query)}
+
+
+def entry_not_found(entry_id):
+    return NotFound(f"Запись №{entry_id} не найдена")
 
 
 def working_version(entry):
@@ -89,7 +108,7 @@ def get_visible_entry(session, actor, entry_id):
     """The entry if ``actor`` may see it in some version; 404 for others' unpublished drafts."""
     entry = get_entry(session, entry_id)
     if entry.published_version is None and not sees_working_copy(actor, entry):
-        raise NotFound(f"Запись №{entry_id} не найдена")
+        raise entry_not_found(entry_id)
     return entry
 
 

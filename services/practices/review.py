@@ -11,7 +11,9 @@ from sqlalchemy import select
 from services.practices.models import Entry, EntryTransition
 from services.practices.registry import (
     announce,
+    entry_not_found,
     entry_view,
+    get_entries,
     get_entry,
     get_visible_entry,
     working_version,
@@ -44,8 +46,13 @@ TRANSITIONS = {
 
 def transition(session, actor, entry_id, name, comment=""):
     """Apply transition ``name`` (``submit``, ``approve``, …) to an entry; returns the entry."""
-    rule = TRANSITIONS[name]
     entry = get_entry(session, entry_id, for_update=True)
+    _move(session, actor, entry, TRANSITIONS[name], comment)
+    return entry
+
+
+def _move(session, actor, entry, rule, comment):
+    """Check that ``actor`` may move ``entry`` by ``rule`` (raising before anything changes), then move it."""
     _check_actor(actor, entry, rule)
     if entry.status not in rule.sources:
         allowed = ", ".join(f"«{STATUS_TITLES[s]}»" for s in sorted(rule.sources))
@@ -56,19 +63,21 @@ def transition(session, actor, entry_id, name, comment=""):
     previous = entry.status
     _apply(entry, _target_status(entry, rule))
     announce(session, entry, rule.action, actor, from_status=previous, comment=comment)
-    return entry
 
 
 def transition_many(session, actor, entry_ids, name, comment=""):
     """The same transition on many entries (a reviewer approving a selection, say).
 
-    Each entry moves in its own savepoint: one that cannot move is reported and the others go ahead.
+    All are read in one query; each is checked before it changes, so one that cannot move is reported
+    and the others go ahead.
     """
+    entries, rule = get_entries(session, entry_ids), TRANSITIONS[name]
     done, failed = [], {}
     for entry_id in entry_ids:
         try:
-            with session.begin_nested():
-                transition(session, actor, entry_id, name, comment)
+            if entry_id not in entries:
+                raise entry_not_found(entry_id)
+            _move(session, actor, entries[entry_id], rule, comment)
             done.append(entry_id)
         except NetworkError as refused:
             failed[str(entry_id)] = refused.message

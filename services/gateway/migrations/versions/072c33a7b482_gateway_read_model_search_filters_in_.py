@@ -7,7 +7,6 @@ Create Date: 2026-11-23 14:14:06.141644
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '072c33a7b482'
 down_revision = '8112a6011533'
 branch_labels = None
