@@ -3,10 +3,12 @@ import pytest
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared import replay
 from shared.db import session_factory
 from shared.errors import ValidationFailed
 from shared.events import make_envelope
 from shared.messaging import OutboxMixin, ProcessedEventMixin, apply_once, events_after, record, relay
+from shared.replay import EventLogReader, ReplayCheckpointMixin
 
 
 class Base(DeclarativeBase):
@@ -19,6 +21,10 @@ class Outbox(OutboxMixin, Base):
 
 class Processed(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class Checkpoint(ReplayCheckpointMixin, Base):
+    __tablename__ = "replay_checkpoints"
 
 
 class Counter(Base):
@@ -109,3 +115,45 @@ def test_the_outbox_is_an_event_log_readable_from_any_position(sessions):
         rest = events_after(session, Outbox, log[0][0], 10, settle_seconds=0)
     assert [envelope["data"]["code"] for _, envelope in log] == ["a", "b", "c"]
     assert [envelope["data"]["code"] for _, envelope in rest] == ["b", "c"]
+
+
+def count_cities(session, data):
+    counter = session.get(Counter, data["code"]) or Counter(name=data["code"], value=0)
+    counter.value += 1
+    session.add(counter)
+
+
+def counted(sessions):
+    with sessions() as session:
+        return {counter.name: counter.value for counter in session.scalars(select(Counter))}
+
+
+def test_catching_up_applies_each_logged_event_once_in_pages(sessions, monkeypatch):
+    monkeypatch.setattr(replay, "REPLAY_PAGE", 2)
+    store_events(sessions, "a", "b", "c", "d", "e")
+    with sessions() as session:
+        log = events_after(session, Outbox, 0, 10, settle_seconds=0)
+    reader = EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
+    pages = []
+
+    def fetch(source, after, limit):
+        pages.append(after)
+        return [item for item in log if item[0] > after][:limit]
+
+    reader.apply(sessions, "municipality_registered", log[2][1])  # "c" came from the broker first
+    assert reader.catch_up(sessions, fetch) == 5
+    assert reader.catch_up(sessions, fetch) == 0
+    assert counted(sessions) == {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}
+    assert pages[:3] == [0, log[1][0], log[3][0]]
+
+
+def test_a_broker_delivery_racing_the_replay_does_not_apply_twice(sessions, monkeypatch):
+    store_events(sessions, "a", "b", "c")
+    with sessions() as session:
+        log = events_after(session, Outbox, 0, 10, settle_seconds=0)
+    reader = EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
+    reader.apply(sessions, "municipality_registered", log[1][1])
+    # The broker's delivery of "b" commits just after the replay looked for handled events.
+    monkeypatch.setattr(reader, "_already_processed", lambda *_: set())
+    reader.catch_up(sessions, lambda source, after, limit: [item for item in log if item[0] > after])
+    assert counted(sessions) == {"a": 1, "b": 1, "c": 1}
