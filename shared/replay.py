@@ -17,7 +17,8 @@ from shared.errors import NetworkError
 from shared.events import EVENTS
 from shared.messaging import apply_all_once, apply_once
 
-REPLAY_PAGE = 500
+# A page is applied in one transaction: small enough not to hold the read model long.
+REPLAY_PAGE = 200
 
 
 class ReplayCheckpointMixin:
