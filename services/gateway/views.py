@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from services.festivals.schemas import KINDS as FESTIVAL_KINDS
 from services.festivals.schemas import REGION
 from services.gateway import search as search_engine
-from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SessionView
+from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SearchDocument, SessionView
 from shared.db import paginate
 from shared.errors import NotFound
 from shared.plugins import entry_kinds
@@ -142,3 +142,23 @@ def _city_stats(city, entries, seats, upcoming_festivals):
 
 def _now():
     return datetime.now(timezone.utc)
+
+
+def practice_resources(session, practice_id):
+    """The published resources attached to a practice."""
+    query = select(SearchDocument.body).where(SearchDocument.doc_type == "resource").order_by(SearchDocument.title)
+    return [body for body in session.scalars(query) if body.get("practice_id") == practice_id]
+
+
+def practice_titles(session, practice_ids):
+    """``{id: title}`` of published practices, for lists that only carry ids (bookings)."""
+    if not practice_ids:
+        return {}
+    query = select(SearchDocument.ref_id, SearchDocument.title).where(
+        SearchDocument.doc_type == "practice", SearchDocument.ref_id.in_(set(practice_ids)))
+    return dict(session.execute(query).all())
+
+
+def published_entry(session, entry_id):
+    """The published version of an entry as the public reads it, or None if it was never published."""
+    return session.scalar(select(SearchDocument.body).where(SearchDocument.key == f"practice:{entry_id}"))
