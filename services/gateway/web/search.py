@@ -2,11 +2,11 @@
 from urllib.parse import urlencode
 
 from services.gateway import views
-from services.gateway.http import read_query
 from services.gateway.schemas import SearchQuery
 from services.gateway.web.rendering import page, render
 from services.practices.kinds.career_trial import FORMATS, GRADES
 from shared.errors import ValidationFailed
+from shared.schemas import load
 
 TYPE_TITLES = {"practice": "Практики и профпробы", "festival": "Фестивали", "resource": "Методические ресурсы"}
 PER_PAGE = 20
@@ -21,10 +21,11 @@ def link(args, **changes):
 class SearchPages:
     @page("GET", "/search")
     def search_page(self, request, visitor):
-        args = request.args.to_dict()
+        # A form sends every filter, the unused ones empty: those mean "any".
+        args = {key: value for key, value in request.args.items() if value.strip()}
         errors, found = {}, None
         try:
-            query = read_query(request, SearchQuery())
+            query = load(SearchQuery(), args)
         except ValidationFailed as error:
             errors = error.fields
         with self.read_model() as session:
