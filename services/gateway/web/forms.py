@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from marshmallow import ValidationError, fields, validate
 
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
-from services.practices.schemas import content_schema
+from services.practices.schemas import CommonContentSchema, content_schema
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -36,7 +36,10 @@ def form_dict(request):
 
 
 def entry_fields(kind):
-    return [_form_field(name, field) for name, field in content_schema(kind)._declared_fields.items()]
+    """The form's fields: the common ones first (title leads), then the kind's own."""
+    declared, common = content_schema(kind)._declared_fields, CommonContentSchema._declared_fields
+    names = [*common, *(name for name in declared if name not in common)]
+    return [_form_field(name, declared[name]) for name in names]
 
 
 def _form_field(name, field):
