@@ -15,6 +15,7 @@ from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
 from services.gateway.web.home import HomePages
 from services.gateway.web.search import SearchPages
+from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.replay import CatchesUp, subscribe
@@ -24,7 +25,7 @@ from shared.rpc import TimedServiceRpc
 @subscribe
 class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
                      FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, CollectionPages):
+                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

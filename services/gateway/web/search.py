@@ -5,8 +5,9 @@ from services.gateway import views
 from services.gateway.schemas import SearchQuery
 from services.gateway.web.rendering import page, render
 from services.practices.kinds.career_trial import FORMATS, GRADES
+from shared.auth import SCHOOL
 from shared.errors import ValidationFailed
-from shared.schemas import load
+from shared.schemas import MAX_PER_PAGE, load
 
 TYPE_TITLES = {"practice": "Практики и профпробы", "festival": "Фестивали", "resource": "Методические ресурсы"}
 PER_PAGE = 20
@@ -23,6 +24,8 @@ class SearchPages:
     def search_page(self, request, visitor):
         # A form sends every filter, the unused ones empty: those mean "any".
         args = {key: value for key, value in request.args.items() if value.strip()}
+        if not request.args and visitor.role == SCHOOL:
+            args = self._usual_grade()
         errors, found = {}, None
         try:
             query = load(SearchQuery(), args)
@@ -35,6 +38,12 @@ class SearchPages:
         return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
                       found=found, cities=cities, kinds=_kind_titles(found), formats=FORMATS, grades=GRADES,
                       type_titles=TYPE_TITLES, link=link)
+
+    def _usual_grade(self):
+        """A school's search starts at the grade of its latest booking (a coordinator's current class)."""
+        bookings = self.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
+        latest = max(bookings, key=lambda booking: booking["id"], default=None)
+        return {"grade": str(latest["grade"])} if latest else {}
 
 
 def _kind_titles(found):
