@@ -139,3 +139,26 @@ def test_festival_page_offers_the_calendar_and_pages_work_on_a_phone(visit):
     page.goto("/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     tab.screenshot("home-phone")
+
+
+def test_methodist_checks_an_excel_list_and_builds_a_collection_to_download(network, visit, tmp_path):
+    template = tmp_path / "spisok.xlsx"
+    template.write_bytes(network.api("GET", "/api/v1/practices/import/template.xlsx").content)
+    tab = visit()
+    page = tab.page
+    tab.sign_in("methodist-kopeysk")
+    page.get_by_role("link", name="Импорт из Excel").click()
+    page.get_by_label("Файл .xlsx").set_input_files(str(template))
+    page.get_by_role("button", name="Проверить").click()
+    expect(page.locator("#report")).to_contain_text("с ошибками 0")
+    tab.screenshot("methodist-import-check")
+
+    page.get_by_role("link", name="Сборник").click()
+    page.get_by_label("Название сборника").fill("Сборник лучших практик Копейска")
+    expect(page.get_by_label("Город")).to_have_value("kopeysk")
+    page.get_by_role("button", name="Собрать сборник").click()
+    expect(page.get_by_role("link", name="Скачать PDF")).to_be_visible(timeout=30000)
+    tab.screenshot("collection")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Скачать DOCX").click()
+    assert download.value.suggested_filename.endswith(".docx")

@@ -5,6 +5,8 @@ import uuid
 
 import requests
 
+from tests.support import eventually
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -85,3 +87,20 @@ def test_search_with_a_bad_filter_answers_422_with_the_reason_not_500(network):
 def test_a_missing_entry_answers_a_russian_404_page(network):
     response = requests.get(network.url("/practices/999999"), timeout=30)
     assert response.status_code == 404 and "Не найдено" in response.text
+
+
+def test_reviewer_sees_side_by_side_what_changed_since_the_published_version(network):
+    created = network.api("POST", "/api/v1/practices", user="methodist-kopeysk", json={
+        "kind": "best_practice", "title": f"IQ-марафон {uuid.uuid4().hex[:6]}", "summary": "Было так"}).json()
+    for user, action in (("methodist-kopeysk", "submit"), ("reviewer-chippkro", "approve")):
+        network.api("POST", f"/api/v1/practices/{created['id']}/{action}", user=user, json={})
+    network.api("PATCH", f"/api/v1/practices/{created['id']}", user="methodist-kopeysk", json={"summary": "Стало так"})
+    network.api("POST", f"/api/v1/practices/{created['id']}/submit", user="methodist-kopeysk", json={})
+
+    reviewer = signed_in(network, "reviewer-chippkro")
+    review = eventually(lambda: (page := reviewer.get(network.url(f"/review/{created['id']}"), timeout=30))
+                        .status_code == 200 and 'class="changed"' in page.text and page)
+    assert review, "the published version never showed beside the new one"
+    changed = re.search(r'<tr class="changed">(.*?)</tr>', review.text, re.S).group(1)
+    assert "Краткое описание" in changed and "Было так" in changed and "Стало так" in changed
+    assert review.text.count('class="changed"') == 1
