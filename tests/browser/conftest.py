@@ -49,8 +49,8 @@ class Visit:
 
     def _console(self, message):
         # A form answered 422 is the page working as meant; Chromium still logs the document's status.
-        document_status = message.text.startswith("Failed to load resource") and message.location.get("url") == self.page.url
-        if message.type == "error" and not document_status:
+        about_document = message.location.get("url") == self.page.url
+        if message.type == "error" and not (about_document and message.text.startswith("Failed to load resource")):
             self.errors.append(f"console: {message.text}")
 
     def sign_in(self, username, password="demo"):

@@ -19,7 +19,8 @@ def stacked_bars(title, rows, series):
              f'<title id="chart-title">{escape(title)}</title>']
     for index, (label, values) in enumerate(rows):
         y = TOP + index * ROW
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" font-size="14">{escape(label)}</text>')
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" font-size="14">'
+                     f'{escape(label)}</text>')
         x = LABEL_WIDTH
         for colour, key in zip(COLOURS, series):
             value = values.get(key, 0)
