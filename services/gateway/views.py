@@ -1,5 +1,5 @@
 """Cross-city reads of the read model: search results people can act on, and network figures."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -138,6 +138,19 @@ def _city_stats(city, entries, seats, upcoming_festivals):
     return {"code": city.code, "name": city.name, "region": city.region, "entries": by_kind,
             "published": published, "upcoming_sessions": sessions, "free_trial_seats": free,
             "upcoming_festivals": upcoming_festivals}
+
+
+def free_seats_by_week(session, weeks=8):
+    """``[(monday, {municipality: free seats})]`` of upcoming trial sessions, week by week from this one."""
+    now = _now()
+    monday = now.date() - timedelta(days=now.weekday())
+    rows = session.execute(select(SessionView.municipality, SessionView.starts_at, SessionView.seats_left).where(
+        SessionView.starts_at > now, SessionView.starts_at < now + timedelta(weeks=weeks))).all()
+    by_week = [(monday + timedelta(weeks=week), {}) for week in range(weeks)]
+    for municipality, starts_at, seats_left in rows:
+        seats = by_week[(starts_at.date() - monday).days // 7][1]
+        seats[municipality] = seats.get(municipality, 0) + seats_left
+    return by_week
 
 
 def _now():

@@ -15,8 +15,8 @@ def stacked_bars(title, rows, series):
     height = TOP + ROW * len(rows) + 30 + 22 * len(series)
     width = LABEL_WIDTH + BAR_WIDTH + 50
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="chart-title">{escape(title)}</title>']
+             f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<title>{escape(title)}</title>']
     for index, (label, values) in enumerate(rows):
         y = TOP + index * ROW
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" font-size="14">'

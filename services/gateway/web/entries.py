@@ -1,7 +1,7 @@
 """Entry pages: a practice or trial with its sessions, resources and history (schools book here), and a
 festival with its programme, nominations and results."""
 from services.gateway import views
-from services.gateway.web.forms import form_dict
+from services.gateway.web.forms import SessionChoiceSchema, form_dict
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import BookingInputSchema
@@ -18,7 +18,7 @@ class EntryPages:
     @page("POST", "/practices/<int:entry_id>/book")
     def book_page(self, request, visitor, entry_id):
         form = form_dict(request)
-        session_id = int(form.pop("session_id", 0) or 0)
+        session_id = load(SessionChoiceSchema(), {"session_id": form.pop("session_id", None)})["session_id"]
         try:
             self.practices.book(session_id, load(BookingInputSchema(), form))
         except (ValidationFailed, Conflict) as error:

@@ -5,7 +5,7 @@ added as a plugin gets its form without a template of its own.
 """
 from dataclasses import dataclass
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
@@ -19,6 +19,12 @@ LABELS = {
 }
 CHOICE_TITLES = {**FORMATS, **PROFMINIMUM_LEVELS}
 LONG_TEXT = 1000  # longer strings get a multi-line box
+
+
+class SessionChoiceSchema(Schema):
+    """Which session of a trial a booking form is for (the booking itself is BookingInputSchema)."""
+
+    session_id = fields.Int(required=True)
 
 
 @dataclass(frozen=True)
