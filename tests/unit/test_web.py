@@ -2,6 +2,8 @@
 import pytest
 from nameko import config
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
 
 from services.gateway.web import session
 from services.gateway.web.charts import stacked_bars
@@ -64,3 +66,24 @@ def test_dates_and_grades_read_as_russian():
     assert ru_date("2026-12-10T05:00:00+00:00", with_time=True) == "10 декабря 2026, 10:00"
     assert ru_date("2027-03-01") == "1 марта 2027"
     assert grade_range([8, 9, 10, 11]) == "8–11 классы" and grade_range([6, 9]) == "6, 9 классы"
+
+
+def request_with_cookie(value):
+    return Request(EnvironBuilder(path="/", headers={"Cookie": f"{session.COOKIE}={value}"}).get_environ())
+
+
+def test_an_expired_sign_in_leaves_a_guest_whose_open_forms_still_work():
+    expired = issue_token(Identity("methodist-kyshtym", "methodist", "kyshtym"), SECRET, -10)
+    visitor = session.visitor_of(request_with_cookie(session.encode(expired, "open-form-code")))
+    assert visitor.identity is None and visitor.token is None
+    assert visitor.csrf == "open-form-code" and visitor.fresh
+
+
+def test_a_page_that_starts_a_session_is_not_overwritten_by_the_old_one():
+    signed_in = session.new_session(issue_token(Identity("admin", "admin"), SECRET, 600))
+    response = session.remember(Response(status=303), signed_in)
+    session.remember(response, session.new_session())
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+    value = cookies[0].split(";")[0].split("=", 1)[1]
+    assert session.decode(value.strip('"'))["token"] == signed_in.token

@@ -68,8 +68,8 @@ def visitor_of(request):
         return Visitor(None, data["csrf"])
     try:
         return Visitor(token, data["csrf"], verify_token(token, config["JWT_SECRET"]))
-    except Unauthorized:  # the token expired: carry on as a guest
-        return new_session()
+    except Unauthorized:  # the token expired: a guest now, whose open forms (sign-in) still go through
+        return Visitor(None, data["csrf"], fresh=True)
 
 
 def check_csrf(request, visitor):
@@ -80,7 +80,9 @@ def check_csrf(request, visitor):
 
 
 def remember(response, visitor):
-    if visitor.fresh:
+    """Send the visitor's session if it is new, unless the page has just started another (sign-in, sign-out)."""
+    started = any(cookie.startswith(COOKIE + "=") for cookie in response.headers.getlist("Set-Cookie"))
+    if visitor.fresh and not started:
         response.set_cookie(COOKIE, encode(visitor.token, visitor.csrf), httponly=True, samesite="Lax",
                             path="/", max_age=int(config["TOKEN_TTL_SECONDS"]) if visitor.token else None)
     return response
