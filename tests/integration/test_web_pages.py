@@ -104,3 +104,21 @@ def test_reviewer_sees_side_by_side_what_changed_since_the_published_version(net
     changed = re.search(r'<tr class="changed">(.*?)</tr>', review.text, re.S).group(1)
     assert "Краткое описание" in changed and "Было так" in changed and "Стало так" in changed
     assert review.text.count('class="changed"') == 1
+
+
+def test_methodist_schedules_a_session_in_local_time_and_a_bad_one_is_explained(network):
+    browser = signed_in(network, "methodist-kyshtym")
+    trial = network.api("POST", "/api/v1/practices", user="methodist-kyshtym", json={
+        "kind": "career_trial", "title": f"Профпроба «Эколог-2» {uuid.uuid4().hex[:6]}", "profession": "Эколог",
+        "grades": [7], "duration_hours": 2, "format": "in_person", "profminimum_level": "basic"}).json()
+    token = csrf_of(browser.get(network.url(f"/practices/{trial['id']}"), timeout=30))
+    bad = browser.post(network.url(f"/practices/{trial['id']}/sessions"), data={
+        "csrf_token": token, "day": "2027-02-10", "starts_at": "14:00", "ends_at": "12:00", "capacity": "15"},
+        timeout=30)
+    assert bad.status_code == 422 and 'id="ends_at-error"' in bad.text and 'value="2027-02-10"' in bad.text
+    good = browser.post(network.url(f"/practices/{trial['id']}/sessions"), data={
+        "csrf_token": token, "day": "2027-02-10", "starts_at": "10:00", "ends_at": "12:00", "capacity": "15"},
+        timeout=30)
+    assert "Занятие назначено" in good.text and "10 февраля 2027, 10:00" in good.text
+    sessions = network.api("GET", f"/api/v1/practices/{trial['id']}/sessions", user="methodist-kyshtym").json()
+    assert [s["starts_at"] for s in sessions] == ["2027-02-10T05:00:00+00:00"]

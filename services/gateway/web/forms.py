@@ -4,6 +4,7 @@ An entry form is built from its kind's schema (the common fields plus the kind's
 added as a plugin gets its form without a template of its own.
 """
 from dataclasses import dataclass
+from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -25,6 +26,23 @@ class SessionChoiceSchema(Schema):
     """Which session of a trial a booking form is for (the booking itself is BookingInputSchema)."""
 
     session_id = fields.Int(required=True)
+
+
+class SessionFormSchema(Schema):
+    """A session as a methodist types it: a day and local times (SessionInputSchema wants exact instants)."""
+
+    day = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
+    place = fields.Str(load_default="", validate=validate.Length(max=300))
+
+
+def session_input(when, zone):
+    """SessionInputSchema's input from SessionFormSchema's output, in the city's time zone ``zone``."""
+    return {"starts_at": datetime.combine(when["day"], when["starts_at"], zone).isoformat(),
+            "ends_at": datetime.combine(when["day"], when["ends_at"], zone).isoformat(),
+            "capacity": when["capacity"], "place": when["place"]}
 
 
 @dataclass(frozen=True)

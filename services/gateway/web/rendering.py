@@ -70,6 +70,7 @@ environment.filters.update(ru_date=ru_date, grade_range=grade_range, messages=me
 # the text itself, so that nobody can make the site display a message of their own.
 NOTICES = {
     "booked": "Места забронированы. Бронь видна в кабинете школы.",
+    "scheduled": "Занятие назначено, школы уже могут записываться.",
     "cancelled": "Бронь отменена, места вернулись в расписание.",
     "created": "Черновик сохранён.",
     "saved": "Изменения сохранены.",
