@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in skipped]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Нет {CHROMIUM}: make test ставит пакет chromium сам, или apt-get install chromium")
