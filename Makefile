@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
 
-test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL
+test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)

@@ -59,7 +59,10 @@ class GatewayWebServer(WebServer):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.strip():
             return {AUTH_TOKEN_CONTEXT_KEY: token.strip()}
-        return {}
+        # Web pages sign their calls with the token of the visitor's session cookie (web/session.py);
+        # the JSON API never does, so a cookie cannot act on it from another site.
+        session_token = getattr(request, "session_token", None)
+        return {AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else {}
 
     def start(self):
         # eventlet.listen binds with SO_REUSEPORT by default, which lets a stale gateway on the same

@@ -4,12 +4,18 @@ from services.gateway import projections
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
-from services.gateway.endpoints.home import HomeEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.resources import ResourceEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
 from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
+from services.gateway.web.account import AccountPages
+from services.gateway.web.authoring import AuthoringPages
+from services.gateway.web.collections import CollectionPages
+from services.gateway.web.entries import EntryPages
+from services.gateway.web.home import HomePages
+from services.gateway.web.search import SearchPages
+from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.replay import CatchesUp, subscribe
@@ -17,9 +23,10 @@ from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, HomeEndpoints, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
-                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints):
-    """HTTP entrypoints (in ``endpoints/``) over a read model fed by events (``projections.py``)."""
+class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
+                     FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
+    """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"
 

@@ -1,12 +1,12 @@
 """Cross-city reads of the read model: search results people can act on, and network figures."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
 from services.festivals.schemas import KINDS as FESTIVAL_KINDS
 from services.festivals.schemas import REGION
 from services.gateway import search as search_engine
-from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SessionView
+from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SearchDocument, SessionView
 from shared.db import paginate
 from shared.errors import NotFound
 from shared.plugins import entry_kinds
@@ -140,5 +140,38 @@ def _city_stats(city, entries, seats, upcoming_festivals):
             "upcoming_festivals": upcoming_festivals}
 
 
+def free_seats_by_week(session, weeks=8):
+    """``[(monday, {municipality: free seats})]`` of upcoming trial sessions, week by week from this one."""
+    now = _now()
+    monday = now.date() - timedelta(days=now.weekday())
+    rows = session.execute(select(SessionView.municipality, SessionView.starts_at, SessionView.seats_left).where(
+        SessionView.starts_at > now, SessionView.starts_at < now + timedelta(weeks=weeks))).all()
+    by_week = [(monday + timedelta(weeks=week), {}) for week in range(weeks)]
+    for municipality, starts_at, seats_left in rows:
+        seats = by_week[(starts_at.date() - monday).days // 7][1]
+        seats[municipality] = seats.get(municipality, 0) + seats_left
+    return by_week
+
+
 def _now():
     return datetime.now(timezone.utc)
+
+
+def practice_resources(session, practice_id):
+    """The published resources attached to a practice."""
+    query = select(SearchDocument.body).where(SearchDocument.doc_type == "resource").order_by(SearchDocument.title)
+    return [body for body in session.scalars(query) if body.get("practice_id") == practice_id]
+
+
+def practice_titles(session, practice_ids):
+    """``{id: title}`` of published practices, for lists that only carry ids (bookings)."""
+    if not practice_ids:
+        return {}
+    query = select(SearchDocument.ref_id, SearchDocument.title).where(
+        SearchDocument.doc_type == "practice", SearchDocument.ref_id.in_(set(practice_ids)))
+    return dict(session.execute(query).all())
+
+
+def published_entry(session, entry_id):
+    """The published version of an entry as the public reads it, or None if it was never published."""
+    return session.scalar(select(SearchDocument.body).where(SearchDocument.key == f"practice:{entry_id}"))

@@ -16,18 +16,22 @@ FORMATS = {
 }
 
 
+def ask_for_collection(read_model, practices, data):
+    """Queue a collection of ``data`` (CollectionRequestSchema): a festival's entries or a city's practices."""
+    with read_model() as session:
+        festival_id = data.pop("festival_id", None)
+        if festival_id is not None:
+            data["practice_ids"] = views.festival_practice_ids(session, festival_id)
+        data["city_names"] = views.municipality_names(session)
+    return practices.request_collection(data)
+
+
 class CollectionEndpoints:
     @route("POST", "/api/v1/collections",
            "Собрать сборник опубликованных практик города, фестиваля, направления или всей сети", TAG,
            body=CollectionRequestSchema, response=CollectionSchema, status=202, auth=True)
     def request_collection(self, request):
-        data = read_json(request, CollectionRequestSchema())
-        with self.read_model() as session:
-            festival_id = data.pop("festival_id", None)
-            if festival_id is not None:
-                data["practice_ids"] = views.festival_practice_ids(session, festival_id)
-            data["city_names"] = views.municipality_names(session)
-        collection = self.practices.request_collection(data)
+        collection = ask_for_collection(self.read_model, self.practices, read_json(request, CollectionRequestSchema()))
         return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
 
     @route("GET", "/api/v1/collections/<int:collection_id>", "Сборник: состояние сборки, прогресс, состав", TAG,

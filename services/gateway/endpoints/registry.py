@@ -24,6 +24,12 @@ TAG = "Реестр практик и профпроб"
 ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
 
 
+def import_spreadsheet(practices, request, dry_run):
+    """Check (``dry_run``) or import the .xlsx of the request's ``file``: the report per row."""
+    rows = spreadsheets.read_rows(read_upload(request, "file", MAX_SPREADSHEET_BYTES))
+    return practices.import_entries({"rows": rows, "dry_run": dry_run})
+
+
 class RegistryEndpoints:
     @route("POST", "/api/v1/practices", "Создать черновик записи (методист своего города)", TAG,
            body=EntryInputSchema, response=EntrySchema, status=201, auth=True)
@@ -77,9 +83,7 @@ class RegistryEndpoints:
            "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,
            query=ImportQuery, response=ImportReportSchema, auth=True, upload="file")
     def import_practices(self, request):
-        query = read_query(request, ImportQuery())
-        rows = spreadsheets.read_rows(read_upload(request, "file", MAX_SPREADSHEET_BYTES))
-        return json_response(self.practices.import_entries({"rows": rows, "dry_run": query["dry_run"]}))
+        return json_response(import_spreadsheet(self.practices, request, read_query(request, ImportQuery())["dry_run"]))
 
     @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX_TYPE)
     def import_template(self, request):

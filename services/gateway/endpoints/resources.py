@@ -21,6 +21,30 @@ def max_upload_bytes():
     return int(config.get("MAX_UPLOAD_MB", 50)) * 1024 * 1024
 
 
+def resource_from_form(form, upload):
+    """A resource's fields from a multipart form, its file (if any) checked by content and stored."""
+    data = load(ResourceUploadSchema(), form)
+    if upload is not None:
+        data.update(_store(upload))
+    return data
+
+
+def _store(upload):
+    content = upload.read(max_upload_bytes() + 1)
+    if len(content) > max_upload_bytes():
+        raise PayloadTooLarge("Файл слишком большой", {"file": ["Слишком большой файл"]})
+    if not content:
+        raise BadRequest("Файл пустой", {"file": ["Пустой файл"]})
+    media_type = sniff(content)
+    if media_type is None:
+        kinds = ", ".join(sorted(set(ACCEPTED.values())))
+        raise UnsupportedMediaType("Такой тип файла не принимается", {
+            "file": [f"Содержимое файла не похоже ни на один из допустимых форматов: {kinds}"]})
+    digest = file_store(config).put(content)
+    return {"sha256": digest, "size": len(content), "media_type": media_type,
+            "filename": (upload.filename or "")[:300] or None}
+
+
 class ResourceEndpoints:
     @route("POST", "/api/v1/resources",
            "Поделиться ресурсом: файл (PDF, DOCX, XLSX, PPTX, изображение) или ссылка (например, на видео)", TAG,
@@ -30,28 +54,10 @@ class ResourceEndpoints:
         if request.content_length and request.content_length > limit:
             raise PayloadTooLarge(f"Файл больше {limit // (1024 * 1024)} МБ", {"file": ["Слишком большой файл"]})
         if request.mimetype == "multipart/form-data":
-            data = load(ResourceUploadSchema(), request.form.to_dict())
-            upload = request.files.get("file")
-            if upload is not None:
-                data.update(self._store(upload))
+            data = resource_from_form(request.form.to_dict(), request.files.get("file"))
         else:
             data = read_json(request, ResourceUploadSchema())
         return json_response(self.practices.add_resource(data), 201)
-
-    def _store(self, upload):
-        content = upload.read(max_upload_bytes() + 1)
-        if len(content) > max_upload_bytes():
-            raise PayloadTooLarge("Файл слишком большой", {"file": ["Слишком большой файл"]})
-        if not content:
-            raise BadRequest("Файл пустой", {"file": ["Пустой файл"]})
-        media_type = sniff(content)
-        if media_type is None:
-            kinds = ", ".join(sorted(set(ACCEPTED.values())))
-            raise UnsupportedMediaType("Такой тип файла не принимается", {
-                "file": [f"Содержимое файла не похоже ни на один из допустимых форматов: {kinds}"]})
-        digest = file_store(config).put(content)
-        return {"sha256": digest, "size": len(content), "media_type": media_type,
-                "filename": (upload.filename or "")[:300] or None}
 
     @route("GET", "/api/v1/resources", "Ресурсы всех городов: поиск и фильтр по городу", TAG,
            query=ResourceQuery, response=SearchPageSchema)

@@ -12,6 +12,13 @@ from shared.auth import Identity, issue_token
 TAG = "Служебное"
 
 
+def sign_in(catalog, credentials):
+    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``."""
+    identity = Identity(**catalog.authenticate(credentials))
+    ttl = config["TOKEN_TTL_SECONDS"]
+    return issue_token(identity, config["JWT_SECRET"], ttl), identity, ttl
+
+
 class SystemEndpoints:
     @route("GET", "/health", "Состояние сервисов сети", TAG, response=HealthSchema)
     def health(self, request):
@@ -28,9 +35,7 @@ class SystemEndpoints:
     @route("POST", "/api/v1/auth/token", "Получить токен доступа", "Доступ",
            body=CredentialsSchema, response=TokenSchema)
     def issue_token(self, request):
-        identity = Identity(**self.catalog.authenticate(read_json(request, CredentialsSchema())))
-        ttl = config["TOKEN_TTL_SECONDS"]
-        token = issue_token(identity, config["JWT_SECRET"], ttl)
+        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()))
         return json_response(TokenSchema().dump({
             "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
 

@@ -1,0 +1,62 @@
+"""Signing in and out, and each role's workspace (``/cabinet``)."""
+from services.catalog.schemas import CredentialsSchema
+from services.gateway import views
+from services.gateway.endpoints.system import sign_in
+from services.gateway.web import session
+from services.gateway.web.forms import form_dict
+from services.gateway.web.rendering import page, redirect, render
+from shared.auth import METHODIST, REVIEWER, SCHOOL
+from shared.errors import Unauthorized, ValidationFailed
+from shared.plugins import entry_kinds
+from shared.schemas import load
+
+WORKSPACE_SIZE = 50
+
+
+def local_path(target):
+    """Only a path of this site is followed after signing in (never ``//elsewhere`` or a full URL)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/cabinet"
+
+
+class AccountPages:
+    @page("GET", "/login")
+    def login_page(self, request, visitor):
+        return render(request, "login.html", typed={}, errors={}, next=request.args.get("next", ""))
+
+    @page("POST", "/login")
+    def login(self, request, visitor):
+        form = form_dict(request)
+        try:
+            token, _, _ = sign_in(self.catalog, load(CredentialsSchema(), {
+                key: form.get(key) for key in ("username", "password") if form.get(key)}))
+        except (ValidationFailed, Unauthorized) as error:
+            return render(request, "login.html", status=error.status, typed=form, errors=error.fields,
+                          message=error.message, next=form.get("next", ""))
+        return session.remember(redirect(local_path(form.get("next") or "/cabinet")), session.new_session(token))
+
+    @page("POST", "/logout")
+    def logout(self, request, visitor):
+        return session.remember(redirect("/?done=signed_out"), session.new_session())
+
+    @page("GET", "/cabinet")
+    def cabinet(self, request, visitor):
+        if visitor.identity is None:
+            raise Unauthorized("Нужно войти в систему")
+        page_size = {"per_page": WORKSPACE_SIZE}
+        context = {}
+        if visitor.role == METHODIST:
+            context = {"entries": self.practices.list_entries(page_size)["items"], "kinds": entry_kinds(),
+                       "bookings": self.practices.list_bookings(page_size)["items"]}
+        elif visitor.role == REVIEWER:
+            context = {"queue": self.practices.review_queue(page_size)["items"]}
+        elif visitor.role == SCHOOL:
+            context = {"bookings": self.practices.list_bookings(page_size)["items"]}
+        with self.read_model() as read_session:
+            titles = views.practice_titles(read_session, [b["practice_id"] for b in context.get("bookings", [])])
+            cities = views.municipality_names(read_session)
+        return render(request, "cabinet.html", titles=titles, cities=cities, **context)
+
+    @page("POST", "/bookings/<int:booking_id>/cancel")
+    def cancel_booking_page(self, request, visitor, booking_id):
+        self.practices.cancel_booking(booking_id)
+        return redirect("/cabinet?done=cancelled")

@@ -1,0 +1,96 @@
+"""A methodist's entry forms (built from the kind's schema) and every review transition of an entry."""
+from services.gateway import views
+from services.gateway.endpoints.registry import ACTIONS
+from services.gateway.web.forms import entry_fields, entry_input, typed_values
+from services.gateway.web.rendering import page, redirect, render
+from services.practices.schemas import TransitionInputSchema
+from shared.auth import REVIEWER
+from shared.errors import NotFound, ValidationFailed
+from shared.plugins import entry_kinds
+from shared.schemas import load
+
+
+def shown_values(entry, fields):
+    """An entry's stored content as the form shows it (lists as comma-separated text)."""
+    return {f.name: [str(v) for v in entry.get(f.name) or []] if f.widget == "checks"
+            else ", ".join(entry.get(f.name) or []) if f.widget == "list"
+            else entry.get(f.name, "") for f in fields}
+
+
+class AuthoringPages:
+    @page("GET", "/entries/new")
+    def new_entry_page(self, request, visitor):
+        kind = _kind(request.args.get("kind", ""))
+        return self._entry_form(request, kind, typed={}, errors={})
+
+    @page("POST", "/entries/new")
+    def create_entry_page(self, request, visitor):
+        kind = _kind(request.form.get("kind", ""))
+        data, errors = entry_input(kind, request.form)
+        if not errors:
+            try:
+                created = self.practices.create_entry({"kind": kind, **data})
+                return redirect(f"/practices/{created['id']}?done=created")
+            except ValidationFailed as error:
+                errors = error.fields
+        return self._entry_form(request, kind, typed=typed_values(kind, request.form), errors=errors, status=422)
+
+    @page("GET", "/entries/<int:entry_id>/edit")
+    def edit_entry_page(self, request, visitor, entry_id):
+        entry = self.practices.get_entry(entry_id)
+        typed = shown_values(entry, entry_fields(entry["kind"]))
+        return self._entry_form(request, entry["kind"], typed=typed, errors={}, entry=entry)
+
+    @page("POST", "/entries/<int:entry_id>/edit")
+    def save_entry_page(self, request, visitor, entry_id):
+        entry = self.practices.get_entry(entry_id)
+        data, errors = entry_input(entry["kind"], request.form)
+        if not errors:
+            try:
+                self.practices.edit_entry(entry_id, data)
+                return redirect(f"/practices/{entry_id}?done=saved")
+            except ValidationFailed as error:
+                errors = error.fields
+        return self._entry_form(request, entry["kind"], typed=typed_values(entry["kind"], request.form),
+                                errors=errors, entry=entry, status=422)
+
+    def _entry_form(self, request, kind, typed, errors, entry=None, status=200):
+        return render(request, "entry_form.html", status=status, kind=kind, kind_title=entry_kinds()[kind].title,
+                      fields=entry_fields(kind), typed=typed, errors=errors, entry=entry)
+
+    @page("POST", f"/entries/<int:entry_id>/<any({ACTIONS}):action>")
+    def transition_page(self, request, visitor, entry_id, action):
+        comment = request.form.get("comment", "")
+        try:
+            self.practices.transition(entry_id, action, load(TransitionInputSchema(), {"comment": comment}))
+        except ValidationFailed as error:
+            if visitor.role != REVIEWER:
+                raise
+            return self._review(request, entry_id, errors=error.fields, comment=comment, status=error.status)
+        return redirect(f"/cabinet?done={action}")
+
+    @page("GET", "/review/<int:entry_id>")
+    def review_page(self, request, visitor, entry_id):
+        return self._review(request, entry_id, errors={}, comment="")
+
+    def _review(self, request, entry_id, errors, comment, status=200):
+        entry = self.practices.get_entry(entry_id)
+        with self.read_model() as session:
+            published = views.published_entry(session, entry_id)
+            city = views.municipality_name(session, entry["municipality"])
+        rows = [(f.label, _shown(published.get(f.name)) if published else None, _shown(entry.get(f.name)))
+                for f in entry_fields(entry["kind"])]
+        return render(request, "review.html", status=status, entry=entry, city=city, published=published,
+                      rows=rows, errors=errors, comment=comment, history=self.practices.history(entry_id))
+
+
+def _kind(name):
+    if name not in entry_kinds():
+        raise NotFound(f"Вида записей «{name}» нет")
+    return name
+
+
+def _shown(value):
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)

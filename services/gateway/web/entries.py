@@ -1,0 +1,63 @@
+"""Entry pages: a practice or trial with its sessions, resources and history (schools book here), and a
+festival with its programme, nominations and results."""
+from zoneinfo import ZoneInfo
+
+from services.gateway import directory, views
+from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
+from services.gateway.web.rendering import page, redirect, render
+from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
+from services.practices.schemas import BookingInputSchema, SessionInputSchema
+from shared.errors import Conflict, ValidationFailed
+from shared.plugins import entry_kinds
+from shared.schemas import load
+
+
+class EntryPages:
+    @page("GET", "/practices/<int:entry_id>")
+    def practice_page(self, request, visitor, entry_id):
+        return self._practice(request, entry_id)
+
+    @page("POST", "/practices/<int:entry_id>/book")
+    def book_page(self, request, visitor, entry_id):
+        form = form_dict(request)
+        session_id = load(SessionChoiceSchema(), {"session_id": form.pop("session_id", None)})["session_id"]
+        try:
+            self.practices.book(session_id, load(BookingInputSchema(), form))
+        except (ValidationFailed, Conflict) as error:
+            return self._practice(request, entry_id, status=error.status, booking={
+                "error": error, "session": session_id, "typed": form})
+        return redirect(f"/practices/{entry_id}?done=booked#sessions")
+
+    @page("POST", "/practices/<int:entry_id>/sessions")
+    def schedule_page(self, request, visitor, entry_id):
+        form = form_dict(request)
+        entry = self.practices.get_entry(entry_id)
+        try:
+            when = load(SessionFormSchema(), {key: value for key, value in form.items() if value.strip()})
+            with self.read_model() as session:
+                zone = ZoneInfo(directory.municipality(session, entry["municipality"]).timezone)
+            self.practices.schedule_session(entry_id, load(SessionInputSchema(), session_input(when, zone)))
+        except ValidationFailed as error:
+            return self._practice(request, entry_id, status=error.status, scheduling={
+                "error": error, "typed": form})
+        return redirect(f"/practices/{entry_id}?done=scheduled#sessions")
+
+    def _practice(self, request, entry_id, status=200, booking=None, scheduling=None):
+        entry = self.practices.get_entry(entry_id)
+        plugin = entry_kinds().get(entry["kind"])
+        sessions = self.practices.list_sessions(entry_id) if plugin and plugin.has_sessions else []
+        with self.read_model() as session:
+            city = views.municipality_name(session, entry["municipality"])
+            resources = views.practice_resources(session, entry_id)
+        return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
+                      has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
+                      history=self.practices.history(entry_id), formats=FORMATS, levels=PROFMINIMUM_LEVELS,
+                      booking=booking or {}, scheduling=scheduling or {"typed": {}})
+
+    @page("GET", "/festivals/<int:festival_id>")
+    def festival_page(self, request, visitor, festival_id):
+        festival = self.festivals.get_festival(festival_id)
+        with self.read_model() as session:
+            city = views.municipality_name(session, festival["municipality"])
+        nominations = {item["id"]: item["title"] for item in festival["nominations"]}
+        return render(request, "festival.html", festival=festival, city=city, nominations=nominations)

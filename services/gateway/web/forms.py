@@ -1,0 +1,115 @@
+"""Forms: what a browser posts, turned into the input of the same marshmallow schemas the API uses.
+
+An entry form is built from its kind's schema (the common fields plus the kind's own), so a kind
+added as a plugin gets its form without a template of its own.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
+from services.practices.schemas import CommonContentSchema, content_schema
+
+LABELS = {
+    "title": "Название", "summary": "Краткое описание", "direction": "Направление",
+    "organization": "Организация-автор или провайдер", "tags": "Ключевые слова (через запятую)",
+    "goal": "Цель", "audience": "Для кого", "results": "Результаты", "authors": "Авторы (через запятую)",
+    "profession": "Профессия", "grades": "Классы", "duration_hours": "Продолжительность, часов",
+    "format": "Формат", "profminimum_level": "Уровень профминимума",
+}
+CHOICE_TITLES = {**FORMATS, **PROFMINIMUM_LEVELS}
+LONG_TEXT = 1000  # longer strings get a multi-line box
+
+
+class SessionChoiceSchema(Schema):
+    """Which session of a trial a booking form is for (the booking itself is BookingInputSchema)."""
+
+    session_id = fields.Int(required=True)
+
+
+class SessionFormSchema(Schema):
+    """A session as a methodist types it: a day and local times (SessionInputSchema wants exact instants)."""
+
+    day = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
+    place = fields.Str(load_default="", validate=validate.Length(max=300))
+
+
+def session_input(when, zone):
+    """SessionInputSchema's input from SessionFormSchema's output, in the city's time zone ``zone``."""
+    return {"starts_at": datetime.combine(when["day"], when["starts_at"], zone).isoformat(),
+            "ends_at": datetime.combine(when["day"], when["ends_at"], zone).isoformat(),
+            "capacity": when["capacity"], "place": when["place"]}
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    widget: str  # text, textarea, number, select, checks, list
+    required: bool
+    choices: tuple = ()  # (value, title) pairs of select and checks
+
+
+def form_dict(request):
+    """Single-valued form fields without the CSRF token."""
+    return {key: value for key, value in request.form.items() if key != "csrf_token"}
+
+
+def entry_fields(kind):
+    """The form's fields: the common ones first (title leads), then the kind's own."""
+    declared, common = content_schema(kind)._declared_fields, CommonContentSchema._declared_fields
+    names = [*common, *(name for name in declared if name not in common)]
+    return [_form_field(name, declared[name]) for name in names]
+
+
+def _form_field(name, field):
+    label = LABELS.get(name) or field.metadata.get("description") or name
+    one_of = _validator(field, validate.OneOf)
+    if isinstance(field, fields.List):
+        inner_range = _validator(field.inner, validate.Range)
+        if isinstance(field.inner, fields.Integer) and inner_range:
+            choices = tuple((str(n), str(n)) for n in range(inner_range.min, inner_range.max + 1))
+            return FormField(name, label, "checks", field.required, choices)
+        return FormField(name, label, "list", field.required)
+    if one_of:
+        return FormField(name, label, "select", field.required,
+                         tuple((str(value), CHOICE_TITLES.get(value, value)) for value in one_of.choices))
+    if isinstance(field, fields.Number):
+        return FormField(name, label, "number", field.required)
+    length = _validator(field, validate.Length)
+    return FormField(name, label, "textarea" if length and (length.max or 0) > LONG_TEXT else "text", field.required)
+
+
+def _validator(field, kind):
+    return next((v for v in field.validators if isinstance(v, kind)), None)
+
+
+def typed_values(kind, form):
+    """What the person typed, per field, to show it again beside the errors."""
+    return {f.name: form.getlist(f.name) if f.widget == "checks" else form.get(f.name, "")
+            for f in entry_fields(kind)}
+
+
+def entry_input(kind, form, partial=False):
+    """The entry content of a posted form, checked by the kind's schema: ``(data, errors)``.
+
+    Empty optional fields are left out so that the schema's defaults apply (and, when editing, so
+    that what is stored stays as it is unless changed).
+    """
+    data = {}
+    for field in entry_fields(kind):
+        if field.widget == "checks":
+            data[field.name] = form.getlist(field.name)
+        elif field.widget == "list":
+            data[field.name] = [item.strip() for item in form.get(field.name, "").replace("\n", ",").split(",")
+                                if item.strip()]
+        elif form.get(field.name, "").strip() or field.widget in ("text", "textarea") and field.name in form:
+            data[field.name] = form[field.name].strip()
+    try:
+        return content_schema(kind)(partial=partial).load(data), {}
+    except ValidationError as error:
+        return None, error.messages

@@ -1,0 +1,142 @@
+"""Pages: the ``page`` decorator, HTML rendering with Jinja2, redirects and error pages.
+
+A page handler receives the request and the :class:`~services.gateway.web.session.Visitor`; every
+POST is checked for the session's CSRF token first. Expected errors (``NetworkError``) become a
+Russian page with the error's status, and a request that needs signing in goes to ``/login``.
+"""
+import functools
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.wrappers import Response
+
+from services.gateway.http import ApiEntrypoint
+from services.gateway.web import session
+from shared.errors import NetworkError, Unauthorized
+
+log = logging.getLogger(__name__)
+HTML_TYPE = "text/html; charset=utf-8"
+TEMPLATES = Path(__file__).parent / "templates"
+# The founding cities all live on Yekaterinburg time; times are shown as people there read them.
+LOCAL_TIME = ZoneInfo("Asia/Yekaterinburg")
+MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+          "ноября", "декабря")
+
+
+def ru_date(value, with_time=False):
+    """``2026-12-10T05:00:00+00:00`` → «10 декабря 2026, 10:00» (local time); dates without the time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TIME)
+        shown = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return f"{shown}, {value:%H:%M}" if with_time else shown
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def grade_range(grades):
+    """``[8, 9, 10, 11]`` → «8–11 классы»."""
+    grades = sorted(grades or [])
+    if not grades:
+        return ""
+    if len(grades) == 1:
+        return f"{grades[0]} класс"
+    if grades == list(range(grades[0], grades[-1] + 1)):
+        return f"{grades[0]}–{grades[-1]} классы"
+    return ", ".join(map(str, grades)) + " классы"
+
+
+def messages(value):
+    """Error messages of one field, however nested (a list field reports ``{index: [...]}``)."""
+    if isinstance(value, dict):
+        return [message for nested in value.values() for message in messages(nested)]
+    if isinstance(value, (list, tuple)):
+        return [message for nested in value for message in messages(nested)]
+    return [str(value)]
+
+
+environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                          trim_blocks=True, lstrip_blocks=True)
+environment.filters.update(ru_date=ru_date, grade_range=grade_range, messages=messages)
+
+
+# What a redirect after a successful form says on the next page (``?done=booked``); a code rather than
+# the text itself, so that nobody can make the site display a message of their own.
+NOTICES = {
+    "booked": "Места забронированы. Бронь видна в кабинете школы.",
+    "scheduled": "Занятие назначено, школы уже могут записываться.",
+    "cancelled": "Бронь отменена, места вернулись в расписание.",
+    "created": "Черновик сохранён.",
+    "saved": "Изменения сохранены.",
+    "submit": "Запись отправлена на рассмотрение эксперту.",
+    "approve": "Запись одобрена и опубликована.",
+    "request-changes": "Запись возвращена автору на доработку.",
+    "reject": "Запись отклонена.",
+    "withdraw": "Запись снята.",
+    "archive": "Запись перенесена в архив.",
+    "imported": "Строки из Excel загружены как черновики.",
+    "uploaded": "Ресурс добавлен.",
+    "signed_out": "Вы вышли из системы.",
+}
+
+
+# History items name what happened by the status it led to (``services/practices/review.py``).
+ACTION_TITLES = {"created": "Создан черновик", "edited": "Изменено", "submitted": "Отправлено на рассмотрение",
+                 "approved": "Одобрено и опубликовано", "changes_requested": "Возвращено на доработку",
+                 "rejected": "Отклонено", "withdrawn": "Снято", "archived": "В архиве"}
+
+
+environment.globals["action_titles"] = ACTION_TITLES
+
+
+def render(request, template, status=200, **context):
+    visitor = getattr(request, "visitor", None)
+    notice = NOTICES.get(request.args.get("done", "")) if request is not None else None
+    body = environment.get_template(template).render(visitor=visitor, notice=notice, **context)
+    return Response(body, status=status, content_type=HTML_TYPE)
+
+
+def redirect(location):
+    return Response(status=303, headers={"Location": location})
+
+
+def error_page(request, error):
+    return render(request, "error.html", status=error.status, error=error)
+
+
+class PageEntrypoint(ApiEntrypoint):
+    """An ``http`` entrypoint answering HTML, with the visitor's session read before the worker starts."""
+
+    def handle_request(self, request):
+        visitor = session.visitor_of(request)
+        request.visitor, request.session_token = visitor, visitor.token
+        return session.remember(super().handle_request(request), visitor)
+
+    def response_from_exception(self, exc):
+        log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
+        return render(None, "error.html", status=500, error=None)
+
+
+def page(method, path):
+    """Declare a page handler ``handler(self, request, visitor, **path_values)``."""
+    def decorate(handler):
+        @functools.wraps(handler)
+        def run(self, request, **params):
+            visitor = request.visitor
+            try:
+                if method == "POST":
+                    session.check_csrf(request, visitor)
+                return handler(self, request, visitor, **params)
+            except Unauthorized:
+                back = request.full_path.rstrip("?") if method == "GET" else "/cabinet"
+                return redirect("/login?next=" + quote(back))
+            except NetworkError as error:
+                return error_page(request, error)
+        return PageEntrypoint.decorator(method, path, expected_exceptions=NetworkError)(run)
+    return decorate

@@ -1,0 +1,50 @@
+"""``/search``: one box across trials, practices, festivals and resources of every city, with facets."""
+from urllib.parse import urlencode
+
+from services.gateway import views
+from services.gateway.schemas import SearchQuery
+from services.gateway.web.rendering import page, render
+from services.practices.kinds.career_trial import FORMATS, GRADES
+from shared.auth import SCHOOL
+from shared.errors import ValidationFailed
+from shared.schemas import MAX_PER_PAGE, load
+
+TYPE_TITLES = {"practice": "Практики и профпробы", "festival": "Фестивали", "resource": "Методические ресурсы"}
+PER_PAGE = 20
+
+
+def link(args, **changes):
+    """The search URL of ``args`` with ``changes`` (None drops a filter); a new filter starts at page 1."""
+    merged = {key: value for key, value in {**args, "page": None, **changes}.items() if value not in (None, "")}
+    return "/search?" + urlencode(merged) if merged else "/search"
+
+
+class SearchPages:
+    @page("GET", "/search")
+    def search_page(self, request, visitor):
+        # A form sends every filter, the unused ones empty: those mean "any".
+        args = {key: value for key, value in request.args.items() if value.strip()}
+        if not request.args and visitor.role == SCHOOL:
+            args = self._usual_grade()
+        errors, found = {}, None
+        try:
+            query = load(SearchQuery(), args)
+        except ValidationFailed as error:
+            errors = error.fields
+        with self.read_model() as session:
+            if not errors:
+                found = views.search(session, **{"per_page": PER_PAGE, **query})
+            cities = views.municipality_names(session)
+        return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
+                      found=found, cities=cities, kinds=_kind_titles(found), formats=FORMATS, grades=GRADES,
+                      type_titles=TYPE_TITLES, link=link)
+
+    def _usual_grade(self):
+        """A school's search starts at the grade of its latest booking (a coordinator's current class)."""
+        bookings = self.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
+        latest = max(bookings, key=lambda booking: booking["id"], default=None)
+        return {"grade": str(latest["grade"])} if latest else {}
+
+
+def _kind_titles(found):
+    return {kind: views.kind_title(kind) for kind in (found["facets"]["kind"] if found else ())}

@@ -1,0 +1,50 @@
+"""A methodist's uploads: an Excel list of entries (checked first, then imported) and methodical resources."""
+from services.gateway.endpoints.registry import import_spreadsheet
+from services.gateway.endpoints.resources import resource_from_form
+from services.gateway.schemas import ImportQuery
+from services.gateway.web.forms import form_dict
+from services.gateway.web.rendering import page, redirect, render
+from shared.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from shared.schemas import load
+
+UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed)
+
+
+class UploadPages:
+    @page("GET", "/entries/import")
+    def import_page(self, request, visitor):
+        return render(request, "import.html", report=None, errors={})
+
+    @page("POST", "/entries/import")
+    def import_entries_page(self, request, visitor):
+        try:
+            dry_run = load(ImportQuery(), {"dry_run": request.form.get("dry_run", "true")})["dry_run"]
+            report = import_spreadsheet(self.practices, request, dry_run)
+        except UPLOAD_ERRORS as error:
+            return render(request, "import.html", status=error.status, report=None, errors=error.fields,
+                          message=error.message)
+        if not dry_run and report["created"]:
+            return redirect("/cabinet?done=imported")
+        return render(request, "import.html", status=200 if dry_run else 422, report=report, errors={})
+
+    @page("GET", "/resources/new")
+    def new_resource_page(self, request, visitor):
+        return self._resource_form(request, typed={"practice_id": request.args.get("practice_id", "")}, errors={})
+
+    @page("POST", "/resources/new")
+    def add_resource_page(self, request, visitor):
+        form = {key: value for key, value in form_dict(request).items() if value.strip()}
+        upload = request.files.get("file")
+        try:
+            data = resource_from_form(form, upload if upload and upload.filename else None)
+            resource = self.practices.add_resource(data)
+        except UPLOAD_ERRORS as error:
+            return self._resource_form(request, typed=form, errors=error.fields, message=error.message,
+                                       status=error.status)
+        target = f"/practices/{resource['practice_id']}" if resource.get("practice_id") else "/cabinet"
+        return redirect(f"{target}?done=uploaded")
+
+    def _resource_form(self, request, typed, errors, status=200, message=None):
+        entries = self.practices.list_entries({"status": "approved", "per_page": 100})["items"]
+        return render(request, "resource_form.html", status=status, typed=typed, errors=errors, message=message,
+                      entries=entries)
