@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 from services.festivals.schemas import KINDS as FESTIVAL_KINDS
 from services.festivals.schemas import REGION
 from services.gateway import search as search_engine
-from services.gateway.models import EntryStatusView, FestivalView, MunicipalityView, SearchDocument, SessionView
+from services.gateway.models import (
+    EntryStatusView,
+    FestivalView,
+    MunicipalityView,
+    SearchDocument,
+    SearchFilters,
+    SessionView,
+)
 from shared.db import paginate
 from shared.errors import NotFound
 from shared.plugins import entry_kinds
@@ -159,7 +166,8 @@ def _now():
 
 def practice_resources(session, practice_id):
     """The published resources attached to a practice."""
-    query = select(SearchDocument.body).where(SearchDocument.doc_type == "resource").order_by(SearchDocument.title)
+    query = (select(SearchDocument.body).join(SearchFilters, SearchFilters.id == SearchDocument.id)
+             .where(SearchFilters.doc_type == "resource").order_by(SearchDocument.title))
     return [body for body in session.scalars(query) if body.get("practice_id") == practice_id]
 
 
@@ -168,7 +176,7 @@ def practice_titles(session, practice_ids):
     if not practice_ids:
         return {}
     query = select(SearchDocument.ref_id, SearchDocument.title).where(
-        SearchDocument.doc_type == "practice", SearchDocument.ref_id.in_(set(practice_ids)))
+        SearchDocument.key.in_({f"practice:{practice_id}" for practice_id in practice_ids}))
     return dict(session.execute(query).all())
 
 
