@@ -99,23 +99,28 @@ def paginate(session, query, *order_by, page=1, per_page=20):
     return items, total
 
 
-def upsert(session, model, values):
+def upsert(session, model, values, newer_only=False):
     """Insert ``values`` as a row of ``model``, or update the row with the same primary key.
 
+    With ``newer_only`` an existing row is replaced only by a higher ``revision``: concurrent handlers
+    of one entry's events (one queue per event type, so any order) never move it backwards; the row
+    lock makes the later of them wait and then see the newer revision. Returns whether it wrote.
     One statement, no ORM object: read-model projections apply pages of hundreds of events in one
     transaction, and ORM objects there cost a flush per event.
     """
-    session.execute(_upsert_statement(model, session.bind.dialect.name, tuple(values)), values)
+    statement = _upsert_statement(model, session.bind.dialect.name, tuple(values), newer_only)
+    return session.execute(statement, values).rowcount > 0
 
 
 @functools.cache
-def _upsert_statement(model, dialect_name, names):
+def _upsert_statement(model, dialect_name, names, newer_only):
     """One statement per model and set of columns, so that SQLAlchemy compiles it once."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     keys = [column.name for column in model.__table__.primary_key]
-    statement = dialect.insert(model)
+    statement = dialect.insert(model.__table__)  # Core, so that the result tells how many rows it wrote
     changed = {name: statement.excluded[name] for name in names if name not in keys}
-    return statement.on_conflict_do_update(index_elements=keys, set_=changed)
+    condition = model.__table__.c.revision < statement.excluded.revision if newer_only else None
+    return statement.on_conflict_do_update(index_elements=keys, set_=changed, where=condition)
 
 
 def stored_revision(session, model, key):

@@ -17,7 +17,7 @@ def practice_changed(session, data):
               "published": published is not None}
     if published or known is None:  # an unpublished change keeps the title last published
         values["title"] = published["title"] if published else ""
-    upsert(session, KnownPractice, values)
+    upsert(session, KnownPractice, values, newer_only=True)
 
 
 def municipality_registered(session, data):

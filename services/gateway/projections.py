@@ -20,7 +20,7 @@ from services.gateway.models import (
     SessionView,
 )
 from shared.config import SERVICES
-from shared.db import stored_revision, upsert
+from shared.db import upsert
 from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
@@ -36,14 +36,13 @@ def organization_registered(session, data):
 
 def practice_changed(session, data):
     """Any practice_* event: the entry's state for stats, and its public view for search."""
-    known = stored_revision(session, EntryStatusView, data["id"])
-    if known is not None and known >= data["revision"]:
+    state = {"id": data["id"], "kind": data["kind"], "municipality": data["municipality"],
+             "status": data["status"], "revision": data["revision"]}
+    if not upsert(session, EntryStatusView, state, newer_only=True):
         return  # an older state arriving late (or replayed): what we have is newer
-    upsert(session, EntryStatusView, {"id": data["id"], "kind": data["kind"], "municipality": data["municipality"],
-                                      "status": data["status"], "revision": data["revision"]})
     if data["published"]:
         search.index_document(session, practice_document(data["published"]))
-    elif known is not None:  # an entry seen for the first time has nothing in search yet
+    elif data["revision"] > 1:  # an entry's first state has nothing in search yet
         search.remove_document(session, f"practice:{data['id']}")
 
 
@@ -64,13 +63,10 @@ def practice_document(published):
 
 
 def session_changed(session, state):
-    known = stored_revision(session, SessionView, state["session_id"])
-    if known is not None and known >= state["revision"]:
-        return
     upsert(session, SessionView, {
         "id": state["session_id"], "practice_id": state["practice_id"], "municipality": state["municipality"],
         "starts_at": state["starts_at"], "ends_at": state["ends_at"], "capacity": state["capacity"],
-        "seats_left": state["seats_left"], "place": state["place"], "revision": state["revision"]})
+        "seats_left": state["seats_left"], "place": state["place"], "revision": state["revision"]}, newer_only=True)
 
 
 def booking_changed(session, data):
@@ -79,14 +75,12 @@ def booking_changed(session, data):
 
 def festival_changed(session, data):
     """Any festival_* event: the festival for listings and calendars, and its search document."""
-    known = stored_revision(session, FestivalView, data["id"])
-    if known is not None and known >= data["revision"]:
-        return
     state = data["festival"]
-    upsert(session, FestivalView, {"id": data["id"], "municipality": state["municipality"], "status": state["status"],
-                                   "starts_on": date.fromisoformat(state["starts_on"]),
-                                   "ends_on": date.fromisoformat(state["ends_on"]), "state": state,
-                                   "revision": data["revision"]})
+    row = {"id": data["id"], "municipality": state["municipality"], "status": state["status"],
+           "starts_on": date.fromisoformat(state["starts_on"]), "ends_on": date.fromisoformat(state["ends_on"]),
+           "state": state, "revision": data["revision"]}
+    if not upsert(session, FestivalView, row, newer_only=True):
+        return
     search.index_document(session, {
         "key": f"festival:{data['id']}", "doc_type": "festival", "kind": state["kind"], "ref_id": data["id"],
         "municipality": state["municipality"], "title": state["title"],
