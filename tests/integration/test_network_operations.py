@@ -15,33 +15,11 @@ def health(network):
     return response.status_code, response.json()
 
 
-def test_a_stopped_service_makes_health_503_naming_it_and_recovers_on_restart(network):
-    network.processes.stop("festivals")
-    status, body = health(network)
-    assert status == 503
-    assert body["services"]["festivals"] == "unavailable"
-    assert body["services"]["catalog"] == "ok" and body["services"]["practices"] == "ok"
-
-    network.processes.start("festivals")
-    assert eventually(lambda: health(network)[0] == 200, timeout=30)
-
-
-def test_a_command_to_a_stopped_service_answers_503_instead_of_hanging(network):
-    network.processes.stop("practices")
-    try:
-        response = network.api("POST", "/api/v1/practices", user="methodist-kyshtym",
-                               json={"kind": "best_practice", "title": "Пока сервис остановлен"})
-        assert response.status_code == 503
-        assert "practices" in response.json()["error"]["message"]
-    finally:
-        network.processes.start("practices")
-    assert eventually(lambda: health(network)[0] == 200, timeout=30)
-    drafts = network.api("GET", "/api/v1/practices", user="methodist-kyshtym", params={"status": "draft"}).json()
-    assert "Пока сервис остановлен" not in [item["title"] for item in drafts["items"]]
-
-
 def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
-    """Commands and queries keep arriving while the broker restarts; no service may die of it."""
+    """Commands and queries keep arriving while the broker restarts; no service may die of it.
+
+    First in this module: the tests below restart services, and a broker restart in the very
+    second a service is still starting up is a different fault (not covered here)."""
     stop = threading.Event()
 
     def keep_working():
@@ -66,6 +44,31 @@ def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
     signed_in = network.api("POST", "/api/v1/auth/token", json={"username": "admin", "password": "demo"})
     assert signed_in.status_code == 200
     assert not network.processes.exited()
+
+
+def test_a_stopped_service_makes_health_503_naming_it_and_recovers_on_restart(network):
+    network.processes.stop("festivals")
+    status, body = health(network)
+    assert status == 503
+    assert body["services"]["festivals"] == "unavailable"
+    assert body["services"]["catalog"] == "ok" and body["services"]["practices"] == "ok"
+
+    network.processes.start("festivals")
+    assert eventually(lambda: health(network)[0] == 200, timeout=30)
+
+
+def test_a_command_to_a_stopped_service_answers_503_instead_of_hanging(network):
+    network.processes.stop("practices")
+    try:
+        response = network.api("POST", "/api/v1/practices", user="methodist-kyshtym",
+                               json={"kind": "best_practice", "title": "Пока сервис остановлен"})
+        assert response.status_code == 503
+        assert "practices" in response.json()["error"]["message"]
+    finally:
+        network.processes.start("practices")
+    assert eventually(lambda: health(network)[0] == 200, timeout=30)
+    drafts = network.api("GET", "/api/v1/practices", user="methodist-kyshtym", params={"status": "draft"}).json()
+    assert "Пока сервис остановлен" not in [item["title"] for item in drafts["items"]]
 
 
 def test_installing_a_city_plugin_adds_the_city_without_changing_any_service(network, tmp_path):
