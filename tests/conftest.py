@@ -13,3 +13,8 @@ def network(request, tmp_path_factory):
         yield running.start()
     finally:
         running.close()
+
+
+def pytest_collection_modifyitems(items):
+    """A RabbitMQ restart hits every network on the machine: such tests run after all the others."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_broker") is not None)

@@ -4,10 +4,11 @@ import sys
 import threading
 import time
 
+import pytest
 import requests
 
 from shared.config import REPO_ROOT
-from tests.support import eventually
+from tests.support import RunningNetwork, eventually
 
 
 def health(network):
@@ -15,11 +16,20 @@ def health(network):
     return response.status_code, response.json()
 
 
-def test_services_reconnect_by_themselves_after_rabbitmq_restarts(network):
-    """Commands and queries keep arriving while the broker restarts; no service may die of it.
+@pytest.fixture
+def own_network(tmp_path):
+    """A network started for one test only (the shared one is left alone by a broker restart)."""
+    running = RunningNetwork("sqlite", tmp_path)
+    try:
+        yield running.start()
+    finally:
+        running.close()
 
-    First in this module: the tests below restart services, and a broker restart in the very
-    second a service is still starting up is a different fault (not covered here)."""
+
+@pytest.mark.restarts_broker
+def test_services_reconnect_by_themselves_after_rabbitmq_restarts(own_network):
+    """Commands and queries keep arriving while the broker restarts; no service may die of it."""
+    network = own_network
     stop = threading.Event()
 
     def keep_working():
