@@ -167,8 +167,10 @@ def _now():
 def practice_resources(session, practice_id):
     """The published resources attached to a practice."""
     query = (select(SearchDocument.body).join(SearchFilters, SearchFilters.id == SearchDocument.id)
-             .where(SearchFilters.doc_type == "resource").order_by(SearchDocument.title))
-    return [body for body in session.scalars(query) if body.get("practice_id") == practice_id]
+             .where(SearchFilters.doc_type == "resource",
+                    SearchDocument.body["practice_id"].as_integer() == practice_id)
+             .order_by(SearchDocument.title))
+    return list(session.scalars(query))
 
 
 def practice_titles(session, practice_ids):
