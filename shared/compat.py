@@ -9,6 +9,13 @@ Replies lost in a broker restart: see ``TolerantReplyListener`` (the caller's si
 ``_giving_up_on_unsendable_replies`` (the service's side: a reply that cannot be published while the
 broker is away must not kill the service; the caller answers 503 and the broker redelivers the request).
 
+Consumers that stop consuming after a broker restart: kombu's ``Connection.connection`` property
+silently opens a new AMQP connection when it finds the old one dead (celery/kombu#220). A consumer
+whose socket died that way keeps draining the new, empty connection: no channel, no consumer, no
+error, so it never receives another message (seen as the gateway's RPC replies piling up in its
+reply queue after ``rabbitmqctl stop_app; start_app``). ``_noticing_a_replaced_connection`` turns the
+replacement into a connection error, and kombu's ConsumerMixin then reconnects and consumes again.
+
 RPC before the reply queue exists: nameko starts every extension of a container at once, so an HTTP
 request or a timer can make an RPC call before the shared reply listener has declared its queue. On
 its first connection the listener then finds "pending replies" for a queue that is not there yet and
@@ -17,6 +24,7 @@ the reply consumer to be ready before handing out a client; after start-up the w
 """
 import logging
 
+from amqp.exceptions import RecoverableConnectionError
 from kombu.exceptions import OperationalError
 from nameko import rpc
 from nameko.amqp.consume import Consumer
@@ -78,8 +86,25 @@ def _giving_up_on_unsendable_replies(handle_result):
     return handle
 
 
+def _remembering_the_connection(on_consume_ready):
+    def on_ready(self, connection, channel, consumers, **kwargs):
+        self._consuming_on = (connection, connection._connection)
+        on_consume_ready(self, connection, channel, consumers, **kwargs)
+
+    return on_ready
+
+
+def _noticing_a_replaced_connection(self):
+    """Called by kombu before each drain: a connection other than the remembered one means a replaced one."""
+    connection, established = getattr(self, "_consuming_on", (None, None))
+    if connection is not None and connection._connection is not established:
+        raise RecoverableConnectionError("the connection was replaced under the consumer")
+
+
 if not getattr(Consumer, "_acks_tolerate_lost_connections", False):
     rpc.RpcConsumer.handle_result = _giving_up_on_unsendable_replies(rpc.RpcConsumer.handle_result)
     Consumer.ack_message = _ignoring_lost_connection(Consumer.ack_message)
     Consumer.requeue_message = _ignoring_lost_connection(Consumer.requeue_message)
+    Consumer.on_consume_ready = _remembering_the_connection(Consumer.on_consume_ready)
+    Consumer.on_iteration = _noticing_a_replaced_connection
     Consumer._acks_tolerate_lost_connections = True
