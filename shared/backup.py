@@ -28,6 +28,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
 
 from shared import config as settings
+from shared import messages_ru  # noqa: F401  (Russian validation messages)
 from shared.db import is_sqlite, session_factory
 from shared.migrations import alembic_config, upgrade
 from shared.storage import file_store

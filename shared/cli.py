@@ -90,13 +90,17 @@ def run(config):
 
 
 def main(argv=None):
+    args = vars(build_parser().parse_args(argv))
+    function, _ = COMMANDS[args.pop("command")]
+    function(settings.load(), **args)
+
+
+def build_parser():
     parser = argparse.ArgumentParser(prog="practice-network", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (function, add_arguments) in COMMANDS.items():
         add_arguments(commands.add_parser(name, help=function.__doc__.splitlines()[0]))
-    args = vars(parser.parse_args(argv))
-    function, _ = COMMANDS[args.pop("command")]
-    function(settings.load(), **args)
+    return parser
 
 
 def _no_arguments(parser):
