@@ -122,7 +122,8 @@ def read_manifest(source):
         raise BackupError(f"В каталоге {source} нет {MANIFEST}: это не резервная копия сети") from None
     except (json.JSONDecodeError, ValidationError) as error:
         raise BackupError(f"{path} повреждён: {error}") from None
-    missing = [saved["file"] for saved in manifest["databases"].values() if not (Path(source) / saved["file"]).is_file()]
+    missing = [saved["file"] for saved in manifest["databases"].values()
+               if not (Path(source) / saved["file"]).is_file()]
     if missing or set(manifest["databases"]) != set(SAVED):
         raise BackupError(f"Резервная копия {source} неполна: нет {', '.join(missing) or 'части баз'}")
     return manifest
@@ -253,7 +254,8 @@ def _check_counts(name, expected, url):
     wrong = {table_name: (rows, found.get(table_name)) for table_name, rows in expected.items()
              if found.get(table_name) != rows}
     if wrong:
-        details = ", ".join(f"{table_name}: в копии {rows}, восстановлено {got}" for table_name, (rows, got) in wrong.items())
+        details = ", ".join(f"{table_name}: в копии {rows}, восстановлено {got}"
+                            for table_name, (rows, got) in wrong.items())
         raise BackupError(f"База «{name}» восстановилась не полностью ({details})")
 
 
