@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo rebuild-read-model bench clean
+.PHONY: run test install migrate demo rebuild-read-model backup restore bench clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
@@ -28,6 +28,13 @@ demo: install
 
 rebuild-read-model: install
 	$(BIN)/practice-network rebuild-read-model
+
+backup: install  ## every service's database and the file store into BACKUP_DIR (default var/backups/<time>)
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+restore: install  ## make restore FROM=var/backups/<time> [FORCE=1]: into the stopped network
+	@test -n "$(FROM)" || (echo "Укажите каталог резервной копии: make restore FROM=var/backups/..."; exit 2)
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network restore --from $(FROM) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) var

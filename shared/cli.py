@@ -1,9 +1,12 @@
-"""``practice-network``: migrate, load the demo network, run everything, rebuild the read model."""
+"""``practice-network``: migrate, load the demo network, run everything, rebuild the read model, back up
+and restore."""
 import argparse
 import signal
 import sys
 import time
+from pathlib import Path
 
+from shared import backup as backups
 from shared import config as settings
 from shared.db import session_factory
 from shared.demo import load_demo_content
@@ -13,13 +16,14 @@ from shared.migrations import new_revision, upgrade
 DATABASES = (*settings.SERVICES, "gateway")
 
 
-def migrate(config):
+def migrate(config, only=DATABASES):
     """Bring every service's database to the newest schema and register installed cities."""
     from services.catalog.directory import register_installed_municipalities
 
-    for name in DATABASES:
+    for name in only:
         upgrade(name, settings.database_url(config, name))
-    register_installed_municipalities(session_factory(settings.database_url(config, "catalog")))
+    if "catalog" in only:
+        register_installed_municipalities(session_factory(settings.database_url(config, "catalog")))
 
 
 def load_demo(config):
@@ -36,6 +40,27 @@ def rebuild_read_model(config):
 
     reset(session_factory(settings.database_url(config, "gateway")))
     print("Модель чтения очищена; шлюз восстановит её из журналов событий сервисов за несколько секунд.")
+
+
+def backup(config, to=None):
+    """Save every service's database and the file store (consistent while the network runs)."""
+    try:
+        backups.backup(config, to or backups.default_target(config))
+    except backups.BackupError as failure:
+        sys.exit(f"Ошибка: {failure}")
+
+
+def restore(config, source, force=False):
+    """Restore a backup into this (stopped) network; refuses a network holding data unless --force."""
+    try:
+        backups.restore(config, source, force=force)
+    except backups.BackupError as failure:
+        sys.exit(f"Ошибка: {failure}")
+
+
+def make_migration(config, service, message):
+    """Autogenerate a migration of one service."""
+    new_revision(service, settings.database_url(config, service), message)
 
 
 def run(config):
@@ -65,22 +90,51 @@ def run(config):
 
 
 def main(argv=None):
+    args = vars(build_parser().parse_args(argv))
+    function, _ = COMMANDS[args.pop("command")]
+    function(settings.load(), **args)
+
+
+def build_parser():
     parser = argparse.ArgumentParser(prog="practice-network", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, function in COMMANDS.items():
-        commands.add_parser(name, help=function.__doc__.splitlines()[0])
-    revision = commands.add_parser("make-migration", help="Autogenerate a migration of one service")
-    revision.add_argument("service", choices=DATABASES)
-    revision.add_argument("message")
-    args = parser.parse_args(argv)
-    config = settings.load()
-    if args.command == "make-migration":
-        new_revision(args.service, settings.database_url(config, args.service), args.message)
-    else:
-        COMMANDS[args.command](config)
+    for name, (function, add_arguments) in COMMANDS.items():
+        add_arguments(commands.add_parser(name, help=function.__doc__.splitlines()[0]))
+    return parser
 
 
-COMMANDS = {"migrate": migrate, "load-demo": load_demo, "rebuild-read-model": rebuild_read_model, "run": run}
+def _no_arguments(parser):
+    pass
+
+
+def _migrate_arguments(parser):
+    parser.add_argument("--only", nargs="+", choices=DATABASES, default=DATABASES,
+                        help="only these databases (a gateway replica migrates its own read model)")
+
+
+def _backup_arguments(parser):
+    parser.add_argument("--to", type=Path, help="an empty or new directory (default VAR_DIR/backups/<time>)")
+
+
+def _restore_arguments(parser):
+    parser.add_argument("--from", dest="source", type=Path, required=True, help="a directory made by backup")
+    parser.add_argument("--force", action="store_true", help="replace data the network already holds")
+
+
+def _make_migration_arguments(parser):
+    parser.add_argument("service", choices=DATABASES)
+    parser.add_argument("message")
+
+
+COMMANDS = {
+    "migrate": (migrate, _migrate_arguments),
+    "load-demo": (load_demo, _no_arguments),
+    "rebuild-read-model": (rebuild_read_model, _no_arguments),
+    "run": (run, _no_arguments),
+    "backup": (backup, _backup_arguments),
+    "restore": (restore, _restore_arguments),
+    "make-migration": (make_migration, _make_migration_arguments),
+}
 
 
 if __name__ == "__main__":

@@ -94,17 +94,24 @@ class RunningNetwork:
         with mock.patch.dict(os.environ, self.env):
             return settings.load()
 
-    def cli(self, *args):
+    def cli(self, *args, check=True):
+        """``practice-network *args`` with this network's settings; its output, or an error showing it."""
         command = [sys.executable, "-m", "shared.cli", *args]
-        subprocess.run(command, env={**os.environ, **self.env}, cwd=settings.REPO_ROOT, check=True,
-                       capture_output=True)
+        done = subprocess.run(command, env={**os.environ, **self.env}, cwd=settings.REPO_ROOT,
+                              capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise AssertionError(f"practice-network {' '.join(args)}: код {done.returncode}\n{done.stderr}")
+        return done
 
-    def start(self):
+    def start(self, demo=True):
+        """Migrate, then start every process; ``demo`` adds the demo accounts and entries first."""
         self.cli("migrate")
-        self.cli("load-demo")
+        if demo:
+            self.cli("load-demo")
         self.processes.start_all()
         self.processes.wait_healthy(timeout=90)
-        load_demo_content(self.base_url)
+        if demo:
+            load_demo_content(self.base_url)
         return self
 
     def close(self):
