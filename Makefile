@@ -4,10 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo rebuild-read-model backup restore bench clean
+.PHONY: run run-cluster test install migrate demo rebuild-read-model backup restore bench clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
+
+run-cluster: install  ## the same with 2 replicas of every service and of the gateway (:8000 and :8001)
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run --replicas 2
 
 test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

@@ -16,12 +16,15 @@ from shared.migrations import new_revision, upgrade
 DATABASES = (*settings.SERVICES, "gateway")
 
 
-def migrate(config, only=DATABASES):
+def migrate(config, only=DATABASES, replicas=1):
     """Bring every service's database to the newest schema and register installed cities."""
     from services.catalog.directory import register_installed_municipalities
 
     for name in only:
         upgrade(name, settings.database_url(config, name))
+    if "gateway" in only:
+        for replica in range(2, replicas + 1):
+            upgrade("gateway", settings.replica_database_url(settings.database_url(config, "gateway"), replica))
     if "catalog" in only:
         register_installed_municipalities(session_factory(settings.database_url(config, "catalog")))
 
@@ -63,21 +66,21 @@ def make_migration(config, service, message):
     new_revision(service, settings.database_url(config, service), message)
 
 
-def run(config):
+def run(config, replicas=1):
     """Broker, migrations, demo data, then every service and the gateway until Ctrl-C."""
     try:
         print(f"RabbitMQ: {ensure_broker(config['AMQP_URI'])}")
     except BrokerMissing as missing:
         sys.exit(f"Ошибка: {missing}")
-    migrate(config)
+    migrate(config, replicas=replicas)
     load_demo(config)
-    network = Network(config)
+    network = Network(config, replicas=replicas)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         network.start_all()
         network.wait_healthy(timeout=120)
         print(f"Демо-сеть: опубликовано новых записей: {load_demo_content(network.base_url)}")
-        print(f"\nСеть практик работает: {network.base_url}  (Ctrl-C — остановить)\n", flush=True)
+        print(f"\nСеть практик работает: {', '.join(network.base_urls)}  (Ctrl-C — остановить)\n", flush=True)
         while not network.exited():
             time.sleep(1)
         print(f"Процесс завершился: {network.exited()}", file=sys.stderr)
@@ -110,6 +113,12 @@ def _no_arguments(parser):
 def _migrate_arguments(parser):
     parser.add_argument("--only", nargs="+", choices=DATABASES, default=DATABASES,
                         help="only these databases (a gateway replica migrates its own read model)")
+    _replicas_argument(parser)
+
+
+def _replicas_argument(parser):
+    parser.add_argument("--replicas", type=int, choices=range(1, 10), default=1, metavar="N",
+                        help="replicas of every service and of the gateway on this machine (1-9)")
 
 
 def _backup_arguments(parser):
@@ -130,7 +139,7 @@ COMMANDS = {
     "migrate": (migrate, _migrate_arguments),
     "load-demo": (load_demo, _no_arguments),
     "rebuild-read-model": (rebuild_read_model, _no_arguments),
-    "run": (run, _no_arguments),
+    "run": (run, _replicas_argument),
     "backup": (backup, _backup_arguments),
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),

@@ -29,5 +29,17 @@ def database_url(config, service_name):
     return f"sqlite:///{var_dir / service_name}.db"
 
 
-def gateway_base_url(config):
-    return "http://" + config["WEB_SERVER_ADDRESS"]
+def gateway_base_url(config, replica=1):
+    """Where replica ``replica`` of the gateway answers: replicas on one machine take the next ports."""
+    host, port = config["WEB_SERVER_ADDRESS"].rsplit(":", 1)
+    return f"http://{host}:{int(port) + replica - 1}"
+
+
+def replica_database_url(url, replica):
+    """The read model of gateway replica ``replica``: the first one's database, numbered."""
+    if replica == 1:
+        return url
+    base, name = url.rsplit("/", 1)
+    if url.startswith("sqlite"):
+        return f"{base}/{name.removesuffix('.db')}-{replica}.db"
+    return f"{base}/{name}_{replica}"

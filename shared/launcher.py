@@ -9,10 +9,8 @@ import time
 import requests
 from kombu import Connection
 
-from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, gateway_base_url
+from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, database_url, gateway_base_url, replica_database_url
 
-# The gateway starts first: its event queues must exist before the services publish anything.
-PROCESSES = ("gateway", *SERVICES)
 BROKER_START_SECONDS = 60
 
 
@@ -46,42 +44,74 @@ def ensure_broker(amqp_uri):
     raise BrokerMissing(f"RabbitMQ запущен, но не ответил за {BROKER_START_SECONDS} с по адресу {amqp_uri}")
 
 
-class Network:
-    """The processes of one running network: a nameko process per service plus the gateway."""
+def replica_name(name, replica):
+    """``practices`` for the first replica, ``practices-2`` for the second: process and log names."""
+    return name if replica == 1 else f"{name}-{replica}"
 
-    def __init__(self, config, env=None, log_dir=None):
+
+def gateway_replica_env(config, replica):
+    """A gateway replica's own port and read model; the first one's are those of the config."""
+    if replica == 1:
+        return {}
+    return {"GATEWAY_PORT": gateway_base_url(config, replica).rsplit(":", 1)[1],
+            "GATEWAY_DB_URL": replica_database_url(database_url(config, "gateway"), replica)}
+
+
+class Network:
+    """The processes of one running network: nameko processes of every service and of the gateway,
+    ``replicas`` of each, all on one broker; the services' replicas share their databases."""
+
+    def __init__(self, config, env=None, log_dir=None, replicas=1):
         self.config = config
         # eventlet announces its deprecation on every import; it is pinned on purpose (pyproject.toml).
         self.env = {"PYTHONWARNINGS": "ignore::DeprecationWarning", **os.environ, **(env or {})}
         self.log_dir = log_dir
+        self.replicas = replicas
         self.processes = {}
-        self.base_url = gateway_base_url(config)
+        self.base_urls = [gateway_base_url(config, replica) for replica in range(1, replicas + 1)]
+        self.base_url = self.base_urls[0]
 
-    def start(self, name, env=None):
+    def start(self, name, env=None, replica=1):
+        """Start replica ``replica`` of service ``name``; its process is known as ``replica_name``."""
+        key = replica_name(name, replica)
         module = f"services.{name}.service:{name.capitalize()}Service"
         command = [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH), module]
         output = None
         if self.log_dir:
-            output = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
-        self.processes[name] = subprocess.Popen(
-            command, cwd=REPO_ROOT, env={**self.env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT if output else None)
-        return self.processes[name]
+            output = open(os.path.join(self.log_dir, f"{key}.log"), "ab")
+        if name == "gateway":
+            env = {**gateway_replica_env(self.config, replica), **(env or {})}
+        self.processes[key] = subprocess.Popen(
+            command, cwd=REPO_ROOT, env={**self.env, **(env or {})}, stdout=output,
+            stderr=subprocess.STDOUT if output else None)
+        return self.processes[key]
 
     def start_all(self):
-        self.start("gateway")
+        """The gateways first, so that their event queues exist before the services publish anything
+        (what they miss they would read from the services' logs, but only seconds later)."""
+        for replica in range(1, self.replicas + 1):
+            self.start("gateway", replica=replica)
         self.wait_answering()
         for name in SERVICES:
-            self.start(name)
+            for replica in range(1, self.replicas + 1):
+                self.start(name, replica=replica)
 
     def wait_answering(self, timeout=60):
-        """Wait until the gateway answers HTTP at all (its consumers are set up by then)."""
+        """Wait until every gateway answers HTTP at all (their consumers are set up by then)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not self.exited():
-            try:
-                return requests.get(self.base_url + "/health", timeout=timeout)
-            except requests.ConnectionError:
+        for base_url in self.base_urls:
+            while not self._answers(base_url):
+                if time.monotonic() > deadline or self.exited():
+                    raise RuntimeError(f"шлюз {base_url} не ответил за {timeout} с: {self.exited()}")
                 time.sleep(0.2)
-        raise RuntimeError(f"шлюз не ответил за {timeout} с: {self.exited()}")
+
+    @staticmethod
+    def _answers(base_url):
+        try:
+            requests.get(base_url + "/health", timeout=5)
+            return True
+        except requests.ConnectionError:
+            return False
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):
         process = self.processes.pop(name, None)
@@ -99,25 +129,27 @@ class Network:
         self.stop(name, sig=signal.SIGKILL)
 
     def stop_all(self):
-        for name in reversed(PROCESSES):
+        for name in reversed(list(self.processes)):
             self.stop(name)
 
     def exited(self):
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
 
     def wait_healthy(self, timeout=60):
-        """Wait until /health says every service is ok; raises with the last answer if not."""
+        """Wait until every gateway's /health says every service is ok; raises with the last answer if not."""
         deadline = time.monotonic() + timeout
-        last = "нет ответа"
-        while time.monotonic() < deadline:
-            if self.exited():
-                raise RuntimeError(f"процессы завершились: {self.exited()}")
-            try:
-                response = requests.get(self.base_url + "/health", timeout=5)
-                if response.status_code == 200:
-                    return response.json()
-                last = response.text
-            except requests.RequestException as exc:
-                last = str(exc)
-            time.sleep(0.3)
-        raise TimeoutError(f"сеть не поднялась за {timeout} с: {last}")
+        for base_url in self.base_urls:
+            last = "нет ответа"
+            while not self._healthy(base_url):
+                if self.exited():
+                    raise RuntimeError(f"процессы завершились: {self.exited()}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"сеть не поднялась за {timeout} с ({base_url}): {last}")
+                time.sleep(0.3)
+
+    @staticmethod
+    def _healthy(base_url):
+        try:
+            return requests.get(base_url + "/health", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False

@@ -6,7 +6,7 @@ RPC (``replay_events``), page by page from a per-source checkpoint. Both paths a
 ``apply_once``, so an event that came both ways takes effect once.
 """
 from nameko import config
-from nameko.events import event_handler
+from nameko.events import BROADCAST, SERVICE_POOL, event_handler
 from nameko.timer import timer
 from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
@@ -104,15 +104,25 @@ class CatchesUp:
 
 
 def subscribe(service_cls):
-    """Give ``service_cls`` one ``on_<event>`` handler, with its own durable queue, per handled event."""
+    """Give ``service_cls`` one ``on_<event>`` handler, with its own queue, per handled event.
+
+    Replicas of a service that shares one database (festivals) compete for each event on one durable
+    queue. A service whose every replica keeps a read model of its own (the gateway sets
+    ``read_model_per_replica``) gets a queue per replica and per event instead; such a queue lives as
+    long as its replica, and whatever happened while no queue was there the replica reads from the
+    owners' logs (``catch_up``).
+    """
+    per_replica = getattr(service_cls, "read_model_per_replica", False)
     for name in service_cls.event_log.handlers:
-        setattr(service_cls, f"on_{name}", _handler(name))
+        setattr(service_cls, f"on_{name}", _handler(name, per_replica))
     return service_cls
 
 
-def _handler(name):
+def _handler(name, per_replica):
     def handle(self, payload):
         self.event_log.apply(getattr(self, self.event_log_db), name, payload)
 
     handle.__name__ = handle.__qualname__ = f"on_{name}"
-    return event_handler(EVENTS[name].source, name)(handle)
+    if per_replica:
+        return event_handler(EVENTS[name].source, name, handler_type=BROADCAST, reliable_delivery=False)(handle)
+    return event_handler(EVENTS[name].source, name, handler_type=SERVICE_POOL)(handle)

@@ -43,36 +43,41 @@ class BrokerVhost:
 
 
 class PostgresDatabases:
-    """Fresh PostgreSQL databases, one per service, on the machine's server."""
+    """Fresh PostgreSQL databases, one per service and one per further gateway replica, on the
+    machine's server."""
 
-    def __init__(self, prefix):
+    def __init__(self, prefix, replicas=1):
         self.admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        self.urls = {}
         base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+        self.urls = {service: f"{base}/{prefix}_{service}" for service in DATABASES}
+        replica_read_models = [settings.replica_database_url(self.urls["gateway"], replica)
+                               for replica in range(2, replicas + 1)]
+        self.created = [*self.urls.values(), *replica_read_models]
         with self.admin.connect() as connection:
-            for service in DATABASES:
-                name = f"{prefix}_{service}"
+            for url in self.created:
+                name = url.rsplit("/", 1)[1]
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
-                self.urls[service] = f"{base}/{name}"
 
     def drop(self):
         with self.admin.connect() as connection:
-            for url in self.urls.values():
+            for url in self.created:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
         self.admin.dispose()
 
 
 class RunningNetwork:
-    """Every service and the gateway, started as ``make run`` starts them, on a private vhost."""
+    """Every service and the gateway, started as ``make run`` starts them (``replicas`` of each, as
+    ``make run-cluster`` does), on a private vhost."""
 
-    def __init__(self, backend, work_dir, env=None):
+    def __init__(self, backend, work_dir, env=None, replicas=1):
         self.backend = backend
+        self.replicas = replicas
         self.work_dir = Path(work_dir)
         base_config = settings.load()
         ensure_broker(base_config["AMQP_URI"])
         self.vhost = BrokerVhost(base_config["AMQP_URI"])
-        self.postgres = PostgresDatabases(f"pn_{self.vhost.name[8:]}") if backend == "postgresql" else None
+        self.postgres = PostgresDatabases(f"pn_{self.vhost.name[8:]}", replicas) if backend == "postgresql" else None
         self.env = {
             "AMQP_URI": self.vhost.uri,
             "VAR_DIR": str(self.work_dir / "var"),
@@ -86,7 +91,7 @@ class RunningNetwork:
             self.env[f"{service.upper()}_DB_URL"] = url
         self.env.update(env or {})
         self.config = self.load_config()
-        self.processes = Network(self.config, self.env, log_dir=str(self.work_dir))
+        self.processes = Network(self.config, self.env, log_dir=str(self.work_dir), replicas=replicas)
         self.base_url = self.processes.base_url
         self._tokens = {}
 
@@ -105,7 +110,7 @@ class RunningNetwork:
 
     def start(self, demo=True):
         """Migrate, then start every process; ``demo`` adds the demo accounts and entries first."""
-        self.cli("migrate")
+        self.cli("migrate", "--replicas", str(self.replicas))
         if demo:
             self.cli("load-demo")
         self.processes.start_all()
@@ -120,8 +125,9 @@ class RunningNetwork:
         if self.postgres:
             self.postgres.drop()
 
-    def url(self, path):
-        return self.base_url + path
+    def url(self, path, gateway=1):
+        """``path`` on gateway replica ``gateway`` (1 is the one ``make run`` has too)."""
+        return self.processes.base_urls[gateway - 1] + path
 
     def token(self, username, password="demo"):
         if username not in self._tokens:
@@ -131,13 +137,13 @@ class RunningNetwork:
             self._tokens[username] = response.json()["access_token"]
         return self._tokens[username]
 
-    def api(self, method, path, user=None, **kwargs):
-        """An HTTP call to the gateway, signed in as ``user`` (a demo username) if given."""
+    def api(self, method, path, user=None, gateway=1, **kwargs):
+        """An HTTP call to gateway replica ``gateway``, signed in as ``user`` (a demo username) if given."""
         headers = kwargs.pop("headers", {})
         if user:
             headers["Authorization"] = "Bearer " + self.token(user)
         kwargs.setdefault("timeout", 30)
-        return requests.request(method, self.url(path), headers=headers, **kwargs)
+        return requests.request(method, self.url(path, gateway), headers=headers, **kwargs)
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")

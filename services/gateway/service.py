@@ -29,6 +29,8 @@ class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEnd
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"
+    # Every replica answers searches from a complete read model of its own, so each gets every event.
+    read_model_per_replica = True
 
     read_model = Database("gateway")
     event_log, event_log_db = projections.READER, "read_model"
