@@ -66,8 +66,8 @@ def test_recording_an_event_with_a_bad_payload_is_refused(sessions):
 def test_relay_publishes_in_order_and_only_once(sessions):
     store_events(sessions, "a", "b", "c")
     sent = []
-    assert relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["data"]["code"])) == 3
-    assert relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["data"]["code"])) == 0
+    assert relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["data"]["code"])) == 3
+    assert relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["data"]["code"])) == 0
     assert sent == ["a", "b", "c"]
 
 
@@ -75,14 +75,14 @@ def test_a_relay_that_crashes_mid_batch_publishes_the_whole_batch_again(sessions
     store_events(sessions, "a", "b", "c")
     sent = []
 
-    def crash_after_first(name, envelope):
+    def crash_after_first(name, envelope, _correlation_id):
         sent.append(envelope["event_id"])
         if len(sent) == 1:
             raise ConnectionError("broker went away")
 
     with pytest.raises(ConnectionError):
         relay(sessions, Outbox, crash_after_first)
-    relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["event_id"]))
+    relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["event_id"]))
     assert len(sent) == 4 and sent[0] == sent[1]
 
 
