@@ -40,7 +40,7 @@ class OutboxMetricsServer(MetricsServer):
         try:
             with database.sessions() as session:
                 backlog = outbox_backlog(session, self.container.service_cls.outbox_model)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError):
             backlog = float("nan")  # the database is down: /health says so, the gauge must not lie
         OUTBOX_BACKLOG.labels(self.container.service_name).set(backlog)
 
@@ -60,7 +60,7 @@ class OwningService:
                 session.execute(text("SELECT 1"))
                 backlog = outbox_backlog(session, self.outbox_model)
                 last_position = session.scalar(select(func.max(self.outbox_model.position))) or 0
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             log.error("health probe: the database does not answer: %s", exc)
             return {"status": "ok", "database": "unavailable"}
         return {"status": "ok", "database": "ok", "outbox_backlog": backlog, "last_position": last_position}

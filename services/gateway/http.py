@@ -45,7 +45,6 @@ def error_response(error):
 
 
 REQUEST_ID_HEADER = "X-Request-Id"
-CORRELATION_ENVIRON = "practice_network.correlation_id"
 # Anything else is counted as "other": a client must not be able to invent label values.
 KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 REQUEST_ID_SCHEMA = RequestIdSchema()
@@ -61,7 +60,7 @@ class JsonWsgiApp(WsgiApp):
 
         def start(status, headers, exc_info=None):
             statuses.append(status[:3])
-            headers.append((REQUEST_ID_HEADER, environ[CORRELATION_ENVIRON]))
+            headers.append((REQUEST_ID_HEADER, logs.correlation_id.get()))
             return start_response(status, headers, exc_info)
 
         try:
@@ -80,18 +79,17 @@ class JsonWsgiApp(WsgiApp):
 
 
 def begin_correlation(environ):
-    """Take the request's correlation id, or make one; a malformed one is refused (422) under a new id."""
+    """Take the request's correlation id, or make one. A malformed one is refused (422): the refusal
+    goes out under a new id, set first so that no line of it carries the previous request's id."""
+    logs.correlation_id.set(logs.new_correlation_id())
     given = environ.get("HTTP_X_REQUEST_ID") or environ.get("HTTP_X_CORRELATION_ID")
-    environ[CORRELATION_ENVIRON] = logs.new_correlation_id()
-    logs.correlation_id.set(environ[CORRELATION_ENVIRON])
     if given is not None:
-        environ[CORRELATION_ENVIRON] = load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"]
-        logs.correlation_id.set(environ[CORRELATION_ENVIRON])
+        logs.correlation_id.set(load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"])
 
 
 class GatewayWebServer(WebServer):
     def context_data_from_headers(self, request):
-        context = {logs.CONTEXT_KEY: request.environ[CORRELATION_ENVIRON]}
+        context = {logs.CONTEXT_KEY: logs.correlation_id.get()}  # set by JsonWsgiApp for this request
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.strip():
             return {**context, AUTH_TOKEN_CONTEXT_KEY: token.strip()}
