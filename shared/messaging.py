@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Integer, String, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared import logs
 from shared.db import UtcDateTime
 from shared.events import make_envelope, open_envelope
 
@@ -33,6 +34,8 @@ class OutboxMixin:
     envelope: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # The request that caused the event (shared/logs.py): its handlers' log lines carry the same id.
+    correlation_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class ProcessedEventMixin:
@@ -46,12 +49,14 @@ class ProcessedEventMixin:
 def record(session, outbox_model, name, data):
     """Store event ``name`` in the outbox; it is published only if ``session`` commits."""
     envelope = make_envelope(name, data)
-    session.add(outbox_model(event_id=envelope["event_id"], event_type=name, envelope=envelope))
+    session.add(outbox_model(event_id=envelope["event_id"], event_type=name, envelope=envelope,
+                             correlation_id=logs.correlation_id.get()))
     return envelope
 
 
 def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
-    """Publish unsent outbox rows in order with ``dispatch(event_type, envelope)``; returns the count.
+    """Publish unsent outbox rows in order with ``dispatch(event_type, envelope, correlation_id)``;
+    returns the count.
 
     Rows are marked sent in the same transaction that selected them: if anything fails half-way the
     whole batch stays unsent and is published again on the next run.
@@ -66,7 +71,7 @@ def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
             query = query.with_for_update(skip_locked=True)
         rows = session.scalars(query).all()
         for row in rows:
-            dispatch(row.event_type, row.envelope)
+            dispatch(row.event_type, row.envelope, row.correlation_id)
             row.published_at = utcnow()
         return len(rows)
 

@@ -1,26 +1,69 @@
-"""What every data-owning service has in common: a health probe and the outbox relay."""
+"""What every data-owning service has in common: a health probe, the outbox relay and its metrics."""
+import logging
+
 from nameko import config
 from nameko.events import EventDispatcher
+from nameko.messaging import encode_to_headers
 from nameko.rpc import rpc
 from nameko.timer import timer
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from shared import compat  # noqa: F401  (nameko shims every service needs)
+from shared import logs
 from shared.errors import NetworkError
 from shared.messaging import events_after, outbox_backlog, relay
+from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
+
+log = logging.getLogger(__name__)
+
+
+class OutboxDispatcher(EventDispatcher):
+    """``dispatch(event_type, envelope, correlation_id)``: an event carries the correlation id of the
+    request that caused it (kept with its outbox row), not that of the relay's timer."""
+
+    def get_dependency(self, worker_ctx):
+        headers = encode_to_headers(worker_ctx.context_data)
+
+        def dispatch(event_type, envelope, correlation_id=None):
+            self.publisher.publish(envelope, exchange=self.exchange, routing_key=event_type,
+                                   extra_headers={**headers, **encode_to_headers({logs.CONTEXT_KEY: correlation_id})})
+
+        return dispatch
+
+
+class OutboxMetricsServer(MetricsServer):
+    """The service's metrics, with its outbox backlog counted at each scrape."""
+
+    def before_scrape(self):
+        database = next(dependency for dependency in self.container.dependencies if dependency.attr_name == "db")
+        try:
+            with database.sessions() as session:
+                backlog = outbox_backlog(session, self.container.service_cls.outbox_model)
+        except (SQLAlchemyError, OSError):
+            backlog = float("nan")  # the database is down: /health says so, the gauge must not lie
+        OUTBOX_BACKLOG.labels(self.container.service_name).set(backlog)
 
 
 class OwningService:
     """Base of catalog, practices and festivals. Subclasses set ``name``, ``db`` and ``outbox_model``."""
 
-    dispatch = EventDispatcher()
+    dispatch = OutboxDispatcher()
+    instrumentation = Instrumentation()
+    metrics = OutboxMetricsServer()
 
     @rpc(expected_exceptions=NetworkError)
     def ping(self):
-        with self.db() as session:
-            session.execute(text("SELECT 1"))
-            backlog = outbox_backlog(session, self.outbox_model)
-        return {"status": "ok", "outbox_backlog": backlog}
+        """The service answers; ``database`` tells whether its own database does too."""
+        try:
+            with self.db() as session:
+                session.execute(text("SELECT 1"))
+                backlog = outbox_backlog(session, self.outbox_model)
+                last_position = session.scalar(select(func.max(self.outbox_model.position))) or 0
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("health probe: the database does not answer: %s", exc)
+            return {"status": "ok", "database": "unavailable"}
+        return {"status": "ok", "database": "ok", "outbox_backlog": backlog, "last_position": last_position}
 
     @rpc(expected_exceptions=NetworkError)
     def replay_events(self, after_position, limit=500):

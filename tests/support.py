@@ -86,6 +86,7 @@ class RunningNetwork:
             "OUTBOX_RELAY_INTERVAL": "0.05",
             "READ_MODEL_CATCH_UP_SECONDS": "2",
             "RPC_TIMEOUT_SECONDS": "10",
+            **{f"{service.upper()}_METRICS_PORT": str(free_port()) for service in settings.SERVICES},
         }
         for service, url in (self.postgres.urls.items() if self.postgres else ()):
             self.env[f"{service.upper()}_DB_URL"] = url
@@ -144,6 +145,9 @@ class RunningNetwork:
             headers["Authorization"] = "Bearer " + self.token(user)
         kwargs.setdefault("timeout", 30)
         return requests.request(method, self.url(path, gateway), headers=headers, **kwargs)
+
+    def metrics_url(self, service):
+        return f"http://127.0.0.1:{self.env[service.upper() + '_METRICS_PORT']}/metrics"
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")

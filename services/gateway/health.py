@@ -1,19 +1,69 @@
-"""Whether each owning service answers, asked in parallel with a deadline."""
+"""What /health reports: the broker, each owning service and its database, the gateway's own database
+and its read model. Services are asked in parallel under one deadline."""
 import eventlet
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from services.gateway import projections
 from shared.config import SERVICES
+from shared.launcher import broker_reachable
 
-UNAVAILABLE = "unavailable"
+OK, UNAVAILABLE, UNKNOWN, CATCHING_UP = "ok", "unavailable", "unknown", "catching_up"
+READ_MODEL_PROBLEMS = {CATCHING_UP: "модель чтения ещё догоняет журналы событий",
+                       UNKNOWN: "состояние модели чтения неизвестно"}
 
 
-def check_services(rpc, timeout):
-    """``{service: "ok" | "unavailable"}``; a service that does not answer in time is unavailable."""
-    replies = {name: _ask(rpc, name) for name in SERVICES}
-    statuses = {}
+def ping_services(rpc, timeout):
+    """``{service: its ping reply}``, None for a service that did not answer within ``timeout``."""
+    pending = {name: _ask(rpc, name) for name in SERVICES}
+    replies = {}
     with eventlet.Timeout(timeout, False):
-        for name, reply in replies.items():
-            statuses[name] = _status(reply)
-    return {name: statuses.get(name, UNAVAILABLE) for name in SERVICES}
+        for name, reply in pending.items():
+            replies[name] = _result(reply)
+    return {name: replies.get(name) for name in SERVICES}
+
+
+def broker_status(amqp_uri):
+    """Whether a new connection to RabbitMQ opens (the gateway's own ones may be stale)."""
+    return OK if broker_reachable(amqp_uri) else UNAVAILABLE
+
+
+def database_status(sessions):
+    try:
+        with sessions() as session:
+            session.execute(text("SELECT 1"))
+        return OK
+    except (SQLAlchemyError, OSError):
+        return UNAVAILABLE
+
+
+def read_model_status(sessions):
+    try:
+        return OK if projections.caught_up(sessions) else CATCHING_UP
+    except (SQLAlchemyError, OSError):
+        return UNKNOWN
+
+
+def report(broker, replies, gateway_database, read_model):
+    """``(healthy, body)`` of /health; a degraded body has a ``message`` naming everything down."""
+    # Without the broker no service can answer: whether they run is then unknown, not "down".
+    silent = UNAVAILABLE if broker == OK else UNKNOWN
+    services = {name: OK if reply else silent for name, reply in replies.items()}
+    databases = {name: reply.get("database", OK) if reply else UNKNOWN for name, reply in replies.items()}
+    databases["gateway"] = gateway_database
+    problems = [*(["брокер сообщений RabbitMQ недоступен"] if broker != OK else []),
+                *(f"сервис «{name}» не отвечает" for name, status in services.items() if status == UNAVAILABLE),
+                *(_database_problem(name) for name, status in databases.items() if status == UNAVAILABLE),
+                *([READ_MODEL_PROBLEMS[read_model]] if read_model != OK else [])]
+    body = {"status": "degraded" if problems else "ok", "broker": broker, "services": services,
+            "databases": databases, "read_model": read_model}
+    if problems:
+        body["message"] = "Сеть работает не полностью: " + "; ".join(problems)
+    return not problems, body
+
+
+def _database_problem(name):
+    return "база данных шлюза недоступна" if name == "gateway" else f"база данных сервиса «{name}» недоступна"
 
 
 def _ask(rpc, name):
@@ -23,10 +73,10 @@ def _ask(rpc, name):
         return None
 
 
-def _status(reply):
+def _result(reply):
     if reply is None:
-        return UNAVAILABLE
+        return None
     try:
-        return reply.result()["status"]
+        return reply.result()
     except Exception:  # any failure of the probe means the service is not healthy
-        return UNAVAILABLE
+        return None

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import socket
+import time
 from dataclasses import dataclass
 
 import eventlet
@@ -17,7 +18,10 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from services.gateway.schemas import RequestIdSchema
+from shared import logs
 from shared.errors import BadRequest, NetworkError, PayloadTooLarge
+from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import load
 
 log = logging.getLogger(__name__)
@@ -40,29 +44,59 @@ def error_response(error):
     return json_response(error.to_body(), status=error.status)
 
 
+REQUEST_ID_HEADER = "X-Request-Id"
+# Anything else is counted as "other": a client must not be able to invent label values.
+KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+REQUEST_ID_SCHEMA = RequestIdSchema()
+
+
 class JsonWsgiApp(WsgiApp):
-    """Unknown paths and wrong methods answer in the same JSON error format as everything else."""
+    """Each request gets a correlation id (the client's ``X-Request-Id``/``X-Correlation-Id`` or a new
+    one) for every log line and RPC call it causes, returned in ``X-Request-Id``; it is counted and timed
+    by its route's template. Unknown paths and wrong methods answer in the JSON error format."""
 
     def __call__(self, environ, start_response):
-        adapter = self.url_map.bind_to_environ(environ)
+        started, statuses, route = time.perf_counter(), [], "unmatched"
+
+        def start(status, headers, exc_info=None):
+            statuses.append(status[:3])
+            headers.append((REQUEST_ID_HEADER, logs.correlation_id.get()))
+            return start_response(status, headers, exc_info)
+
         try:
-            adapter.match()
+            begin_correlation(environ)
+            route = self.url_map.bind_to_environ(environ).match(return_rule=True)[0].rule
+            return super().__call__(environ, start)
         except HTTPException as exc:
             code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
-            response = json_response({"error": {"code": code, "message": message}}, exc.code)
-            return response(environ, start_response)
-        return super().__call__(environ, start_response)
+            return json_response({"error": {"code": code, "message": message}}, exc.code)(environ, start)
+        except NetworkError as error:
+            return error_response(error)(environ, start)
+        finally:
+            method = environ["REQUEST_METHOD"] if environ["REQUEST_METHOD"] in KNOWN_METHODS else "other"
+            HTTP_REQUESTS.labels(route, method, statuses[0] if statuses else "500").inc()
+            HTTP_DURATION.labels(route, method).observe(time.perf_counter() - started)
+
+
+def begin_correlation(environ):
+    """Take the request's correlation id, or make one. A malformed one is refused (422): the refusal
+    goes out under a new id, set first so that no line of it carries the previous request's id."""
+    logs.correlation_id.set(logs.new_correlation_id())
+    given = environ.get("HTTP_X_REQUEST_ID") or environ.get("HTTP_X_CORRELATION_ID")
+    if given is not None:
+        logs.correlation_id.set(load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"])
 
 
 class GatewayWebServer(WebServer):
     def context_data_from_headers(self, request):
+        context = {logs.CONTEXT_KEY: logs.correlation_id.get()}  # set by JsonWsgiApp for this request
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            return {AUTH_TOKEN_CONTEXT_KEY: token.strip()}
+            return {**context, AUTH_TOKEN_CONTEXT_KEY: token.strip()}
         # Web pages sign their calls with the token of the visitor's session cookie (web/session.py);
         # the JSON API never does, so a cookie cannot act on it from another site.
         session_token = getattr(request, "session_token", None)
-        return {AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else {}
+        return {**context, AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else context
 
     def start(self):
         # eventlet.listen binds with SO_REUSEPORT by default, which lets a stale gateway on the same

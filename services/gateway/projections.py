@@ -6,7 +6,7 @@ through :func:`project`, which applies each event id at most once.
 """
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from services.gateway import search
 from services.gateway.models import (
@@ -118,6 +118,12 @@ READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, PROJECTIONS)
 def caught_up(sessions):
     """Whether the read model has read every owner's event log at least once since it was (re)built."""
     return READER.has_read_every_log(sessions)
+
+
+def checkpoints(sessions):
+    """``{source: position}``: how far the read model has read each owner's event log."""
+    with sessions() as session:
+        return dict(session.execute(select(ReplayCheckpoint.source, ReplayCheckpoint.position)).all())
 
 
 def reset(sessions):

@@ -13,10 +13,23 @@ class TokenSchema(Schema):
     user = fields.Nested(IdentitySchema, required=True)
 
 
+class RequestIdSchema(Schema):
+    """The correlation id a client may give a request (``X-Request-Id`` or ``X-Correlation-Id``)."""
+
+    request_id = fields.Str(data_key="X-Request-Id", required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9._:/+=-]{1,128}$",
+        error="До 128 символов: латинские буквы, цифры и . _ : / + = -"))
+
+
 class HealthSchema(Schema):
-    status = fields.Str(required=True, metadata={"example": "ok"})
-    services = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True)
+    status = fields.Str(required=True, metadata={"example": "ok", "description": "ok или degraded (ответ 503)"})
+    broker = fields.Str(required=True, metadata={"description": "ok, или unavailable: шлюз не может связаться с RabbitMQ"})
+    services = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True, metadata={
+        "description": "ok, unavailable (сервис не ответил) или unknown (недоступен брокер)"})
+    databases = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True, metadata={
+        "description": "база каждого сервиса и шлюза: ok, unavailable или unknown (сервис не ответил)"})
     read_model = fields.Str(metadata={"description": "ok, или catching_up пока модель чтения догоняет журналы"})
+    message = fields.Str(metadata={"description": "что именно не работает (только при status degraded)"})
 
 
 class OrganizationViewSchema(Schema):

@@ -18,6 +18,7 @@ from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
 from shared.db import Database
+from shared.metrics import Instrumentation
 from shared.replay import CatchesUp, subscribe
 from shared.rpc import TimedServiceRpc
 
@@ -33,6 +34,9 @@ class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEnd
     read_model_per_replica = True
 
     read_model = Database("gateway")
+    # Correlation ids for every worker's log lines; event handling counted and timed. HTTP requests are
+    # counted in http.py, and the metrics are served at /metrics (endpoints/system.py).
+    instrumentation = Instrumentation()
     event_log, event_log_db = projections.READER, "read_model"
     catalog = TimedServiceRpc("catalog")
     practices = TimedServiceRpc("practices")

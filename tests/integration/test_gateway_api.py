@@ -10,8 +10,10 @@ CITIES = {"magnitogorsk": "Магнитогорск", "snezhinsk": "Снежин
 def test_health_reports_every_service_ok(network):
     response = network.api("GET", "/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "read_model": "ok",
-                               "services": {"catalog": "ok", "practices": "ok", "festivals": "ok"}}
+    assert response.json() == {
+        "status": "ok", "broker": "ok", "read_model": "ok",
+        "services": {"catalog": "ok", "practices": "ok", "festivals": "ok"},
+        "databases": {"catalog": "ok", "practices": "ok", "festivals": "ok", "gateway": "ok"}}
 
 
 def test_the_four_cities_are_listed_with_russian_names(network):

@@ -90,6 +90,8 @@ def test_a_stopped_service_makes_health_503_naming_it_and_recovers_on_restart(ne
     status, body = health(network)
     assert status == 503
     assert body["services"]["festivals"] == "unavailable"
+    assert body["databases"]["festivals"] == "unknown"
+    assert "сервис «festivals» не отвечает" in body["message"]
     assert body["services"]["catalog"] == "ok" and body["services"]["practices"] == "ok"
 
     network.processes.start("festivals")

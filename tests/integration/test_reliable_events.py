@@ -28,7 +28,7 @@ def test_events_survive_a_relay_crash_and_take_effect_once(network, tmp_path):
     publish = event_dispatcher(uri=network.vhost.uri)
     published = []
 
-    def crash_after_first(event_type, envelope):
+    def crash_after_first(event_type, envelope, _correlation_id):
         publish("catalog", event_type, envelope)
         published.append(envelope["event_id"])
         if len(published) == 1:
@@ -36,7 +36,7 @@ def test_events_survive_a_relay_crash_and_take_effect_once(network, tmp_path):
 
     with pytest.raises(ConnectionError):
         relay(outbox, CatalogOutbox, crash_after_first)
-    assert relay(outbox, CatalogOutbox, lambda event_type, envelope: publish("catalog", event_type, envelope)) == 3
+    assert relay(outbox, CatalogOutbox, lambda event_type, envelope, _: publish("catalog", event_type, envelope)) == 3
 
     def arrived():
         ids = [org["id"] for org in snezhinsk_organizations(network) if org["id"] in NEW_IDS]

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared import replay
+from shared import logs, replay
 from shared.db import session_factory
 from shared.errors import ValidationFailed
 from shared.events import make_envelope
@@ -66,23 +66,35 @@ def test_recording_an_event_with_a_bad_payload_is_refused(sessions):
 def test_relay_publishes_in_order_and_only_once(sessions):
     store_events(sessions, "a", "b", "c")
     sent = []
-    assert relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["data"]["code"])) == 3
-    assert relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["data"]["code"])) == 0
+    assert relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["data"]["code"])) == 3
+    assert relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["data"]["code"])) == 0
     assert sent == ["a", "b", "c"]
+
+
+def test_an_event_is_published_with_the_correlation_id_of_the_request_that_recorded_it(sessions):
+    token = logs.correlation_id.set("request-1")
+    try:
+        store_events(sessions, "a")
+    finally:
+        logs.correlation_id.reset(token)
+    store_events(sessions, "b")  # recorded outside any request (a timer, the CLI)
+    sent = []
+    relay(sessions, Outbox, lambda name, envelope, correlation_id: sent.append(correlation_id))
+    assert sent == ["request-1", None]
 
 
 def test_a_relay_that_crashes_mid_batch_publishes_the_whole_batch_again(sessions):
     store_events(sessions, "a", "b", "c")
     sent = []
 
-    def crash_after_first(name, envelope):
+    def crash_after_first(name, envelope, _correlation_id):
         sent.append(envelope["event_id"])
         if len(sent) == 1:
             raise ConnectionError("broker went away")
 
     with pytest.raises(ConnectionError):
         relay(sessions, Outbox, crash_after_first)
-    relay(sessions, Outbox, lambda name, envelope: sent.append(envelope["event_id"]))
+    relay(sessions, Outbox, lambda name, envelope, _: sent.append(envelope["event_id"]))
     assert len(sent) == 4 and sent[0] == sent[1]
 
 

@@ -1,13 +1,16 @@
-"""Health, the API description, sign-in and accounts."""
+"""Health, metrics, the API description, sign-in and accounts."""
+import eventlet
 from nameko import config
+from werkzeug.wrappers import Response
 
 from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
 from services.gateway import projections
-from services.gateway.health import check_services
+from services.gateway import health
 from services.gateway.http import json_response, read_json, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema
 from shared.auth import Identity, issue_token
+from shared.metrics import CONTENT_TYPE, exposition, record_read_model_lag
 
 TAG = "Служебное"
 
@@ -20,13 +23,20 @@ def sign_in(catalog, credentials):
 
 
 class SystemEndpoints:
-    @route("GET", "/health", "Состояние сервисов сети", TAG, response=HealthSchema)
+    @route("GET", "/health", "Состояние брокера, сервисов и их баз данных", TAG, response=HealthSchema)
     def health(self, request):
-        services = check_services(self.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
-        read_model = "ok" if projections.caught_up(self.read_model) else "catching_up"
-        healthy = read_model == "ok" and all(status == "ok" for status in services.values())
-        body = {"status": "ok" if healthy else "degraded", "services": services, "read_model": read_model}
+        broker = eventlet.spawn(health.broker_status, config["AMQP_URI"])
+        replies = health.ping_services(self.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
+        healthy, body = health.report(broker.wait(), replies, health.database_status(self.read_model),
+                                      health.read_model_status(self.read_model))
         return json_response(body, 200 if healthy else 503)
+
+    @route("GET", "/metrics", "Метрики шлюза для Prometheus", TAG, response_type="text/plain")
+    def metrics(self, request):
+        replies = health.ping_services(self.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
+        newest = {name: reply["last_position"] for name, reply in replies.items() if reply and "last_position" in reply}
+        record_read_model_lag(projections.checkpoints(self.read_model), newest)
+        return Response(exposition(), content_type=CONTENT_TYPE)
 
     @route("GET", "/api/v1/openapi.json", "Описание API (OpenAPI 3)", TAG)
     def openapi(self, request):
