@@ -49,12 +49,16 @@ def replica_name(name, replica):
     return name if replica == 1 else f"{name}-{replica}"
 
 
-def gateway_replica_env(config, replica):
-    """A gateway replica's own port and read model; the first one's are those of the config."""
+def replica_env(config, name, replica):
+    """What a further replica on the same machine needs of its own: the gateway a port and a read model,
+    a service a metrics port (ten above the previous replica's). The first replica uses the config's."""
     if replica == 1:
         return {}
-    return {"GATEWAY_PORT": gateway_base_url(config, replica).rsplit(":", 1)[1],
-            "GATEWAY_DB_URL": replica_database_url(database_url(config, "gateway"), replica)}
+    if name == "gateway":
+        return {"GATEWAY_PORT": gateway_base_url(config, replica).rsplit(":", 1)[1],
+                "GATEWAY_DB_URL": replica_database_url(database_url(config, "gateway"), replica)}
+    port = int((config.get("METRICS_PORTS") or {}).get(name) or 0)
+    return {f"{name.upper()}_METRICS_PORT": str(port + 10 * (replica - 1) if port else 0)}
 
 
 class Network:
@@ -79,8 +83,7 @@ class Network:
         output = None
         if self.log_dir:
             output = open(os.path.join(self.log_dir, f"{key}.log"), "ab")
-        if name == "gateway":
-            env = {**gateway_replica_env(self.config, replica), **(env or {})}
+        env = {**replica_env(self.config, name, replica), **(env or {})}
         self.processes[key] = subprocess.Popen(
             command, cwd=REPO_ROOT, env={**self.env, **(env or {})}, stdout=output,
             stderr=subprocess.STDOUT if output else None)

@@ -146,8 +146,12 @@ class RunningNetwork:
         kwargs.setdefault("timeout", 30)
         return requests.request(method, self.url(path, gateway), headers=headers, **kwargs)
 
-    def metrics_url(self, service):
-        return f"http://127.0.0.1:{self.env[service.upper() + '_METRICS_PORT']}/metrics"
+    def metrics_url(self, service, replica=1):
+        """Where replica ``replica`` of ``service`` serves its metrics (each gateway at its /metrics)."""
+        if service == "gateway":
+            return self.url("/metrics", replica)
+        port = int(self.env[service.upper() + "_METRICS_PORT"])
+        return f"http://127.0.0.1:{port + 10 * (replica - 1)}/metrics"
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from kombu import Connection, Exchange, Queue
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.test_registry_api import TURNER, publish, schedule
 from tests.support import RunningNetwork, eventually, rabbitmqctl
@@ -118,3 +119,31 @@ def test_the_owning_services_compete_for_their_queues_while_each_gateway_has_its
     assert consumers["evt-practices-practice_approved--festivals.on_practice_approved"] == "2"
     per_gateway = [name for name in consumers if name.startswith("evt-practices-practice_approved--gateway.")]
     assert len(per_gateway) == 2 and all(consumers[name] == "1" for name in per_gateway)
+
+
+def approvals_handled(cluster, service, replica):
+    text = requests.get(cluster.metrics_url(service, replica), timeout=10).text
+    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+               if sample.name == "practice_network_events_handled_total"
+               and sample.labels == {"service": service, "event": "practice_approved", "outcome": "ok"})
+
+
+def test_each_approval_is_handled_once_by_festivals_and_once_by_every_gateway(cluster):
+    def handled():
+        return {(service, replica): approvals_handled(cluster, service, replica)
+                for service in ("festivals", "gateway") for replica in (1, 2)}
+
+    before = handled()
+    for number in range(4):
+        publish(cluster, {**TURNER, "title": f"Профпроба «Оператор станка» №{number}"})
+
+    def delta():
+        after = handled()
+        return {key: after[key] - before[key] for key in after}
+
+    def settled():
+        change = delta()
+        return change[("gateway", 1)] == change[("gateway", 2)] == 4 and \
+            change[("festivals", 1)] + change[("festivals", 2)] == 4 and change
+
+    assert eventually(settled, timeout=15), delta()
