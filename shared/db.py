@@ -6,6 +6,8 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
@@ -61,6 +63,21 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
+
+
+def database_unavailable(error):
+    """Whether ``error`` says the database cannot be reached now (down, refusing connections, the pool
+    exhausted), rather than that a statement was wrong: such a request may succeed if repeated later."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    # pg8000 reports what the server said: a FATAL error ends the session (the database refuses
+    # connections, is shutting down, was dropped), whatever class the driver gave it.
+    details = error.orig.args[0] if error.orig is not None and error.orig.args else None
+    return isinstance(details, dict) and details.get("S") == "FATAL"
 
 
 def session_factory(url):

@@ -43,6 +43,9 @@ EVENT_DURATION = Histogram("practice_network_event_handling_duration_seconds", "
 EVENT_DELAY = Histogram("practice_network_event_delay_seconds",
                         "От записи события у владельца до его обработки здесь, с",
                         ["service", "event"], buckets=DELAY_BUCKETS)
+EVENTS_PARKED = Counter("practice_network_events_parked_total",
+                        "События, отложенные в очередь недоставленных (не обработать и при повторе)",
+                        ["service", "event"])
 OUTBOX_BACKLOG = Gauge("practice_network_outbox_backlog", "События в outbox, ещё не отправленные в RabbitMQ",
                        ["service"])
 READ_MODEL_POSITION = Gauge("practice_network_read_model_position",

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.compat import ClusterRpc
+from shared.db import database_unavailable
+from shared.dead_letters import DeadLetters
 from shared.errors import NetworkError
 from shared.events import EVENTS
 from shared.messaging import apply_all_once, apply_once
@@ -94,6 +96,7 @@ class CatchesUp:
     event_log = None
     event_log_db = "db"
     replay = ClusterRpc()
+    dead_letters = DeadLetters()
 
     @timer(interval=config.get("READ_MODEL_CATCH_UP_SECONDS", 5))
     def catch_up(self):
@@ -120,7 +123,12 @@ def subscribe(service_cls):
 
 def _handler(name, per_replica):
     def handle(self, payload):
-        self.event_log.apply(getattr(self, self.event_log_db), name, payload)
+        try:
+            self.event_log.apply(getattr(self, self.event_log_db), name, payload)
+        except Exception as error:  # a retry would fail the same way: park it and take the next event
+            if database_unavailable(error):
+                raise  # not the event's fault; the catch-up brings it again once the database is back
+            self.dead_letters(name, payload, error)
 
     handle.__name__ = handle.__qualname__ = f"on_{name}"
     if per_replica:

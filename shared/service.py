@@ -4,18 +4,37 @@ import logging
 from nameko import config
 from nameko.events import EventDispatcher
 from nameko.messaging import encode_to_headers
-from nameko.rpc import rpc
+from nameko.rpc import Rpc
 from nameko.timer import timer
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared import compat  # noqa: F401  (nameko shims every service needs)
-from shared import logs
-from shared.errors import NetworkError
+from shared import (
+    compat,  # noqa: F401  (nameko shims every service needs)
+    logs,
+)
+from shared.db import database_unavailable
+from shared.errors import NetworkError, ServiceUnavailable
 from shared.messaging import events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
 
 log = logging.getLogger(__name__)
+
+
+class OwnedDataRpc(Rpc):
+    """The RPC entrypoint of the owning services: when their database cannot be reached the caller
+    gets ServiceUnavailable (503 with a reason) instead of an unexpected error; the transaction of the
+    call was rolled back, so nothing of it is stored."""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        if exc_info is not None and database_unavailable(exc_info[1]):
+            error = ServiceUnavailable(
+                f"База данных сервиса «{self.container.service_name}» недоступна, повторите запрос позже")
+            exc_info = (ServiceUnavailable, error, exc_info[2])
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+rpc = OwnedDataRpc.decorator
 
 
 class OutboxDispatcher(EventDispatcher):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -152,6 +153,21 @@ class RunningNetwork:
             return self.url("/metrics", replica)
         port = int(self.env[service.upper() + "_METRICS_PORT"])
         return f"http://127.0.0.1:{port + 10 * (replica - 1)}/metrics"
+
+    @contextmanager
+    def database_refusing_connections(self, service):
+        """While inside, ``service``'s PostgreSQL database refuses connections and has none open: as if
+        its server were down, while everything else runs."""
+        database = self.postgres.urls[service].rsplit("/", 1)[1]
+        with self.postgres.admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                               {"name": database})
+        try:
+            yield
+        finally:
+            with self.postgres.admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")

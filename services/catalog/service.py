@@ -1,4 +1,3 @@
-from nameko.rpc import rpc
 
 from services.catalog import accounts, directory
 from services.catalog.models import CatalogOutbox
@@ -14,7 +13,7 @@ from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError
 from shared.schemas import load, page_of
-from shared.service import OwningService
+from shared.service import OwningService, rpc
 
 
 class CatalogService(OwningService):

@@ -1,5 +1,4 @@
 from nameko import config
-from nameko.rpc import rpc
 
 from services.festivals import diplomas, judging, knowledge, organising
 from services.festivals.models import FestivalsOutbox
@@ -18,7 +17,7 @@ from shared.db import Database
 from shared.errors import NetworkError
 from shared.replay import CatchesUp, subscribe
 from shared.schemas import load, page_of
-from shared.service import OwningService
+from shared.service import OwningService, rpc
 from shared.storage import file_store
 
 

@@ -20,7 +20,8 @@ from werkzeug.wrappers import Response
 
 from services.gateway.schemas import RequestIdSchema
 from shared import logs
-from shared.errors import BadRequest, NetworkError, PayloadTooLarge
+from shared.db import database_unavailable
+from shared.errors import BadRequest, NetworkError, PayloadTooLarge, ServiceUnavailable
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import load
 
@@ -126,6 +127,9 @@ class ApiEntrypoint(HttpRequestHandler):
     def response_from_exception(self, exc):
         if isinstance(exc, NetworkError):
             return error_response(exc)
+        if database_unavailable(exc):
+            log.error("the read model's database is unavailable: %s", exc)
+            return error_response(ServiceUnavailable("База данных шлюза недоступна, повторите запрос позже"))
         log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
         return json_response(
             {"error": {"code": "internal_error", "message": "Внутренняя ошибка сервера"}}, 500)

@@ -1,5 +1,4 @@
 from nameko import config
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.practices import booking, collections, importing, registry, resources, review
@@ -29,7 +28,7 @@ from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.schemas import load, page_of
-from shared.service import OwningService
+from shared.service import OwningService, rpc
 from shared.storage import file_store
 
 

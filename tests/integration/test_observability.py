@@ -5,7 +5,6 @@ import uuid
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
 
 from tests.support import eventually
 
@@ -121,22 +120,13 @@ def test_a_request_without_an_id_gets_one_and_a_malformed_id_is_refused(network)
 def test_health_tells_a_service_whose_database_is_down_from_a_service_that_is_down(network):
     if network.backend != "postgresql":
         pytest.skip("an open SQLite file cannot be taken away from a running process")
-    database = network.postgres.urls["festivals"].rsplit("/", 1)[1]
-    admin = network.postgres.admin
-    with admin.connect() as connection:
-        connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                           {"name": database})
-    try:
+    with network.database_refusing_connections("festivals"):
         status, body = health(network)
         assert status == 503
         assert body["services"]["festivals"] == "ok"
         assert body["databases"]["festivals"] == "unavailable"
         assert body["databases"]["practices"] == "ok" and body["broker"] == "ok"
         assert "база данных сервиса «festivals» недоступна" in body["message"]
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
     assert eventually(lambda: health(network)[0] == 200, timeout=30), health(network)
 
 

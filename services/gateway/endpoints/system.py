@@ -4,8 +4,7 @@ from nameko import config
 from werkzeug.wrappers import Response
 
 from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
-from services.gateway import projections
-from services.gateway import health
+from services.gateway import health, projections
 from services.gateway.http import json_response, read_json, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema

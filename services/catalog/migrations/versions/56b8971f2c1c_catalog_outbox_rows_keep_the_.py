@@ -4,9 +4,8 @@ Revision ID: 56b8971f2c1c
 Revises: 2492c3f858ce
 Create Date: 2026-11-23 16:55:10.360239
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '56b8971f2c1c'
 down_revision = '2492c3f858ce'

@@ -4,9 +4,8 @@ Revision ID: 18b0390d3394
 Revises: 08be0c9f1f34
 Create Date: 2026-11-23 16:55:14.398223
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '18b0390d3394'
 down_revision = '08be0c9f1f34'

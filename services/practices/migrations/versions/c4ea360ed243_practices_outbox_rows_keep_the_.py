@@ -4,9 +4,8 @@ Revision ID: c4ea360ed243
 Revises: b23a27cf2633
 Create Date: 2026-11-23 16:55:12.205142
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c4ea360ed243'
 down_revision = 'b23a27cf2633'
