@@ -2,6 +2,7 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from services.catalog import lockout
 from services.catalog.directory import get_municipality
 from services.catalog.models import Account
 from services.catalog.schemas import is_city_bound
@@ -14,6 +15,24 @@ WRONG_CREDENTIALS = "Неверное имя пользователя или п�
 
 def identity_of(account):
     return Identity(account.username, account.role, account.municipality_code)
+
+
+def sign_in(sessions, policy, username, password, address=None):
+    """Authenticate unless the username or the address is locked out; failures count towards a lockout.
+
+    The failure is committed before it is raised, so that a refused attempt still counts.
+    """
+    attempt = lockout.subjects(username, address)
+    with sessions.begin() as session:
+        lockout.refuse_if_locked(session, attempt)
+        try:
+            identity = authenticate(session, username, password)
+        except Unauthorized as failure:
+            refusal = lockout.record_failure(session, attempt, policy) or failure
+        else:
+            lockout.clear(session, username)
+            return identity
+    raise refusal
 
 
 def authenticate(session, username, password):

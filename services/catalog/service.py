@@ -1,14 +1,15 @@
+from nameko import config
 from nameko.rpc import rpc
 
-from services.catalog import accounts, directory
+from services.catalog import accounts, directory, lockout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
-    CredentialsSchema,
     MunicipalitySchema,
     NewAccountSchema,
     OrganizationQuery,
     OrganizationSchema,
+    SignInSchema,
 )
 from shared.auth import CurrentIdentity
 from shared.db import Database
@@ -44,9 +45,9 @@ class CatalogService(OwningService):
 
     @rpc(expected_exceptions=NetworkError)
     def authenticate(self, credentials):
-        credentials = load(CredentialsSchema(), credentials)
-        with self.db() as session:
-            return accounts.authenticate(session, **credentials).as_dict()
+        """The identity of valid credentials; 401 if wrong, 429 while the username or address is locked."""
+        credentials = load(SignInSchema(), credentials)
+        return accounts.sign_in(self.db, lockout.Policy.from_config(config), **credentials).as_dict()
 
     @rpc(expected_exceptions=NetworkError)
     def create_account(self, data):

@@ -37,7 +37,7 @@ def json_response(payload, status=200, headers=None):
 
 
 def error_response(error):
-    return json_response(error.to_body(), status=error.status)
+    return json_response(error.to_body(), status=error.status, headers=error.headers())
 
 
 class JsonWsgiApp(WsgiApp):
@@ -110,6 +110,7 @@ class Route:
     auth: bool = False
     response_type: str = "application/json"
     upload: str | None = None  # the multipart field of an uploaded file
+    errors: tuple = ()  # error statuses it may answer beyond those its declaration implies
 
 
 def route(method, path, summary, tag, **details):

@@ -7,7 +7,8 @@ from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
                   404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
-                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку"}
+                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
+                  429: "Слишком много попыток: повторите через Retry-After секунд"}
 
 
 def build_spec():
@@ -60,7 +61,7 @@ def _operation(registered):
 
 
 def _error_responses(registered):
-    statuses = [404]
+    statuses = [404, *registered.errors]
     if registered.body is not None or registered.query is not None or registered.upload is not None:
         statuses += [400, 422]
     if registered.upload is not None:
@@ -69,7 +70,7 @@ def _error_responses(registered):
         statuses += [401, 403, 409]
     return {str(status): {"description": ERROR_STATUSES[status],
                           "content": {"application/json": {"schema": "Error"}}}
-            for status in sorted(statuses)}
+            for status in sorted(set(statuses))}
 
 
 def _path_parameters(path):

@@ -12,9 +12,13 @@ from shared.auth import Identity, issue_token
 TAG = "Служебное"
 
 
-def sign_in(catalog, credentials):
-    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``."""
-    identity = Identity(**catalog.authenticate(credentials))
+def sign_in(catalog, credentials, request):
+    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``.
+
+    The catalog also counts failures by the client's address (``request.remote_addr``: the gateway
+    is meant to face clients directly; behind a proxy that would be the proxy's address).
+    """
+    identity = Identity(**catalog.authenticate({**credentials, "address": request.remote_addr}))
     ttl = config["TOKEN_TTL_SECONDS"]
     return issue_token(identity, config["JWT_SECRET"], ttl), identity, ttl
 
@@ -33,9 +37,9 @@ class SystemEndpoints:
         return json_response(build_spec())
 
     @route("POST", "/api/v1/auth/token", "Получить токен доступа", "Доступ",
-           body=CredentialsSchema, response=TokenSchema)
+           body=CredentialsSchema, response=TokenSchema, errors=(401, 429))
     def issue_token(self, request):
-        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()))
+        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()), request)
         return json_response(TokenSchema().dump({
             "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
 
