@@ -50,6 +50,15 @@ class OrganizationRegistered(Schema):
     kind = fields.Str(required=True)
 
 
+@event("token_revoked", source="catalog")
+class TokenRevoked(Schema):
+    """A signed-out access token: every service refuses it until ``expires_at`` (shared/revocation.py)."""
+
+    token_id = fields.Str(required=True)
+    username = fields.Str(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 def make_envelope(name, data):
     """A new event ``name`` with validated ``data``, ready to be stored in an outbox."""
     schema = EVENTS[name]()

@@ -8,10 +8,13 @@ from sqlalchemy import text
 from shared import compat  # noqa: F401  (nameko shims every service needs)
 from shared.errors import NetworkError
 from shared.messaging import events_after, outbox_backlog, relay
+from shared.revocation import RefusesRevokedTokens
 
 
-class OwningService:
-    """Base of catalog, practices and festivals. Subclasses set ``name``, ``db`` and ``outbox_model``."""
+class OwningService(RefusesRevokedTokens):
+    """Base of catalog, practices and festivals. Subclasses set ``name``, ``db`` and ``outbox_model``.
+
+    Each refuses signed-out tokens (``RefusesRevokedTokens``)."""
 
     dispatch = EventDispatcher()
 

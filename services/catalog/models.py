@@ -41,6 +41,17 @@ class Account(CatalogBase):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class RevokedToken(CatalogBase):
+    """A signed-out token, kept until it would have expired anyway."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class CatalogOutbox(OutboxMixin, CatalogBase):
     __tablename__ = "outbox"
 

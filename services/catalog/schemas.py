@@ -55,5 +55,10 @@ class AccountSchema(Schema):
     full_name = fields.Str()
 
 
+class RevokedTokenSchema(Schema):
+    token_id = fields.Str(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 def is_city_bound(role):
     return role in CITY_BOUND_ROLES

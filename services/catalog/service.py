@@ -1,7 +1,7 @@
 from nameko import config
 from nameko.rpc import rpc
 
-from services.catalog import accounts, directory, lockout
+from services.catalog import accounts, directory, lockout, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
@@ -9,9 +9,10 @@ from services.catalog.schemas import (
     NewAccountSchema,
     OrganizationQuery,
     OrganizationSchema,
+    RevokedTokenSchema,
     SignInSchema,
 )
-from shared.auth import CurrentIdentity
+from shared.auth import CurrentIdentity, CurrentToken
 from shared.db import Database
 from shared.errors import NetworkError
 from shared.schemas import load, page_of
@@ -24,6 +25,7 @@ class CatalogService(OwningService):
 
     db = Database("catalog", on_start=directory.register_installed_municipalities)
     identity = CurrentIdentity()
+    token = CurrentToken()
 
     @rpc(expected_exceptions=NetworkError)
     def list_municipalities(self):
@@ -54,3 +56,17 @@ class CatalogService(OwningService):
         data = load(NewAccountSchema(), data)
         with self.db.begin() as session:
             return AccountSchema().dump(accounts.create_account(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def sign_out(self):
+        """Revoke the caller's token everywhere (the ``token_revoked`` event reaches every service)."""
+        with self.db.begin() as session:
+            signout.revoke(session, self.token())
+
+    @rpc(expected_exceptions=NetworkError)
+    def revoked_tokens(self):
+        return self.revoked_tokens_in_force()
+
+    def revoked_tokens_in_force(self):
+        with self.db() as session:
+            return RevokedTokenSchema(many=True).dump(signout.in_force(session))

@@ -17,6 +17,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from shared.auth import refuse_if_revoked
 from shared.errors import BadRequest, NetworkError, PayloadTooLarge
 from shared.schemas import load
 
@@ -56,9 +57,11 @@ class JsonWsgiApp(WsgiApp):
 
 class GatewayWebServer(WebServer):
     def context_data_from_headers(self, request):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return {AUTH_TOKEN_CONTEXT_KEY: token.strip()}
+        token = bearer_token(request)
+        if token:
+            # A signed-out token is refused here at once, whatever the route; services refuse it too.
+            refuse_if_revoked(token)
+            return {AUTH_TOKEN_CONTEXT_KEY: token}
         # Web pages sign their calls with the token of the visitor's session cookie (web/session.py);
         # the JSON API never does, so a cookie cannot act on it from another site.
         session_token = getattr(request, "session_token", None)
@@ -131,6 +134,12 @@ def path_parameters(path):
     """``[(name, converter, choices)]`` of a werkzeug rule, e.g. ``("action", "any", ["submit", …])``."""
     return [(m["name"], m["converter"], [c.strip(" '\"") for c in m["choices"].split(",")] if m["choices"] else None)
             for m in PATH_PARAMETER.finditer(path)]
+
+
+def bearer_token(request):
+    """The token of the request's ``Authorization: Bearer`` header, None without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def read_json(request, schema=None, optional=False):

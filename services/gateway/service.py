@@ -19,11 +19,12 @@ from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.replay import CatchesUp, subscribe
+from shared.revocation import RefusesRevokedTokens
 from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
+class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
                      FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""

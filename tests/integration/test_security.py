@@ -2,6 +2,11 @@
 import uuid
 
 import pytest
+from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
+from nameko.standalone.rpc import ClusterRpcClient
+
+from shared.errors import Unauthorized
+from tests.support import eventually
 
 
 @pytest.fixture
@@ -35,3 +40,47 @@ def test_a_successful_sign_in_resets_the_count_of_failures(network, fresh_accoun
     for _ in range(4):
         assert sign_in(network, fresh_account, "wrong-password").status_code == 401
     assert sign_in(network, fresh_account, "long-enough").status_code == 200
+
+
+def own_token(network, username):
+    """A token of its own (``network.token`` caches one per user for the other tests)."""
+    response = sign_in(network, username, "demo")
+    assert response.status_code == 200
+    return {"Authorization": "Bearer " + response.json()["access_token"]}
+
+
+DRAFT = {"kind": "best_practice", "title": "Практика после выхода", "summary": "Кратко", "direction": "ИТ"}
+
+
+def test_after_sign_out_the_token_is_refused_for_writes_and_for_reads(network):
+    methodist = own_token(network, "methodist-kyshtym")
+    assert network.api("GET", "/api/v1/review-queue", headers=own_token(network, "reviewer-chippkro")).status_code == 200
+    assert network.api("POST", "/api/v1/auth/sign-out", headers=dict(methodist)).status_code == 204
+    write = network.api("POST", "/api/v1/practices", headers=dict(methodist), json=DRAFT)
+    assert write.status_code == 401
+    assert "вышли" in write.json()["error"]["message"]
+    read = network.api("GET", "/api/v1/practices", headers=dict(methodist), params={"status": "draft"})
+    assert read.status_code == 401
+    assert network.api("GET", "/api/v1/practices", user="methodist-kyshtym", params={"status": "draft"}).ok
+
+
+def practices_answer(network, token):
+    """A call straight to the practices service over RabbitMQ, past the gateway, signed with ``token``."""
+    with ClusterRpcClient(context_data={AUTH_TOKEN_CONTEXT_KEY: token}, uri=network.vhost.uri, timeout=10) as rpc:
+        try:
+            return rpc.practices.review_queue({})
+        except Unauthorized as refused:
+            return refused
+
+
+def test_a_signed_out_token_is_refused_by_the_services_themselves(network):
+    """Not only the gateway: the announcement reaches the practices service, which refuses the token too."""
+    token = own_token(network, "reviewer-chippkro")["Authorization"].split()[1]
+    assert "items" in practices_answer(network, token)
+    assert network.api("POST", "/api/v1/auth/sign-out", headers={"Authorization": "Bearer " + token}).status_code == 204
+    refused = eventually(lambda: isinstance(practices_answer(network, token), Unauthorized), timeout=10)
+    assert refused
+
+
+def test_signing_out_without_a_token_is_401(network):
+    assert network.api("POST", "/api/v1/auth/sign-out").status_code == 401

@@ -1,15 +1,22 @@
 """Health, the API description, sign-in and accounts."""
 from nameko import config
+from werkzeug.wrappers import Response
 
 from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
 from services.gateway import projections
 from services.gateway.health import check_services
-from services.gateway.http import json_response, read_json, route
+from services.gateway.http import bearer_token, json_response, read_json, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema
-from shared.auth import Identity, issue_token
+from shared.auth import Identity, issue_token, revoke_here
 
 TAG = "Служебное"
+
+
+def sign_out(catalog, token):
+    """Revoke ``token`` in the catalog (and so everywhere), and in this gateway process at once."""
+    catalog.sign_out()
+    revoke_here(token, config["JWT_SECRET"])
 
 
 def sign_in(catalog, credentials, request):
@@ -42,6 +49,12 @@ class SystemEndpoints:
         token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()), request)
         return json_response(TokenSchema().dump({
             "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
+
+    @route("POST", "/api/v1/auth/sign-out", "Выйти: токен отзывается во всех сервисах", "Доступ",
+           status=204, auth=True)
+    def sign_out(self, request):
+        sign_out(self.catalog, bearer_token(request))
+        return Response(status=204)
 
     @route("POST", "/api/v1/accounts", "Создать учётную запись (администратор)", "Доступ",
            body=NewAccountSchema, response=AccountSchema, status=201, auth=True)

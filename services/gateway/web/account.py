@@ -1,7 +1,7 @@
 """Signing in and out, and each role's workspace (``/cabinet``)."""
 from services.catalog.schemas import CredentialsSchema
 from services.gateway import views
-from services.gateway.endpoints.system import sign_in
+from services.gateway.endpoints.system import sign_in, sign_out
 from services.gateway.web import session
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
@@ -36,6 +36,8 @@ class AccountPages:
 
     @page("POST", "/logout")
     def logout(self, request, visitor):
+        if visitor.token:
+            sign_out(self.catalog, visitor.token)
         return session.remember(redirect("/?done=signed_out"), session.new_session())
 
     @page("GET", "/cabinet")
