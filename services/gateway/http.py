@@ -163,7 +163,8 @@ def read_json(request, schema=None, optional=False):
 
 
 def read_upload(request, field, max_bytes):
-    """The bytes of an uploaded file: multipart field ``field``, or the raw body of any other type."""
+    """``(bytes, declared type, file name)`` of an uploaded file: multipart field ``field``, or the raw
+    body of any other type (declared by the request's Content-Type, unnamed)."""
     if request.content_length is None or request.content_length > max_bytes:
         limit = f"{max_bytes // (1024 * 1024)} МБ"
         raise PayloadTooLarge(f"Файл больше допустимого ({limit})" if request.content_length else "Нет файла",
@@ -172,11 +173,11 @@ def read_upload(request, field, max_bytes):
         upload = request.files.get(field)
         if upload is None:
             raise BadRequest("Нет файла", {field: ["Приложите файл в поле «%s»" % field]})
-        return upload.read()
+        return upload.read(), upload.mimetype, upload.filename
     data = request.get_data(cache=False)
     if not data:
         raise BadRequest("Нет файла", {field: ["Тело запроса пустое"]})
-    return data
+    return data, request.mimetype, None
 
 
 def read_query(request, schema):

@@ -84,3 +84,28 @@ def test_a_signed_out_token_is_refused_by_the_services_themselves(network):
 
 def test_signing_out_without_a_token_is_401(network):
     assert network.api("POST", "/api/v1/auth/sign-out").status_code == 401
+
+
+def upload(network, filename, content, content_type):
+    return network.api("POST", "/api/v1/resources", user="methodist-kyshtym",
+                       files={"file": (filename, content, content_type)}, data={"title": "Проверка загрузки"})
+
+
+def test_a_renamed_exe_and_a_fake_pdf_are_refused_with_415_and_a_reason(network):
+    renamed = upload(network, "programma.pdf", b"MZ\x90\x00" + b"\x00" * 4000, "application/pdf")
+    assert renamed.status_code == 415
+    assert "Исполняемые файлы" in renamed.json()["error"]["fields"]["file"][0]
+    fake = upload(network, "otchet.pdf", "Это не PDF, а текст".encode(), "application/pdf")
+    assert fake.status_code == 415
+    assert "не похоже" in fake.json()["error"]["fields"]["file"][0]
+
+
+def test_a_picture_declared_as_a_pdf_is_refused(network):
+    picture = upload(network, "foto.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "application/pdf")
+    assert picture.status_code == 415 and "PNG" in picture.json()["error"]["fields"]["file"][0]
+
+
+def test_a_pdf_sent_for_import_is_refused_as_not_a_spreadsheet(network):
+    response = network.api("POST", "/api/v1/practices/import", user="methodist-kyshtym", params={"dry_run": "true"},
+                           files={"file": ("spisok.xlsx", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    assert response.status_code == 415
