@@ -4,10 +4,11 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from services.catalog import lockout
 from services.catalog.directory import get_municipality
-from services.catalog.models import Account
+from services.catalog.models import Account, CatalogOutbox
 from services.catalog.schemas import is_city_bound
 from shared.auth import ADMIN, Identity, require_role
 from shared.errors import Conflict, Unauthorized, ValidationFailed
+from shared.messaging import record
 
 hasher = PasswordHasher()
 WRONG_CREDENTIALS = "Неверное имя пользователя или пароль"
@@ -51,7 +52,11 @@ def authenticate(session, username, password):
 
 def create_account(session, actor, data):
     require_role(actor, ADMIN)
-    return add_account(session, data)
+    account = add_account(session, data)
+    record(session, CatalogOutbox, "account_created", {
+        "username": account.username, "role": account.role, "municipality": account.municipality_code,
+        "actor": actor.username})
+    return account
 
 
 def add_account(session, data):

@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
@@ -24,8 +25,9 @@ from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
-                     FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
+                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+                     AuditEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
