@@ -18,8 +18,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from shared.auth import refuse_if_revoked
-from shared.errors import BadRequest, NetworkError, PayloadTooLarge
-from shared.schemas import load
+from shared.errors import BadRequest, NetworkError, NotFound, PayloadTooLarge
+from shared.schemas import MAX_ID, load
 
 log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
@@ -92,6 +92,13 @@ class ApiEntrypoint(HttpRequestHandler):
 
     server = GatewayWebServer()
 
+    def get_entrypoint_parameters(self, request):
+        """Path values; an id too large for any database names nothing (404, not a database error)."""
+        args, kwargs = super().get_entrypoint_parameters(request)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise NotFound(HTTP_ERROR_MESSAGES[404][1])
+        return args, kwargs
+
     def response_from_exception(self, exc):
         if isinstance(exc, NetworkError):
             return error_response(exc)
@@ -108,7 +115,7 @@ class Route:
     tag: str
     body: type | None = None
     query: type | None = None
-    response: type | None = None
+    response: type | dict | None = None  # a schema, or e.g. {"anyOf": [schemas]} when it depends on the query
     status: int = 200
     auth: bool = False
     response_type: str = "application/json"

@@ -5,13 +5,13 @@ from nameko import config
 from services.gateway import audit
 from services.gateway.http import bearer_token, json_response, read_query, route
 from shared.auth import ADMIN, REVIEWER, require_role, verify_token
-from shared.schemas import PageQuery, page_of, page_schema
+from shared.schemas import PageQuery, RecordId, page_of, page_schema
 
 
 class AuditQuery(PageQuery):
     municipality = fields.Str(validate=validate.Length(max=40), metadata={"description": "Город (код)"})
     actor = fields.Str(validate=validate.Length(max=80), metadata={"description": "Кто действовал (имя)"})
-    entry = fields.Int(validate=validate.Range(min=1), metadata={"description": "Запись реестра: её изменения, "
+    entry = RecordId(metadata={"description": "Запись реестра: её изменения, "
                                                                                 "решения, занятия и брони"})
     action = fields.Str(validate=validate.Length(max=80), metadata={"description": "Событие, например practice_approved"})
 

@@ -39,7 +39,7 @@ class RegistryEndpoints:
         return json_response(self.practices.create_entry(read_json(request)), 201)
 
     @route("GET", "/api/v1/practices", "Опубликованные записи; с status — записи для автора и экспертов", TAG,
-           query=PracticeListQuery, response=SearchPageSchema)
+           query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
     def list_practices(self, request):
         query = read_query(request, PracticeListQuery())
         if query.get("status"):
