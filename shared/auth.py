@@ -5,7 +5,9 @@ the nameko call context (``auth_token``) on every RPC, and each service verifies
 :class:`CurrentIdentity`, so a service never trusts a caller merely for having reached it.
 """
 import time
+import uuid
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 
 import jwt
 from nameko import config
@@ -13,11 +15,13 @@ from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
 from nameko.extensions import DependencyProvider
 
 from shared.errors import Forbidden, Unauthorized
+from shared.revocation import REVOKED
 
 METHODIST, REVIEWER, SCHOOL, ADMIN = "methodist", "reviewer", "school", "admin"
 ROLES = (METHODIST, REVIEWER, SCHOOL, ADMIN)
 CITY_BOUND_ROLES = (METHODIST, SCHOOL)
 ALGORITHM = "HS256"
+SIGNED_OUT = "Токен отозван: вы вышли из системы. Войдите снова"
 
 
 @dataclass(frozen=True)
@@ -32,18 +36,43 @@ class Identity:
 
 def issue_token(identity, secret, ttl_seconds):
     now = int(time.time())
-    claims = {**identity.as_dict(), "sub": identity.username, "iat": now, "exp": now + ttl_seconds}
+    claims = {**identity.as_dict(), "sub": identity.username, "iat": now, "exp": now + ttl_seconds,
+              "jti": uuid.uuid4().hex}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_token(token, secret):
+def verify_claims(token, secret):
+    """The claims of a valid token that has not been revoked; 401 otherwise."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Срок действия токена истёк, войдите снова") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("Недействительный токен доступа") from None
+    if claims["jti"] in REVOKED:
+        raise Unauthorized(SIGNED_OUT)
+    return claims
+
+
+def verify_token(token, secret):
+    claims = verify_claims(token, secret)
     return Identity(claims["sub"], claims["role"], claims.get("municipality"))
+
+
+def revoke_here(token, secret):
+    """Refuse ``token`` in this process at once (the catalog's announcement reaches the others)."""
+    claims = verify_claims(token, secret)
+    REVOKED.add(claims["jti"], datetime.fromtimestamp(claims["exp"], timezone.utc))
+
+
+def refuse_if_revoked(token):
+    """401 for a token known to be revoked, checked without the secret (its signature is checked later)."""
+    try:
+        token_id = jwt.decode(token, options={"verify_signature": False}).get("jti")
+    except jwt.InvalidTokenError:
+        return
+    if isinstance(token_id, str) and token_id in REVOKED:
+        raise Unauthorized(SIGNED_OUT)
 
 
 def require_role(identity, *roles):
@@ -61,6 +90,18 @@ def require_city(identity, municipality, *roles):
     if identity.municipality != municipality:
         raise Forbidden("Можно изменять только записи своего муниципалитета")
     return identity
+
+
+class CurrentToken(DependencyProvider):
+    """A function returning the verified claims of this worker's caller's token, or None for a guest."""
+
+    def get_dependency(self, worker_ctx):
+        token = worker_ctx.data.get(AUTH_TOKEN_CONTEXT_KEY)
+
+        def current_claims():
+            return verify_claims(token, config["JWT_SECRET"]) if token else None
+
+        return current_claims
 
 
 class CurrentIdentity(DependencyProvider):

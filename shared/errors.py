@@ -22,6 +22,10 @@ class NetworkError(Exception):
     def fields(self):
         return self.args[1]
 
+    def headers(self):
+        """HTTP headers that go with this error's answer."""
+        return {}
+
     def to_body(self):
         error = {"code": self.code, "message": self.message}
         if self.fields:
@@ -67,6 +71,23 @@ class PayloadTooLarge(NetworkError):
 @deserialize_to_instance
 class UnsupportedMediaType(NetworkError):
     status, code = 415, "unsupported_media_type"
+
+
+@deserialize_to_instance
+class TooManyRequests(NetworkError):
+    """Refused for a while (too many failed sign-ins); ``retry_after`` seconds until it is allowed."""
+
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message, fields=None, retry_after=60):
+        Exception.__init__(self, message, fields or {}, int(retry_after))
+
+    @property
+    def retry_after(self):
+        return self.args[2]
+
+    def headers(self):
+        return {"Retry-After": str(self.retry_after)}
 
 
 @deserialize_to_instance

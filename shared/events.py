@@ -50,6 +50,23 @@ class OrganizationRegistered(Schema):
     kind = fields.Str(required=True)
 
 
+@event("account_created", source="catalog")
+class AccountCreated(Schema):
+    username = fields.Str(required=True)
+    role = fields.Str(required=True)
+    municipality = fields.Str(required=True, allow_none=True)
+    actor = fields.Str(required=True)
+
+
+@event("token_revoked", source="catalog")
+class TokenRevoked(Schema):
+    """A signed-out access token: every service refuses it until ``expires_at`` (shared/revocation.py)."""
+
+    token_id = fields.Str(required=True)
+    username = fields.Str(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 def make_envelope(name, data):
     """A new event ``name`` with validated ``data``, ready to be stored in an outbox."""
     schema = EVENTS[name]()
@@ -109,11 +126,12 @@ class TrialSessionState(Schema):
 
 @event("trial_session_scheduled", source="practices")
 class TrialSessionScheduled(TrialSessionState):
-    pass
+    actor = fields.Str(load_default=None, allow_none=True)  # None in events recorded before it was added
 
 
 class BookingChanged(Schema):
     booking_id = fields.Int(required=True)
+    actor = fields.Str(load_default=None, allow_none=True)  # who booked or cancelled; None in older events
     school = fields.Str(required=True)
     school_municipality = fields.Str(allow_none=True, load_default=None)
     pupils = fields.Int(required=True)
@@ -132,6 +150,7 @@ class FestivalChanged(Schema):
     id = fields.Int(required=True)
     revision = fields.Int(required=True)
     festival = fields.Dict(required=True)
+    actor = fields.Str(load_default=None, allow_none=True)  # None in events recorded before it was added
 
 
 FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results")

@@ -112,7 +112,7 @@ def apply_once(sessions, processed_model, name, payload, apply):
             if event_id != claimed and session.get(processed_model, event_id) is not None:
                 return False
             session.add(processed_model(event_id=event_id, event_type=name))
-            apply(session, data)
+            call_handler(apply, session, data, payload)
     except IntegrityError:
         # A concurrent delivery of the same event committed first.
         if _seen(sessions, processed_model, event_id):
@@ -129,14 +129,27 @@ def apply_all_once(sessions, processed_model, events, handlers):
     event, and IntegrityError if another delivery of one of them committed meanwhile: the caller then
     goes through them one by one.
     """
-    opened = [(name, *open_envelope(name, payload)) for name, payload in events]
+    opened = [(name, *open_envelope(name, payload), payload) for name, payload in events]
     if not opened:
         return
     with sessions.begin() as session:
         session.execute(insert(processed_model), [
-            {"event_id": event_id, "event_type": name, "processed_at": utcnow()} for name, event_id, _ in opened])
-        for name, _, data in opened:
-            handlers[name](session, data)
+            {"event_id": event_id, "event_type": name, "processed_at": utcnow()} for name, event_id, _, _ in opened])
+        for name, _, data, payload in opened:
+            call_handler(handlers[name], session, data, payload)
+
+
+def with_envelope(handler):
+    """Mark ``handler(session, data, envelope)``: it is given the (validated) envelope too, for the
+    event's id and time (the audit log records when a change happened, not when it was projected)."""
+    handler.wants_envelope = True
+    return handler
+
+
+def call_handler(handler, session, data, envelope):
+    if getattr(handler, "wants_envelope", False):
+        return handler(session, data, envelope)
+    return handler(session, data)
 
 
 def claimed_event_id(payload):

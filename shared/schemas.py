@@ -5,6 +5,9 @@ from shared import messages_ru  # noqa: F401  (Russian validation messages)
 from shared.errors import validation_failed
 
 MAX_PER_PAGE = 100
+# Ids are 32-bit integers in every database (PostgreSQL ``integer``); a larger one names nothing.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
 
 
 def load(schema, data):
@@ -15,8 +18,15 @@ def load(schema, data):
         raise validation_failed(error) from None
 
 
+class RecordId(fields.Int):
+    """The id of a stored record in input: a positive 32-bit integer (beyond it a database would fail)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 class PageQuery(Schema):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 

@@ -62,10 +62,13 @@ class OutboxMetricsServer(MetricsServer):
         except (SQLAlchemyError, OSError):
             backlog = float("nan")  # the database is down: /health says so, the gauge must not lie
         OUTBOX_BACKLOG.labels(self.container.service_name).set(backlog)
+from shared.revocation import RefusesRevokedTokens
 
 
-class OwningService:
-    """Base of catalog, practices and festivals. Subclasses set ``name``, ``db`` and ``outbox_model``."""
+class OwningService(RefusesRevokedTokens):
+    """Base of catalog, practices and festivals. Subclasses set ``name``, ``db`` and ``outbox_model``.
+
+    Each refuses signed-out tokens (``RefusesRevokedTokens``)."""
 
     dispatch = OutboxDispatcher()
     instrumentation = Instrumentation()

@@ -88,6 +88,8 @@ class RunningNetwork:
             "READ_MODEL_CATCH_UP_SECONDS": "2",
             "RPC_TIMEOUT_SECONDS": "10",
             **{f"{service.upper()}_METRICS_PORT": str(free_port()) for service in settings.SERVICES},
+            # Every test signs in from 127.0.0.1: the per-address lockout (tests/unit) must not stop them.
+            "LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
         }
         for service, url in (self.postgres.urls.items() if self.postgres else ()):
             self.env[f"{service.upper()}_DB_URL"] = url

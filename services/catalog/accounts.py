@@ -2,11 +2,13 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from services.catalog import lockout
 from services.catalog.directory import get_municipality
-from services.catalog.models import Account
+from services.catalog.models import Account, CatalogOutbox
 from services.catalog.schemas import is_city_bound
 from shared.auth import ADMIN, Identity, require_role
 from shared.errors import Conflict, Unauthorized, ValidationFailed
+from shared.messaging import record
 
 hasher = PasswordHasher()
 WRONG_CREDENTIALS = "Неверное имя пользователя или пароль"
@@ -14,6 +16,24 @@ WRONG_CREDENTIALS = "Неверное имя пользователя или п�
 
 def identity_of(account):
     return Identity(account.username, account.role, account.municipality_code)
+
+
+def sign_in(sessions, policy, username, password, address=None):
+    """Authenticate unless the username or the address is locked out; failures count towards a lockout.
+
+    The failure is committed before it is raised, so that a refused attempt still counts.
+    """
+    attempt = lockout.subjects(username, address)
+    with sessions.begin() as session:
+        lockout.refuse_if_locked(session, attempt)
+        try:
+            identity = authenticate(session, username, password)
+        except Unauthorized as failure:
+            refusal = lockout.record_failure(session, attempt, policy) or failure
+        else:
+            lockout.clear(session, username)
+            return identity
+    raise refusal
 
 
 def authenticate(session, username, password):
@@ -32,7 +52,11 @@ def authenticate(session, username, password):
 
 def create_account(session, actor, data):
     require_role(actor, ADMIN)
-    return add_account(session, data)
+    account = add_account(session, data)
+    record(session, CatalogOutbox, "account_created", {
+        "username": account.username, "role": account.role, "municipality": account.municipality_code,
+        "actor": actor.username})
+    return account
 
 
 def add_account(session, data):

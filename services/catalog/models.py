@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime
@@ -41,5 +41,31 @@ class Account(CatalogBase):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class RevokedToken(CatalogBase):
+    """A signed-out token, kept until it would have expired anyway."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class CatalogOutbox(OutboxMixin, CatalogBase):
     __tablename__ = "outbox"
+
+
+class LoginFailures(CatalogBase):
+    """Failed sign-ins of one subject (``user:<name>`` or ``address:<ip>``) in the current window.
+
+    Kept in the catalog's database rather than in a process, so that every replica counts the same
+    attempts and a lockout holds whichever replica the next attempt reaches.
+    """
+
+    __tablename__ = "login_failures"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -34,6 +34,12 @@ class CredentialsSchema(Schema):
     password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
 
+class SignInSchema(CredentialsSchema):
+    """What the gateway passes on: the credentials and the client's address (for the lockout)."""
+
+    address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
 class NewAccountSchema(CredentialsSchema):
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
     municipality = fields.Str(load_default=None, allow_none=True)
@@ -47,6 +53,11 @@ class AccountSchema(Schema):
     role = fields.Str(required=True)
     municipality = fields.Str(attribute="municipality_code", allow_none=True)
     full_name = fields.Str()
+
+
+class RevokedTokenSchema(Schema):
+    token_id = fields.Str(required=True)
+    expires_at = fields.AwareDateTime(required=True)
 
 
 def is_city_bound(role):

@@ -1,15 +1,17 @@
+from nameko import config
 
-from services.catalog import accounts, directory
+from services.catalog import accounts, directory, lockout, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
-    CredentialsSchema,
     MunicipalitySchema,
     NewAccountSchema,
     OrganizationQuery,
     OrganizationSchema,
+    RevokedTokenSchema,
+    SignInSchema,
 )
-from shared.auth import CurrentIdentity
+from shared.auth import CurrentIdentity, CurrentToken
 from shared.db import Database
 from shared.errors import NetworkError
 from shared.schemas import load, page_of
@@ -22,6 +24,7 @@ class CatalogService(OwningService):
 
     db = Database("catalog", on_start=directory.register_installed_municipalities)
     identity = CurrentIdentity()
+    token = CurrentToken()
 
     @rpc(expected_exceptions=NetworkError)
     def list_municipalities(self):
@@ -43,12 +46,26 @@ class CatalogService(OwningService):
 
     @rpc(expected_exceptions=NetworkError)
     def authenticate(self, credentials):
-        credentials = load(CredentialsSchema(), credentials)
-        with self.db() as session:
-            return accounts.authenticate(session, **credentials).as_dict()
+        """The identity of valid credentials; 401 if wrong, 429 while the username or address is locked."""
+        credentials = load(SignInSchema(), credentials)
+        return accounts.sign_in(self.db, lockout.Policy.from_config(config), **credentials).as_dict()
 
     @rpc(expected_exceptions=NetworkError)
     def create_account(self, data):
         data = load(NewAccountSchema(), data)
         with self.db.begin() as session:
             return AccountSchema().dump(accounts.create_account(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def sign_out(self):
+        """Revoke the caller's token everywhere (the ``token_revoked`` event reaches every service)."""
+        with self.db.begin() as session:
+            signout.revoke(session, self.token())
+
+    @rpc(expected_exceptions=NetworkError)
+    def revoked_tokens(self):
+        return self.revoked_tokens_in_force()
+
+    def revoked_tokens_in_force(self):
+        with self.db() as session:
+            return RevokedTokenSchema(many=True).dump(signout.in_force(session))

@@ -21,7 +21,7 @@ def enter_practice(session, actor, festival_id, practice_id, nomination_title):
         nomination_id=nomination.id, practice_id=practice_id, practice_title=practice.title,
         municipality=practice.municipality, entered_by=actor.username))
     session.flush()
-    announce(session, festival, "festival_changed")
+    announce(session, festival, "festival_changed", actor)
     return festival
 
 
@@ -45,7 +45,7 @@ def announce_results(session, actor, festival_id, results):
                 raise ValidationFailed("Место можно присудить только заявленной практике", {
                     "results": [f"Практика №{award['practice_id']} не заявлена в «{nomination.title}»"]})
             entry.place = award["place"]
-    announce(session, festival, "festival_results")
+    announce(session, festival, "festival_results", actor)
     return festival
 
 

@@ -21,7 +21,7 @@ def create_festival(session, actor, data):
     festival.nominations = [Nomination(title=item["title"]) for item in data["nominations"]]
     session.add(festival)
     session.flush()
-    announce(session, festival, "festival_published")
+    announce(session, festival, "festival_published", actor)
     return festival
 
 
@@ -57,14 +57,14 @@ def change_festival(session, actor, festival_id, changes):
         raise ValidationFailed("Даты не согласованы", {"ends_on": ["Фестиваль не может закончиться раньше, чем начался."]})
     for key, value in changes.items():
         setattr(festival, key, value)
-    announce(session, festival, "festival_changed")
+    announce(session, festival, "festival_changed", actor)
     return festival
 
 
 def cancel_festival(session, actor, festival_id):
     festival = editable_festival(session, actor, festival_id)
     festival.status = "cancelled"
-    announce(session, festival, "festival_cancelled")
+    announce(session, festival, "festival_cancelled", actor)
     return festival
 
 
@@ -74,7 +74,7 @@ def add_nomination(session, actor, festival_id, title):
         raise Conflict(f"Номинация «{title}» уже есть", {"title": ["Уже есть"]})
     festival.nominations.append(Nomination(title=title))
     session.flush()
-    announce(session, festival, "festival_changed")
+    announce(session, festival, "festival_changed", actor)
     return festival
 
 
@@ -82,7 +82,7 @@ def add_programme_item(session, actor, festival_id, data):
     festival = editable_festival(session, actor, festival_id)
     festival.programme.append(ProgrammeItem(**data))
     session.flush()
-    announce(session, festival, "festival_changed")
+    announce(session, festival, "festival_changed", actor)
     return festival
 
 
@@ -99,10 +99,10 @@ def list_festivals(session, municipality=None, date_from=None, date_to=None, pag
     return paginate(session, query, Festival.starts_on, Festival.id, page=page, per_page=per_page)
 
 
-def announce(session, festival, name):
-    """Tell the network the festival's whole new state, in the caller's transaction."""
+def announce(session, festival, name, actor):
+    """Tell the network the festival's whole new state (and who changed it), in the caller's transaction."""
     festival.revision += 1
     festival.updated_at = utcnow()
     session.flush()
-    record(session, FestivalsOutbox, name, {"id": festival.id, "revision": festival.revision,
+    record(session, FestivalsOutbox, name, {"id": festival.id, "revision": festival.revision, "actor": actor.username,
                                             "festival": FestivalSchema().dump(festival)})

@@ -1,7 +1,7 @@
 """The festivals service's public contract."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.schemas import PageQuery
+from shared.schemas import PageQuery, RecordId
 
 KINDS = {"festival": "Фестиваль", "forum": "Форум", "contest": "Конкурс"}
 REGION = "region"  # what regional (ЧИППКРО) festivals are filed under in cross-city views
@@ -42,7 +42,7 @@ class ProgrammeItemInputSchema(Schema):
     ends_at = fields.AwareDateTime(required=True)
     place = fields.Str(load_default="", validate=validate.Length(max=300))
     speaker = fields.Str(load_default="", validate=validate.Length(max=300))
-    practice_id = fields.Int(load_default=None, allow_none=True)
+    practice_id = RecordId(load_default=None, allow_none=True)
 
     @validates_schema
     def ends_after_start(self, data, **_):
@@ -51,13 +51,13 @@ class ProgrammeItemInputSchema(Schema):
 
 
 class EntryInputSchema(Schema):
-    practice_id = fields.Int(required=True)
+    practice_id = RecordId(required=True)
     nomination = fields.Str(required=True, validate=validate.Length(min=1, max=300),
                             metadata={"description": "Название номинации"})
 
 
 class PlaceSchema(Schema):
-    practice_id = fields.Int(required=True)
+    practice_id = RecordId(required=True)
     place = fields.Int(required=True, validate=validate.Range(min=1, max=10))
 
 

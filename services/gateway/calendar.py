@@ -1,4 +1,5 @@
 """RFC 5545 calendars of festivals (icalendar), for people to subscribe to from their calendar programs."""
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,6 +7,13 @@ from icalendar import Calendar, Event
 
 PRODUCT = "-//Сеть практик//Фестивали//RU"
 UID_DOMAIN = "practice-network"
+# Control characters other than the line break cannot be written into a content line (a lone CR would end
+# it); line breaks are escaped by icalendar itself.
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def text(value):
+    return CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def calendar_of(festivals, name, with_programme=False):
@@ -15,7 +23,7 @@ def calendar_of(festivals, name, with_programme=False):
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", text(name).replace("\n", " "))  # icalendar leaves X- names unescaped
     for festival in festivals:
         calendar.add_component(_festival_event(festival))
         for item in festival["programme"] if with_programme else ():
@@ -25,26 +33,26 @@ def calendar_of(festivals, name, with_programme=False):
 
 def _festival_event(festival):
     event = _event(f"festival-{festival['id']}", festival)
-    event.add("summary", festival["title"])
+    event.add("summary", text(festival["title"]))
     # All-day events: DTEND is the day after the last day (RFC 5545, 3.6.1).
     event.add("dtstart", date.fromisoformat(festival["starts_on"]))
     event.add("dtend", date.fromisoformat(festival["ends_on"]) + timedelta(days=1))
     nominations = ", ".join(n["title"] for n in festival["nominations"])
     description = festival["description"] + (f"\nНоминации: {nominations}" if nominations else "")
-    event.add("description", description.strip())
+    event.add("description", text(description.strip()))
     return event
 
 
 def _programme_event(festival, item):
     zone = ZoneInfo(festival["timezone"])
     event = _event(f"festival-{festival['id']}-item-{item['id']}", festival)
-    event.add("summary", f"{item['title']} — {festival['title']}")
+    event.add("summary", text(f"{item['title']} — {festival['title']}"))
     event.add("dtstart", datetime.fromisoformat(item["starts_at"]).astimezone(zone))
     event.add("dtend", datetime.fromisoformat(item["ends_at"]).astimezone(zone))
     if item["speaker"]:
-        event.add("description", f"Ведущий: {item['speaker']}")
+        event.add("description", text(f"Ведущий: {item['speaker']}"))
     if item["place"]:
-        event["location"] = item["place"]
+        event.add("location", text(item["place"]))
     return event
 
 
@@ -55,5 +63,5 @@ def _event(uid, festival):
     event.add("sequence", festival["revision"])
     event.add("status", "CANCELLED" if festival["status"] == "cancelled" else "CONFIRMED")
     if festival["place"]:
-        event.add("location", festival["place"])
+        event.add("location", text(festival["place"]))
     return event

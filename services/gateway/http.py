@@ -20,10 +20,11 @@ from werkzeug.wrappers import Response
 
 from services.gateway.schemas import RequestIdSchema
 from shared import logs
+from shared.auth import refuse_if_revoked
 from shared.db import database_unavailable
-from shared.errors import BadRequest, NetworkError, PayloadTooLarge, ServiceUnavailable
+from shared.errors import BadRequest, NetworkError, NotFound, PayloadTooLarge, ServiceUnavailable
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
-from shared.schemas import load
+from shared.schemas import MAX_ID, load
 
 log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
@@ -42,7 +43,7 @@ def json_response(payload, status=200, headers=None):
 
 
 def error_response(error):
-    return json_response(error.to_body(), status=error.status)
+    return json_response(error.to_body(), status=error.status, headers=error.headers())
 
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -91,9 +92,11 @@ def begin_correlation(environ):
 class GatewayWebServer(WebServer):
     def context_data_from_headers(self, request):
         context = {logs.CONTEXT_KEY: logs.correlation_id.get()}  # set by JsonWsgiApp for this request
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return {**context, AUTH_TOKEN_CONTEXT_KEY: token.strip()}
+        token = bearer_token(request)
+        if token:
+            # A signed-out token is refused here at once, whatever the route; services refuse it too.
+            refuse_if_revoked(token)
+            return {**context, AUTH_TOKEN_CONTEXT_KEY: token}
         # Web pages sign their calls with the token of the visitor's session cookie (web/session.py);
         # the JSON API never does, so a cookie cannot act on it from another site.
         session_token = getattr(request, "session_token", None)
@@ -124,6 +127,13 @@ class ApiEntrypoint(HttpRequestHandler):
 
     server = GatewayWebServer()
 
+    def get_entrypoint_parameters(self, request):
+        """Path values; an id too large for any database names nothing (404, not a database error)."""
+        args, kwargs = super().get_entrypoint_parameters(request)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise NotFound(HTTP_ERROR_MESSAGES[404][1])
+        return args, kwargs
+
     def response_from_exception(self, exc):
         if isinstance(exc, NetworkError):
             return error_response(exc)
@@ -143,11 +153,12 @@ class Route:
     tag: str
     body: type | None = None
     query: type | None = None
-    response: type | None = None
+    response: type | dict | None = None  # a schema, or e.g. {"anyOf": [schemas]} when it depends on the query
     status: int = 200
     auth: bool = False
     response_type: str = "application/json"
     upload: str | None = None  # the multipart field of an uploaded file
+    errors: tuple = ()  # error statuses it may answer beyond those its declaration implies
 
 
 def route(method, path, summary, tag, **details):
@@ -168,6 +179,12 @@ def path_parameters(path):
     """``[(name, converter, choices)]`` of a werkzeug rule, e.g. ``("action", "any", ["submit", …])``."""
     return [(m["name"], m["converter"], [c.strip(" '\"") for c in m["choices"].split(",")] if m["choices"] else None)
             for m in PATH_PARAMETER.finditer(path)]
+
+
+def bearer_token(request):
+    """The token of the request's ``Authorization: Bearer`` header, None without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def read_json(request, schema=None, optional=False):
@@ -191,7 +208,8 @@ def read_json(request, schema=None, optional=False):
 
 
 def read_upload(request, field, max_bytes):
-    """The bytes of an uploaded file: multipart field ``field``, or the raw body of any other type."""
+    """``(bytes, declared type, file name)`` of an uploaded file: multipart field ``field``, or the raw
+    body of any other type (declared by the request's Content-Type, unnamed)."""
     if request.content_length is None or request.content_length > max_bytes:
         limit = f"{max_bytes // (1024 * 1024)} МБ"
         raise PayloadTooLarge(f"Файл больше допустимого ({limit})" if request.content_length else "Нет файла",
@@ -200,11 +218,11 @@ def read_upload(request, field, max_bytes):
         upload = request.files.get(field)
         if upload is None:
             raise BadRequest("Нет файла", {field: ["Приложите файл в поле «%s»" % field]})
-        return upload.read()
+        return upload.read(), upload.mimetype, upload.filename
     data = request.get_data(cache=False)
     if not data:
         raise BadRequest("Нет файла", {field: ["Тело запроса пустое"]})
-    return data
+    return data, request.mimetype, None
 
 
 def read_query(request, schema):

@@ -124,3 +124,25 @@ class SearchFilters(ReadModelBase):
     format: Mapped[str | None] = mapped_column(String(20))
     grades_mask: Mapped[int] = mapped_column(Integer, default=0)
     sort_date: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class AuditRecord(ReadModelBase):
+    """One change or review decision anywhere in the network: who, when, what, in which city.
+
+    Projected from the owners' events (``audit.py``); the event id is the key, so an event is
+    recorded once however often it is delivered, and the log is rebuilt with the rest of the read model.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_newest", "occurred_at", "event_id"),)
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    action: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str | None] = mapped_column(String(80), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(40), index=True)
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str] = mapped_column(String(80))
+    practice_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str | None] = mapped_column(String(30))
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -7,20 +7,46 @@ from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
                   404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
-                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку"}
+                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
+                  429: "Слишком много попыток: повторите через Retry-After секунд"}
 
 
 def build_spec():
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Сеть практик", version="1.0.0", openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
         info={"description": "Общий реестр лучших практик, профпроб и фестивалей сети муниципалитетов"},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorSchema)
     for path, routes in _by_path().items():
-        spec.path(path=path, operations={r.method.lower(): _operation(r) for r in routes})
-    return spec.to_dict()
+        spec.path(path=path, operations={r.method.lower(): _operation(r, marshmallow.converter) for r in routes})
+    return _open_responses(spec.to_dict())
+
+
+def _open_responses(document):
+    """Answers may carry more than their schema lists (an entry kind is a plugin with fields of its own;
+    search results carry the whole public record), so schemas met in responses are not closed.
+    Request bodies stay closed: an unknown field there is refused with 422."""
+    components = document.get("components", {}).get("schemas", {})
+    pending = [response for path in document["paths"].values() for operation in path.values()
+               for response in operation.get("responses", {}).values()]
+    seen = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            reference = node.get("$ref", "")
+            name = reference.rsplit("/", 1)[-1] if reference.startswith("#/components/schemas/") else None
+            if name and name not in seen:
+                seen.add(name)
+                pending.append(components.get(name, {}))
+            if node.get("additionalProperties") is False:
+                del node["additionalProperties"]
+            pending.extend(value for key, value in node.items() if key != "$ref")
+    return document
 
 
 def _by_path():
@@ -30,7 +56,7 @@ def _by_path():
     return paths
 
 
-def _operation(registered):
+def _operation(registered, converter):
     success = {"description": "Успешно"}
     if registered.response is not None:
         success["content"] = {registered.response_type: {"schema": registered.response}}
@@ -45,10 +71,8 @@ def _operation(registered):
         operation["requestBody"] = {
             "required": True, "content": {"application/json": {"schema": registered.body}}}
     if registered.upload is not None:
-        file_field = {"type": "object", "required": [registered.upload],
-                      "properties": {registered.upload: {"type": "string", "format": "binary"}}}
-        form = {"allOf": [registered.body, file_field]} if registered.body is not None else file_field
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": form}}}
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": _upload_form(registered, converter)}}}
     parameters = _path_parameters(registered.path)
     if registered.query is not None:
         parameters.append({"in": "query", "schema": registered.query})
@@ -59,8 +83,16 @@ def _operation(registered):
     return operation
 
 
+def _upload_form(registered, converter):
+    """The form's fields (its schema inline: it is closed to unknown fields) and the file."""
+    form = converter.schema2jsonschema(registered.body) if registered.body is not None else {"type": "object"}
+    form.setdefault("properties", {})[registered.upload] = {"type": "string", "format": "binary"}
+    form["required"] = [*form.get("required", []), registered.upload]
+    return form
+
+
 def _error_responses(registered):
-    statuses = [404]
+    statuses = [404, *registered.errors]
     if registered.body is not None or registered.query is not None or registered.upload is not None:
         statuses += [400, 422]
     if registered.upload is not None:
@@ -69,7 +101,7 @@ def _error_responses(registered):
         statuses += [401, 403, 409]
     return {str(status): {"description": ERROR_STATUSES[status],
                           "content": {"application/json": {"schema": "Error"}}}
-            for status in sorted(statuses)}
+            for status in sorted(set(statuses))}
 
 
 def _path_parameters(path):

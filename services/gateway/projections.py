@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import search
+from services.gateway import audit, search
 from services.gateway.models import (
     EntryStatusView,
     FestivalView,
@@ -112,7 +112,9 @@ PROJECTIONS = {
 }
 
 
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, PROJECTIONS)
+# Every audited event is also written to the audit log, in the same transaction as its projection.
+AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in audit.AUDITED}
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, {**PROJECTIONS, **AUDITED_PROJECTIONS})
 
 
 def caught_up(sessions):

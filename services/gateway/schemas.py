@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from services.practices.schemas import STATUS_TITLES, SessionSchema
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import IdentitySchema, PageQuery
+from shared.schemas import IdentitySchema, PageQuery, RecordId
 
 
 class TokenSchema(Schema):
@@ -104,7 +104,7 @@ class ImportQuery(Schema):
 
 
 class CalendarQuery(Schema):
-    municipality = fields.Str(validate=validate.Length(max=40),
+    municipality = fields.Str(validate=validate.Regexp(r"^[a-z0-9_-]{1,40}$", error="Код города: латинские буквы, цифры, - и _"),
                               metadata={"description": "Код города или region для региональных"})
 
 
@@ -115,8 +115,8 @@ class ResourceUploadSchema(Schema):
     description = fields.Str(load_default="", validate=validate.Length(max=5000))
     url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
                      metadata={"description": "Ссылка вместо файла (например, на видео)"})
-    practice_id = fields.Int(load_default=None, allow_none=True)
-    festival_id = fields.Int(load_default=None, allow_none=True)
+    practice_id = RecordId(load_default=None, allow_none=True)
+    festival_id = RecordId(load_default=None, allow_none=True)
 
 
 class ResourceQuery(PageQuery):
@@ -128,5 +128,5 @@ class CollectionRequestSchema(Schema):
     title = fields.Str(required=True, validate=validate.Length(min=3, max=300),
                        metadata={"example": "Сборник лучших практик Кыштыма"})
     municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    festival_id = fields.Int(load_default=None, allow_none=True)
+    festival_id = RecordId(load_default=None, allow_none=True)
     direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))

@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
@@ -20,12 +21,14 @@ from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.metrics import Instrumentation
 from shared.replay import CatchesUp, subscribe
+from shared.revocation import RefusesRevokedTokens
 from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints, TrialEndpoints,
-                     FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
+                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+                     AuditEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 

@@ -27,7 +27,8 @@ def schedule_session(session, actor, entry_id, data):
     trial = TrialSession(entry_id=entry.id, created_by=actor.username, seats_taken=0, revision=1, **data)
     session.add(trial)
     session.flush()
-    record(session, PracticesOutbox, "trial_session_scheduled", session_state(trial, entry.municipality))
+    record(session, PracticesOutbox, "trial_session_scheduled",
+           {**session_state(trial, entry.municipality), "actor": actor.username})
     return trial
 
 
@@ -54,7 +55,7 @@ def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
                        {"pupils": [f"Свободно мест: {trial.seats_left}"]})
     session.add(booking)
     session.flush()
-    _announce(session, f"booking_{booking.status}", booking, entry.municipality)
+    _announce(session, f"booking_{booking.status}", booking, entry.municipality, actor)
     return booking
 
 
@@ -102,9 +103,9 @@ def cancel_booking(session, actor, booking_id):
     booking.status, booking.updated_at = "cancelled", utcnow()
     if held_seats:
         _release_seats(session, booking.session, booking.pupils)
-    _announce(session, "booking_cancelled", booking, entry.municipality)
+    _announce(session, "booking_cancelled", booking, entry.municipality, actor)
     if held_seats:
-        promote_waitlist(session, booking.session, entry.municipality)
+        promote_waitlist(session, booking.session, entry.municipality, actor)
     return booking
 
 
@@ -116,8 +117,8 @@ def _check_may_cancel(actor, booking, entry):
         raise Forbidden("Можно отменять брони только проб своего муниципалитета")
 
 
-def promote_waitlist(session, trial, municipality):
-    """Confirm waitlisted bookings in order while the first in line fits."""
+def promote_waitlist(session, trial, municipality, actor):
+    """Confirm waitlisted bookings in order while the first in line fits (``actor`` freed the seats)."""
     waiting = session.scalars(
         select(Booking).where(Booking.session_id == trial.id, Booking.status == "waitlisted")
         .order_by(Booking.created_at, Booking.id).with_for_update()).all()
@@ -125,7 +126,7 @@ def promote_waitlist(session, trial, municipality):
         if not _take_seats(session, trial, booking.pupils):
             break
         booking.status, booking.updated_at = "confirmed", utcnow()
-        _announce(session, "booking_promoted", booking, municipality)
+        _announce(session, "booking_promoted", booking, municipality, actor)
 
 
 def list_bookings(session, actor, status=None, page=1, per_page=20):
@@ -155,8 +156,9 @@ def session_state(trial, municipality):
             "revision": trial.revision}
 
 
-def _announce(session, name, booking, municipality):
+def _announce(session, name, booking, municipality, actor):
     record(session, PracticesOutbox, name, {
+        "actor": actor.username,
         "booking_id": booking.id, "school": booking.school, "school_municipality": booking.school_municipality,
         "pupils": booking.pupils, "status": booking.status,
         "session": session_state(booking.session, municipality)})

@@ -71,7 +71,9 @@ def transition_many(session, actor, entry_ids, name, comment=""):
     All are read in one query; each is checked before it changes, so one that cannot move is reported
     and the others go ahead.
     """
-    entries, rule = get_entries(session, entry_ids), TRANSITIONS[name]
+    rule = TRANSITIONS[name]
+    require_role(actor, rule.role)  # a guest or a wrong role is refused as a whole, not entry by entry
+    entries = get_entries(session, entry_ids)
     done, failed = [], {}
     for entry_id in entry_ids:
         try:

@@ -5,7 +5,7 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.plugins import entry_kinds
-from shared.schemas import PageQuery
+from shared.schemas import PageQuery, RecordId
 
 STATUS_TITLES = {
     "draft": "Черновик",
@@ -64,7 +64,7 @@ class TransitionInputSchema(Schema):
 
 
 class BulkTransitionSchema(TransitionInputSchema):
-    ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1, max=1000))
+    ids = fields.List(RecordId(), required=True, validate=validate.Length(min=1, max=1000))
 
 
 class BulkResultSchema(Schema):
@@ -196,8 +196,8 @@ class ResourceInputSchema(Schema):
     size = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
     media_type = fields.Str(load_default=None, allow_none=True)
     filename = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    practice_id = fields.Int(load_default=None, allow_none=True)
-    festival_id = fields.Int(load_default=None, allow_none=True)
+    practice_id = RecordId(load_default=None, allow_none=True)
+    festival_id = RecordId(load_default=None, allow_none=True)
 
     @validates_schema
     def file_or_link(self, data, **_):
@@ -229,7 +229,7 @@ class CollectionInputSchema(Schema):
     title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
     municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
     direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    practice_ids = fields.List(fields.Int(), load_default=None, allow_none=True,
+    practice_ids = fields.List(RecordId(), load_default=None, allow_none=True,
                                metadata={"description": "Только эти записи (например, заявленные на фестиваль)"})
     city_names = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
 

@@ -39,6 +39,15 @@ def test_sign_in_sets_a_signed_httponly_samesite_cookie_and_sign_out_ends_the_se
     assert after.status_code == 303 and after.headers["Location"].startswith("/login")
 
 
+def test_a_cookie_kept_from_before_signing_out_no_longer_signs_in(network):
+    browser = signed_in(network, "school-magnitogorsk")
+    kept = browser.cookies.get("pn_session")
+    cabinet = browser.get(network.url("/cabinet"), timeout=30)
+    browser.post(network.url("/logout"), data={"csrf_token": csrf_of(cabinet)}, timeout=30)
+    replayed = requests.get(network.url("/cabinet"), cookies={"pn_session": kept}, allow_redirects=False, timeout=30)
+    assert replayed.status_code == 303 and replayed.headers["Location"].startswith("/login")
+
+
 def test_a_wrong_password_keeps_the_username_and_says_so(network):
     browser = requests.Session()
     token = csrf_of(browser.get(network.url("/login"), timeout=30))

@@ -1,17 +1,21 @@
 """Catalog entrypoints with nameko.testing's worker_factory, on a real (SQLite) database."""
 import shutil
+from datetime import timedelta
 
 import pytest
 from nameko.testing.services import worker_factory
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from services.catalog import accounts
 from services.catalog.demo import load_demo_accounts
 from services.catalog.directory import register_installed_municipalities
-from services.catalog.models import CatalogOutbox
+from services.catalog.lockout import Policy
+from services.catalog.models import CatalogOutbox, LoginFailures
 from services.catalog.service import CatalogService
 from shared.auth import Identity
 from shared.db import session_factory
-from shared.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
+from shared.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
+from shared.messaging import utcnow
 from shared.migrations import upgrade
 from shared.plugins import MunicipalityPlugin, Organization
 
@@ -104,3 +108,65 @@ def test_a_methodist_account_must_name_an_existing_city(catalog_db):
 def test_organizations_are_paginated(catalog_db):
     page = catalog(catalog_db).list_organizations({"page": 2, "per_page": 5})
     assert page["total"] == 12 and page["page"] == 2 and len(page["items"]) == 5
+
+
+STRICT = Policy(max_failures=3, max_failures_per_address=5, window_seconds=60, lockout_seconds=120)
+
+
+def sign_in(db, username, password, address="10.0.0.1", policy=STRICT):
+    return accounts.sign_in(db, policy, username, password, address)
+
+
+def test_a_username_is_locked_after_repeated_failures_even_for_the_right_password(catalog_db):
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, "methodist-kyshtym", "wrong")
+    with pytest.raises(TooManyRequests) as locking:
+        sign_in(catalog_db, "methodist-kyshtym", "wrong")
+    assert 0 < locking.value.retry_after <= 120
+    with pytest.raises(TooManyRequests) as locked:
+        sign_in(catalog_db, "methodist-kyshtym", "demo", address="10.0.0.2")
+    assert "заблокирован" in locked.value.message
+    assert sign_in(catalog_db, "methodist-kopeysk", "demo").username == "methodist-kopeysk"
+
+
+def test_a_successful_sign_in_clears_the_usernames_failures(catalog_db):
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, "admin", "wrong")
+    sign_in(catalog_db, "admin", "demo")
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, "admin", "wrong")
+    assert sign_in(catalog_db, "admin", "demo").role == "admin"
+
+
+def test_an_address_guessing_at_many_usernames_is_locked_for_everyone_on_it(catalog_db):
+    for number in range(4):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, f"guess-{number}", "demo")
+    with pytest.raises(TooManyRequests):
+        sign_in(catalog_db, "guess-5", "demo")
+    with pytest.raises(TooManyRequests):
+        sign_in(catalog_db, "admin", "demo")
+    assert sign_in(catalog_db, "admin", "demo", address="10.0.0.9").username == "admin"
+
+
+def test_failures_older_than_the_window_no_longer_count(catalog_db):
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, "school-kyshtym", "wrong")
+    with catalog_db.begin() as session:
+        session.execute(update(LoginFailures).values(window_started_at=utcnow() - timedelta(seconds=61)))
+    with pytest.raises(Unauthorized):
+        sign_in(catalog_db, "school-kyshtym", "wrong")
+    assert sign_in(catalog_db, "school-kyshtym", "demo").username == "school-kyshtym"
+
+
+def test_a_lockout_ends_by_itself(catalog_db):
+    for _ in range(3):
+        with pytest.raises((Unauthorized, TooManyRequests)):
+            sign_in(catalog_db, "school-magnitogorsk", "wrong")
+    with catalog_db.begin() as session:
+        session.execute(update(LoginFailures).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert sign_in(catalog_db, "school-magnitogorsk", "demo").username == "school-magnitogorsk"

@@ -16,9 +16,9 @@ from services.practices.schemas import (
     ImportReportSchema,
     TransitionInputSchema,
 )
+from shared.filetypes import XLSX, inspect_as
 from shared.schemas import page_schema
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 TAG = "Реестр практик и профпроб"
 ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
@@ -26,7 +26,9 @@ ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
 
 def import_spreadsheet(practices, request, dry_run):
     """Check (``dry_run``) or import the .xlsx of the request's ``file``: the report per row."""
-    rows = spreadsheets.read_rows(read_upload(request, "file", MAX_SPREADSHEET_BYTES))
+    content, declared_type, filename = read_upload(request, "file", MAX_SPREADSHEET_BYTES)
+    inspect_as(XLSX, content, declared_type, filename)
+    rows = spreadsheets.read_rows(content)
     return practices.import_entries({"rows": rows, "dry_run": dry_run})
 
 
@@ -37,7 +39,7 @@ class RegistryEndpoints:
         return json_response(self.practices.create_entry(read_json(request)), 201)
 
     @route("GET", "/api/v1/practices", "Опубликованные записи; с status — записи для автора и экспертов", TAG,
-           query=PracticeListQuery, response=SearchPageSchema)
+           query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
     def list_practices(self, request):
         query = read_query(request, PracticeListQuery())
         if query.get("status"):
@@ -85,7 +87,7 @@ class RegistryEndpoints:
     def import_practices(self, request):
         return json_response(import_spreadsheet(self.practices, request, read_query(request, ImportQuery())["dry_run"]))
 
-    @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX_TYPE)
+    @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX)
     def import_template(self, request):
-        return Response(spreadsheets.template(), content_type=XLSX_TYPE, headers={
+        return Response(spreadsheets.template(), content_type=XLSX, headers={
             "Content-Disposition": 'attachment; filename="shablon-importa-praktik.xlsx"'})

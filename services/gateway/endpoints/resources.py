@@ -9,8 +9,8 @@ from services.gateway import views
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.schemas import ResourceQuery, ResourceUploadSchema, SearchPageSchema
 from services.practices.schemas import ResourceSchema
-from shared.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from shared.filetypes import ACCEPTED, sniff
+from shared.errors import BadRequest, PayloadTooLarge
+from shared.filetypes import inspect
 from shared.schemas import load
 from shared.storage import file_store
 
@@ -35,11 +35,7 @@ def _store(upload):
         raise PayloadTooLarge("Файл слишком большой", {"file": ["Слишком большой файл"]})
     if not content:
         raise BadRequest("Файл пустой", {"file": ["Пустой файл"]})
-    media_type = sniff(content)
-    if media_type is None:
-        kinds = ", ".join(sorted(set(ACCEPTED.values())))
-        raise UnsupportedMediaType("Такой тип файла не принимается", {
-            "file": [f"Содержимое файла не похоже ни на один из допустимых форматов: {kinds}"]})
+    media_type = inspect(content, upload.mimetype, upload.filename)
     digest = file_store(config).put(content)
     return {"sha256": digest, "size": len(content), "media_type": media_type,
             "filename": (upload.filename or "")[:300] or None}

@@ -5,18 +5,28 @@ from werkzeug.wrappers import Response
 
 from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
 from services.gateway import health, projections
-from services.gateway.http import json_response, read_json, route
+from services.gateway.http import bearer_token, json_response, read_json, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema
-from shared.auth import Identity, issue_token
+from shared.auth import Identity, issue_token, revoke_here
 from shared.metrics import CONTENT_TYPE, exposition, record_read_model_lag
 
 TAG = "Служебное"
 
 
-def sign_in(catalog, credentials):
-    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``."""
-    identity = Identity(**catalog.authenticate(credentials))
+def sign_out(catalog, token):
+    """Revoke ``token`` in the catalog (and so everywhere), and in this gateway process at once."""
+    catalog.sign_out()
+    revoke_here(token, config["JWT_SECRET"])
+
+
+def sign_in(catalog, credentials, request):
+    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``.
+
+    The catalog also counts failures by the client's address (``request.remote_addr``: the gateway
+    is meant to face clients directly; behind a proxy that would be the proxy's address).
+    """
+    identity = Identity(**catalog.authenticate({**credentials, "address": request.remote_addr}))
     ttl = config["TOKEN_TTL_SECONDS"]
     return issue_token(identity, config["JWT_SECRET"], ttl), identity, ttl
 
@@ -42,11 +52,17 @@ class SystemEndpoints:
         return json_response(build_spec())
 
     @route("POST", "/api/v1/auth/token", "Получить токен доступа", "Доступ",
-           body=CredentialsSchema, response=TokenSchema)
+           body=CredentialsSchema, response=TokenSchema, errors=(401, 429))
     def issue_token(self, request):
-        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()))
+        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()), request)
         return json_response(TokenSchema().dump({
             "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
+
+    @route("POST", "/api/v1/auth/sign-out", "Выйти: токен отзывается во всех сервисах", "Доступ",
+           status=204, auth=True)
+    def sign_out(self, request):
+        sign_out(self.catalog, bearer_token(request))
+        return Response(status=204)
 
     @route("POST", "/api/v1/accounts", "Создать учётную запись (администратор)", "Доступ",
            body=NewAccountSchema, response=AccountSchema, status=201, auth=True)

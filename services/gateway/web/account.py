@@ -1,12 +1,12 @@
 """Signing in and out, and each role's workspace (``/cabinet``)."""
 from services.catalog.schemas import CredentialsSchema
 from services.gateway import views
-from services.gateway.endpoints.system import sign_in
+from services.gateway.endpoints.system import sign_in, sign_out
 from services.gateway.web import session
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
 from shared.auth import METHODIST, REVIEWER, SCHOOL
-from shared.errors import Unauthorized, ValidationFailed
+from shared.errors import TooManyRequests, Unauthorized, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
 
@@ -28,14 +28,16 @@ class AccountPages:
         form = form_dict(request)
         try:
             token, _, _ = sign_in(self.catalog, load(CredentialsSchema(), {
-                key: form.get(key) for key in ("username", "password") if form.get(key)}))
-        except (ValidationFailed, Unauthorized) as error:
+                key: form.get(key) for key in ("username", "password") if form.get(key)}), request)
+        except (ValidationFailed, Unauthorized, TooManyRequests) as error:
             return render(request, "login.html", status=error.status, typed=form, errors=error.fields,
                           message=error.message, next=form.get("next", ""))
         return session.remember(redirect(local_path(form.get("next") or "/cabinet")), session.new_session(token))
 
     @page("POST", "/logout")
     def logout(self, request, visitor):
+        if visitor.token:
+            sign_out(self.catalog, visitor.token)
         return session.remember(redirect("/?done=signed_out"), session.new_session())
 
     @page("GET", "/cabinet")

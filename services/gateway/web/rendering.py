@@ -119,6 +119,8 @@ class PageEntrypoint(ApiEntrypoint):
         return session.remember(super().handle_request(request), visitor)
 
     def response_from_exception(self, exc):
+        if isinstance(exc, NetworkError):  # refused before the page ran (an address naming nothing)
+            return render(None, "error.html", status=exc.status, error=exc)
         log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
         return render(None, "error.html", status=500, error=None)
 

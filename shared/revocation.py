@@ -1,0 +1,71 @@
+"""Signed-out tokens: every process of the network refuses them until they would have expired anyway.
+
+The catalog records a sign-out and announces ``token_revoked`` through its outbox. Every service and
+the gateway (:class:`RefusesRevokedTokens`) receive it on a broadcast queue of their own process, so
+each replica learns it, and keep the id in memory (:data:`REVOKED`) where ``shared.auth.verify_token``
+looks on every call. A process that was down, or started after the announcement, learns the tokens
+still in force from the catalog (``revoked_tokens``) at start and then every ``REVOCATION_SYNC_SECONDS``.
+"""
+import logging
+import threading
+from datetime import datetime, timezone
+
+from nameko import config
+from nameko.events import BROADCAST, event_handler
+from nameko.timer import timer
+
+from shared.errors import NetworkError
+from shared.events import open_envelope
+from shared.rpc import TimedServiceRpc
+
+log = logging.getLogger(__name__)
+
+
+class RevocationList:
+    """Token ids (``jti``) with the moment each would have expired; expired ids are dropped."""
+
+    def __init__(self):
+        self._expiry = {}
+        self._lock = threading.Lock()
+
+    def add(self, token_id, expires_at):
+        with self._lock:
+            self._expiry[token_id] = expires_at
+
+    def __contains__(self, token_id):
+        expires_at = self._expiry.get(token_id)
+        return expires_at is not None and expires_at > datetime.now(timezone.utc)
+
+    def prune(self):
+        now = datetime.now(timezone.utc)
+        with self._lock:
+            self._expiry = {token_id: at for token_id, at in self._expiry.items() if at > now}
+
+
+REVOKED = RevocationList()
+
+
+class RefusesRevokedTokens:
+    """Mixin of every nameko service: keeps :data:`REVOKED` up to date in this process."""
+
+    revocation_source = TimedServiceRpc("catalog", timeout=5)
+
+    @event_handler("catalog", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
+    def on_token_revoked(self, payload):
+        _, data = open_envelope("token_revoked", payload)
+        REVOKED.add(data["token_id"], data["expires_at"])
+
+    @timer(interval=config.get("REVOCATION_SYNC_SECONDS", 30), eager=True)
+    def sync_revoked_tokens(self):
+        try:
+            revoked = self.revoked_tokens_in_force()
+        except NetworkError as error:  # the catalog is away: the next round tries again
+            log.info("revoked tokens not synchronised: %s", error.message)
+            return
+        for item in revoked:
+            REVOKED.add(item["token_id"], datetime.fromisoformat(item["expires_at"]))
+        REVOKED.prune()
+
+    def revoked_tokens_in_force(self):
+        """``[{"token_id", "expires_at"}]`` from the catalog (the catalog itself reads its database)."""
+        return self.revocation_source.revoked_tokens()
