@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run run-cluster test install migrate demo rebuild-read-model backup restore bench clean
+.PHONY: run run-cluster test install migrate demo rebuild-read-model backup restore bench bench-operations clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
@@ -46,3 +46,9 @@ bench: install  ## loads a synthetic network through the services and prints sea
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
 		echo "wrk недоступен: HTTP-замер поиска будет пропущен"
 	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python bench/registry.py
+	$(MAKE) --no-print-directory bench-operations
+
+bench-operations: install  ## throughput on 1 and 2 replicas, gateway search rate against a bare nameko handler
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		echo "wrk недоступен: замер скорости поиска будет пропущен"
+	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python bench/operations.py

@@ -31,14 +31,19 @@ class ReplayCheckpointMixin:
 
 
 class EventLogReader:
-    """Applies ``handlers`` (``{event name: apply(session, data)}``) to the events of ``sources``."""
+    """Applies ``handlers`` (``{event name: apply(session, data)}``) to the events of ``sources``;
+    ``on_change()``, if given, is called after events were applied (e.g. to drop cached answers)."""
 
-    def __init__(self, processed_model, checkpoint_model, sources, handlers):
+    def __init__(self, processed_model, checkpoint_model, sources, handlers, on_change=None):
         self.processed_model, self.checkpoint_model = processed_model, checkpoint_model
         self.sources, self.handlers = tuple(sources), handlers
+        self.on_change = on_change or (lambda: None)
 
     def apply(self, sessions, name, payload):
-        return apply_once(sessions, self.processed_model, name, payload, self.handlers[name])
+        applied = apply_once(sessions, self.processed_model, name, payload, self.handlers[name])
+        if applied:
+            self.on_change()
+        return applied
 
     def catch_up(self, sessions, fetch_events):
         """Read every source's log after our checkpoint; ``fetch_events(source, after, limit)``
@@ -66,6 +71,8 @@ class EventLogReader:
         except (NetworkError, IntegrityError):
             for name, payload in events:
                 self.apply(sessions, name, payload)
+        if events:
+            self.on_change()
 
     def has_read_every_log(self, sessions):
         with sessions() as session:

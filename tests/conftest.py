@@ -15,6 +15,17 @@ def network(request, tmp_path_factory):
         running.close()
 
 
+@pytest.fixture
+def own_network(tmp_path):
+    """A network (SQLite) of one test only: for a test that restarts the broker, or leaves behind what
+    other tests must not meet."""
+    running = RunningNetwork("sqlite", tmp_path)
+    try:
+        yield running.start()
+    finally:
+        running.close()
+
+
 def pytest_collection_modifyitems(items):
     """A RabbitMQ restart hits every network on the machine: such tests run after all the others."""
     items.sort(key=lambda item: item.get_closest_marker("restarts_broker") is not None)

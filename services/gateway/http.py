@@ -38,7 +38,15 @@ HTTP_ERROR_MESSAGES = {
 
 
 def json_response(payload, status=200, headers=None):
-    body = json.dumps(payload, ensure_ascii=False, default=str)
+    return json_text_response(json_text(payload), status, headers)
+
+
+def json_text(payload):
+    return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def json_text_response(body, status=200, headers=None):
+    """A response of JSON already encoded (e.g. a stored answer)."""
     return Response(body, status=status, headers=headers, content_type=JSON_TYPE)
 
 

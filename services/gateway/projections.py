@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import delete, select
 
 from services.gateway import audit, search
+from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
     FestivalView,
@@ -114,7 +115,8 @@ PROJECTIONS = {
 
 # Every audited event is also written to the audit log, in the same transaction as its projection.
 AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in audit.AUDITED}
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, {**PROJECTIONS, **AUDITED_PROJECTIONS})
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, {**PROJECTIONS, **AUDITED_PROJECTIONS},
+                        on_change=SEARCH_ANSWERS.forget_all)
 
 
 def caught_up(sessions):

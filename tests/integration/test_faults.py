@@ -10,7 +10,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from shared.dead_letters import DEAD_LETTER_QUEUE
-from tests.support import RunningNetwork, eventually
+from tests.support import eventually
 
 
 def health(network):
@@ -128,16 +128,6 @@ def test_a_poison_event_is_parked_in_the_dead_letter_queue_and_the_next_events_f
     assert all(letter["event"] == "practice_approved" and letter["payload"] == poison for letter in letters)
     assert all("event_id" in letter["error"] or "id" in letter["error"] for letter in letters)
     assert parked_letters(network) == [], "a parked event must not come back"
-
-
-@pytest.fixture
-def own_network(tmp_path):
-    """A network started for one test only (the shared one is left alone by a broker restart)."""
-    running = RunningNetwork("sqlite", tmp_path)
-    try:
-        yield running.start()
-    finally:
-        running.close()
 
 
 @pytest.mark.restarts_broker

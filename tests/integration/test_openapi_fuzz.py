@@ -3,8 +3,9 @@ answers without a server error and with a response its document describes.
 
 Every operation of ``/api/v1/openapi.json`` gets a bounded number of generated requests, signed in as
 a methodist of an account of its own (a fresh token, so that nothing another test uses is touched).
-Operations are walked in one test because the document exists only once the network runs.
-SQLite only: what is checked is the HTTP contract, not the database.
+Operations are walked in one test because the document exists only once the network runs. The
+fuzzer edits whatever its city owns, so it gets a network of its own (SQLite: what is checked is the
+HTTP contract, not the database).
 """
 import uuid
 
@@ -13,14 +14,14 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-pytestmark = pytest.mark.parametrize("network", ["sqlite"], indirect=True)
 EXAMPLES_PER_OPERATION = 12
 # Signing out would revoke the fuzzer's own token half-way (sign-out has tests of its own).
 NOT_FUZZED = {"POST /api/v1/auth/sign-out"}
 
 
-@pytest.fixture(scope="module")
-def fuzzer_token(network):
+@pytest.fixture
+def fuzzer_token(own_network):
+    network = own_network
     username = f"methodist-fuzz-{uuid.uuid4().hex[:6]}"
     created = network.api("POST", "/api/v1/accounts", user="admin", json={
         "username": username, "password": "long-enough", "role": "methodist", "municipality": "kyshtym"})
@@ -40,8 +41,8 @@ def fuzz(operation, token):
     exercise()
 
 
-def test_every_operation_keeps_its_openapi_contract(network, fuzzer_token):
-    api = schemathesis.openapi.from_url(network.url("/api/v1/openapi.json"))
+def test_every_operation_keeps_its_openapi_contract(own_network, fuzzer_token):
+    api = schemathesis.openapi.from_url(own_network.url("/api/v1/openapi.json"))
     operations = [result.ok() for result in api.get_all_operations()]
     assert len(operations) > 40
     failures = {}

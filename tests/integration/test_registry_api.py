@@ -73,7 +73,7 @@ def test_trial_goes_from_draft_to_public_search_by_another_word_form(network):
 def test_the_five_kyshtym_trial_programmes_are_published_in_the_demo_network(network):
     programmes = {"Оператор лазерного станка", "Портной", "Эколог", "Специалист по кибербезопасности",
                   "Оператор станков с числовым программным управлением"}
-    found = search(network, municipality="kyshtym", kind="career_trial", per_page=50)
+    found = search(network, municipality="kyshtym", kind="career_trial", type="practice", per_page=50)
     demo = [item for item in found["items"] if item["profession"] in programmes]
     assert {item["profession"] for item in demo} == programmes
     assert all(item["seats_left"] > 0 and len(item["sessions"]) == 2 for item in demo)

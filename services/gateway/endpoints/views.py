@@ -1,6 +1,7 @@
 """Cross-city views: one search over everything published, and the network's figures."""
 from services.gateway import views
-from services.gateway.http import json_response, read_query, route
+from services.gateway.answers import SEARCH_ANSWERS
+from services.gateway.http import json_response, json_text, json_text_response, read_query, route
 from services.gateway.schemas import NetworkStatsSchema, SearchPageSchema, SearchQuery
 
 TAG = "Сквозные представления"
@@ -11,8 +12,11 @@ class CrossCityEndpoints:
            query=SearchQuery, response=SearchPageSchema)
     def search(self, request):
         query = read_query(request, SearchQuery())
+        return json_text_response(SEARCH_ANSWERS.answer(query, lambda: self._search(query)))
+
+    def _search(self, query):
         with self.read_model() as session:
-            return json_response(views.search(session, **query))
+            return json_text(views.search(session, **query))
 
     @route("GET", "/api/v1/network/stats", "Показатели сети по муниципалитетам", TAG,
            response=NetworkStatsSchema)
