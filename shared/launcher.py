@@ -132,7 +132,9 @@ class Network:
         self.stop(name, sig=signal.SIGKILL)
 
     def stop_all(self):
-        for name in reversed(list(self.processes)):
+        """The gateways first: a gateway stopping waits for its workers, and one of them may be waiting
+        for a service's answer (catching up from its log), which a stopped service never gives."""
+        for name in sorted(self.processes, key=lambda key: not key.startswith("gateway")):
             self.stop(name)
 
     def exited(self):
