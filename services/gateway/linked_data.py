@@ -76,8 +76,8 @@ def entry_document(published, city, sessions, base_url):
         document["educationalUse"] = published["direction"]
     document.update(_authors(published, city))
     if kind is not None and kind.has_sessions:
-        return {"@type": "Course", **document, **_course(published, city, sessions, url)}
-    return {"@type": "LearningResource", **document, **_learning_resource(published)}
+        return {"@context": CONTEXT, "@type": "Course", **document, **_course(published, city, sessions, url)}
+    return {"@context": CONTEXT, "@type": "LearningResource", **document, **_learning_resource(published)}
 
 
 def _authors(published, city):
