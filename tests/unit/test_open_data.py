@@ -1,16 +1,23 @@
 """Open data without a network: JSON-LD builders against the schema.org vocabulary, licences, export lines."""
 import csv
+import dataclasses
 import io
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
+from services.catalog.directory import register_installed_municipalities
+from services.catalog.models import CatalogOutbox
 from services.gateway import linked_data, opendata
 from services.gateway.models import MunicipalityView, SessionView
 from services.gateway.web.rendering import script_json
 from services.practices.schemas import ResourceInputSchema, content_schema
+from shared.db import session_factory
 from shared.errors import ValidationFailed
+from shared.events import open_envelope
+from shared.migrations import upgrade
 from shared.plugins import municipalities
 from shared.schemas import load
 from tests import schema_org
@@ -88,6 +95,29 @@ def test_every_installed_city_has_an_eight_digit_oktmo_code():
     assert {key: codes[key] for key in ("magnitogorsk", "snezhinsk", "kopeysk", "kyshtym")} == {
         "magnitogorsk": "75738000", "snezhinsk": "75746000", "kopeysk": "75728000", "kyshtym": "75734000"}
     assert all(len(code) == 8 and code.isdigit() for code in codes.values())
+
+
+
+def test_a_city_registered_before_oktmo_codes_gets_its_code_announced(tmp_path):
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    upgrade("catalog", url)
+    sessions = session_factory(url)
+    kyshtym = municipalities()["kyshtym"]
+    register_installed_municipalities(sessions, {"kyshtym": dataclasses.replace(kyshtym, oktmo="")})
+    register_installed_municipalities(sessions, {"kyshtym": kyshtym})
+    with sessions() as session:
+        announced = [open_envelope(row.event_type, row.envelope)[1] for row in session.scalars(
+            select(CatalogOutbox).where(CatalogOutbox.event_type == "municipality_registered")
+            .order_by(CatalogOutbox.position))]
+    assert [item["oktmo"] for item in announced] == ["", "75734000"]
+    sessions.kw["bind"].dispose()
+
+
+def test_an_event_recorded_before_oktmo_codes_still_reads():
+    old = {"code": "kyshtym", "name": "Кыштым", "region": "Челябинская область", "timezone": "Asia/Yekaterinburg"}
+    envelope = {"event_id": "3f0c1d8e-4d52-4f7e-9a57-5f7f3c1e2b10", "event_type": "municipality_registered",
+                "source": "catalog", "occurred_at": "2026-11-01T00:00:00+00:00", "data": old}
+    assert open_envelope("municipality_registered", envelope)[1] == {**old, "oktmo": ""}
 
 
 @pytest.mark.parametrize("schema, data", [
