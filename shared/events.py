@@ -40,6 +40,8 @@ class MunicipalityRegistered(Schema):
     name = fields.Str(required=True)
     region = fields.Str(required=True)
     timezone = fields.Str(required=True)
+    # Added with open data; events recorded before carry none.
+    oktmo = fields.Str(load_default="")
 
 
 @event("organization_registered", source="catalog")

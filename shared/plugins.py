@@ -51,6 +51,8 @@ class MunicipalityPlugin:
     ``region``: the subject of the federation (``Челябинская область``).
     ``timezone``: IANA name used for festival and session times (``Asia/Yekaterinburg``).
     ``organizations``: the organisations that publish or book in this city.
+    ``oktmo``: the 8-digit ОКТМО code of the municipal formation (``75734000`` for Кыштымский
+    городской округ); open data names the city by it. Empty when a plugin does not give it.
     """
 
     code: str
@@ -58,6 +60,7 @@ class MunicipalityPlugin:
     region: str
     timezone: str
     organizations: tuple[Organization, ...] = field(default_factory=tuple)
+    oktmo: str = ""
 
 
 @dataclass(frozen=True)

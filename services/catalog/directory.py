@@ -17,7 +17,7 @@ def register_installed_municipalities(sessions, plugins=None):
 
 
 def _register_municipality(session, plugin):
-    fields = {"name": plugin.name, "region": plugin.region, "timezone": plugin.timezone}
+    fields = {"name": plugin.name, "region": plugin.region, "timezone": plugin.timezone, "oktmo": plugin.oktmo}
     city = session.get(Municipality, plugin.code)
     if city is None:
         city = Municipality(code=plugin.code, **fields)

@@ -11,6 +11,7 @@ class MunicipalitySchema(Schema):
     name = fields.Str(required=True, metadata={"example": "Кыштым"})
     region = fields.Str(required=True)
     timezone = fields.Str(required=True)
+    oktmo = fields.Str(metadata={"description": "Код ОКТМО муниципального образования", "example": "75734000"})
 
 
 class OrganizationSchema(Schema):

@@ -20,6 +20,7 @@ class MunicipalityView(ReadModelBase):
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(60))
+    oktmo: Mapped[str] = mapped_column(String(11), default="")
 
 
 class OrganizationView(ReadModelBase):

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from services.practices.schemas import STATUS_TITLES, SessionSchema
+from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import IdentitySchema, PageQuery, RecordId
 
@@ -117,6 +118,7 @@ class ResourceUploadSchema(Schema):
                      metadata={"description": "Ссылка вместо файла (например, на видео)"})
     practice_id = RecordId(load_default=None, allow_none=True)
     festival_id = RecordId(load_default=None, allow_none=True)
+    license = license_field()
 
 
 class ResourceQuery(PageQuery):

@@ -16,6 +16,7 @@ COLUMN_TITLES = {
     "organization": "Организация", "tags": "Теги", "profession": "Профессия", "grades": "Классы",
     "duration_hours": "Длительность, ч", "format": "Формат", "profminimum_level": "Уровень профминимума",
     "goal": "Цель", "audience": "Целевая аудитория", "results": "Результаты", "authors": "Авторы",
+    "license": "Лицензия",
 }
 MAX_ROWS = 5000
 

@@ -4,6 +4,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime
+from shared.licenses import DEFAULT_LICENSE
 from shared.messaging import OutboxMixin, ProcessedEventMixin, utcnow
 
 
@@ -124,6 +125,7 @@ class Resource(PracticesBase):
     filename: Mapped[str | None] = mapped_column(String(300))
     practice_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), index=True)
     festival_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    license: Mapped[str] = mapped_column(String(20), default=DEFAULT_LICENSE)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

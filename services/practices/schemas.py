@@ -4,6 +4,7 @@ from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.licenses import license_field
 from shared.plugins import entry_kinds
 from shared.schemas import PageQuery, RecordId
 
@@ -29,6 +30,7 @@ class CommonContentSchema(Schema):
                               metadata={"description": "Организация-автор или провайдер пробы"})
     tags = fields.List(fields.Str(validate=validate.Length(min=1, max=60)), load_default=list,
                        validate=validate.Length(max=20))
+    license = license_field()
 
 
 @cache
@@ -198,6 +200,7 @@ class ResourceInputSchema(Schema):
     filename = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
     practice_id = RecordId(load_default=None, allow_none=True)
     festival_id = RecordId(load_default=None, allow_none=True)
+    license = license_field()
 
     @validates_schema
     def file_or_link(self, data, **_):
@@ -217,6 +220,7 @@ class ResourceSchema(Schema):
     filename = fields.Str(allow_none=True)
     practice_id = fields.Int(allow_none=True)
     festival_id = fields.Int(allow_none=True)
+    license = fields.Str()
     created_by = fields.Str()
     created_at = fields.AwareDateTime()
 

@@ -10,6 +10,7 @@ municipality = MunicipalityPlugin(
     name="Сысерть",
     region="Свердловская область",
     timezone="Asia/Yekaterinburg",
+    oktmo="65741000",  # Сысертский городской округ
     organizations=(
         Organization("Управление образования Сысертского городского округа", "department"),
         Organization("Центр дополнительного образования г. Сысерти", "additional_education"),

@@ -5,6 +5,7 @@ municipality = MunicipalityPlugin(
     name="Копейск",
     region="Челябинская область",
     timezone="Asia/Yekaterinburg",
+    oktmo="75728000",
     organizations=(
         Organization("Управление образования администрации Копейского городского округа", "department"),
         Organization("Учреждение дополнительного образования г. Копейска", "additional_education"),

@@ -5,6 +5,7 @@ municipality = MunicipalityPlugin(
     name="Кыштым",
     region="Челябинская область",
     timezone="Asia/Yekaterinburg",
+    oktmo="75734000",
     organizations=(
         Organization("Управление образования администрации Кыштымского городского округа", "department"),
         # Federal site of «Билет в будущее»; wrote the network's five career-trial programmes.

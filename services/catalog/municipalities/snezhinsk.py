@@ -5,6 +5,7 @@ municipality = MunicipalityPlugin(
     name="Снежинск",
     region="Челябинская область",
     timezone="Asia/Yekaterinburg",
+    oktmo="75746000",
     organizations=(
         Organization("Управление образования администрации Снежинского городского округа", "department"),
         Organization("Учреждение дополнительного образования г. Снежинска", "additional_education"),

@@ -2,12 +2,12 @@
 festival with its programme, nominations and results."""
 from zoneinfo import ZoneInfo
 
-from services.gateway import directory, views
+from services.gateway import directory, opendata, views
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
-from shared.errors import Conflict, ValidationFailed
+from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
 
@@ -49,7 +49,9 @@ class EntryPages:
         with self.read_model() as session:
             city = views.municipality_name(session, entry["municipality"])
             resources = views.practice_resources(session, entry_id)
+            json_ld = published_json_ld(opendata.entry_json_ld, session, entry_id, request)
         return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
+                      json_ld=json_ld,
                       has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
                       history=self.practices.history(entry_id), formats=FORMATS, levels=PROFMINIMUM_LEVELS,
                       booking=booking or {}, scheduling=scheduling or {"typed": {}})
@@ -59,5 +61,15 @@ class EntryPages:
         festival = self.festivals.get_festival(festival_id)
         with self.read_model() as session:
             city = views.municipality_name(session, festival["municipality"])
+            json_ld = published_json_ld(opendata.festival_json_ld, session, festival_id, request)
         nominations = {item["id"]: item["title"] for item in festival["nominations"]}
-        return render(request, "festival.html", festival=festival, city=city, nominations=nominations)
+        return render(request, "festival.html", festival=festival, city=city, nominations=nominations,
+                      json_ld=json_ld)
+
+
+def published_json_ld(build, session, item_id, request):
+    """The page's schema.org JSON-LD from the read model; None while nothing of it is published there."""
+    try:
+        return build(session, item_id, request.host_url.rstrip("/"))
+    except NotFound:
+        return None

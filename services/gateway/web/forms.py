@@ -10,15 +10,16 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
+from shared.licenses import LICENSES
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
     "organization": "Организация-автор или провайдер", "tags": "Ключевые слова (через запятую)",
     "goal": "Цель", "audience": "Для кого", "results": "Результаты", "authors": "Авторы (через запятую)",
     "profession": "Профессия", "grades": "Классы", "duration_hours": "Продолжительность, часов",
-    "format": "Формат", "profminimum_level": "Уровень профминимума",
+    "format": "Формат", "profminimum_level": "Уровень профминимума", "license": "Лицензия",
 }
-CHOICE_TITLES = {**FORMATS, **PROFMINIMUM_LEVELS}
+CHOICE_TITLES = {**FORMATS, **PROFMINIMUM_LEVELS, **{code: item.title for code, item in LICENSES.items()}}
 LONG_TEXT = 1000  # longer strings get a multi-line box
 
 

@@ -5,6 +5,7 @@ POST is checked for the session's CSRF token first. Expected errors (``NetworkEr
 Russian page with the error's status, and a request that needs signing in goes to ``/login``.
 """
 import functools
+import json
 import logging
 from datetime import date, datetime
 from pathlib import Path
@@ -12,11 +13,13 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from services.gateway.http import ApiEntrypoint
 from services.gateway.web import session
 from shared.errors import NetworkError, Unauthorized
+from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 
 log = logging.getLogger(__name__)
 HTML_TYPE = "text/html; charset=utf-8"
@@ -64,6 +67,16 @@ def messages(value):
 environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
 environment.filters.update(ru_date=ru_date, grade_range=grade_range, messages=messages)
+
+
+def script_json(document):
+    """JSON for a ``<script>`` element: ``<``, ``>`` and ``&`` escaped so no text can close the element."""
+    text = json.dumps(document, ensure_ascii=False, default=str)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+environment.filters["script_json"] = script_json
+environment.globals.update(license_of=license_of, licenses=LICENSES, default_license=DEFAULT_LICENSE)
 
 
 # What a redirect after a successful form says on the next page (``?done=booked``); a code rather than
