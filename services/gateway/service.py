@@ -4,6 +4,7 @@ from services.gateway import projections
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
+from services.gateway.endpoints.expertise import ExpertiseEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.resources import ResourceEndpoints
@@ -28,7 +29,7 @@ from shared.rpc import TimedServiceRpc
 @subscribe
 class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     AuditEndpoints,
+                     AuditEndpoints, ExpertiseEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
