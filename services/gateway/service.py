@@ -15,6 +15,7 @@ from services.gateway.web.account import AccountPages
 from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
+from services.gateway.web.expertise import ExpertisePages
 from services.gateway.web.home import HomePages
 from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
@@ -30,7 +31,8 @@ from shared.rpc import TimedServiceRpc
 class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
                      AuditEndpoints, ExpertiseEndpoints,
-                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
+                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
+                     ExpertisePages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

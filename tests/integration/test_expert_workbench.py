@@ -2,6 +2,8 @@
 other cities, reviews hidden from each other until both are in, a third expert on disagreement."""
 import uuid
 
+from tests.integration.test_web_pages import signed_in
+
 CRITERIA = [
     {"code": "novelty", "title": "Новизна", "min": 0, "max": 10, "weight": 1},
     {"code": "evidence", "title": "Доказанность результатов", "min": 0, "max": 10, "weight": 2},
@@ -126,3 +128,23 @@ def test_a_disagreement_beyond_the_threshold_brings_a_third_expert_not_of_the_en
     assert review(network, expert_round["id"], third["reviewer"], 6, 6, 3).status_code == 200
     final = network.api("GET", f"/api/v1/expertise/rounds/{expert_round['id']}", user=first).json()
     assert final["status"] == "complete" and len(final["reviews"]) == 3
+
+
+def test_the_decision_page_shows_the_scores_side_by_side_and_hides_them_from_an_expert_still_to_review(network):
+    expert_round = open_round(network, submitted_entry(network, title="Практика для страницы решения"),
+                              new_rubric(network))
+    first, second = (a["reviewer"] for a in expert_round["assignments"])
+    page_url = network.url(f"/expertise/{expert_round['id']}")
+    assert review(network, expert_round["id"], first, 9, 7, 4, comment="Видна система работы").status_code == 200
+    waiting = signed_in(network, second).get(page_url, timeout=30)
+    assert waiting.status_code == 200 and "когда вы подадите свою" in waiting.text
+    assert "Видна система работы" not in waiting.text
+
+    assert review(network, expert_round["id"], second, 8, 8, 3,
+                  field_comments={"goal": "Уточните цель"}).status_code == 200
+    decision = signed_in(network, "reviewer-snezhinsk").get(page_url, timeout=30)
+    assert decision.status_code == 200 and "Баллы бок о бок" in decision.text
+    table = decision.text[decision.text.index("<table"):decision.text.index("</table>")]
+    assert table.index(first) < table.index("Новизна") and table.index(second) < table.index("Новизна")
+    assert "<td>9</td><td>8</td>" in table.replace("\n", "") or "<td>8</td><td>9</td>" in table.replace("\n", "")
+    assert "Уточните цель" in decision.text and "Одобрить и опубликовать" in decision.text
