@@ -12,7 +12,7 @@ from services.practices.expertise_schemas import ROUND_STATUSES
 from services.practices.models import Entry, ExpertAssignment, ExpertRound, PracticesOutbox
 from services.practices.registry import get_entry, working_version
 from services.practices.schemas import content_schema
-from shared.auth import ADMIN, REVIEWER, require_role
+from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
 
@@ -130,7 +130,8 @@ def _open_load(session, usernames):
 
 
 def _current_round(session, entry):
-    query = select(ExpertRound).where(ExpertRound.entry_id == entry.id, ExpertRound.entry_version == entry.version)
+    """The round of the entry's latest submission: a resubmission after changes may go to experts again."""
+    query = select(ExpertRound).where(ExpertRound.entry_id == entry.id, ExpertRound.created_at >= entry.submitted_at)
     return session.scalars(query).first()
 
 
@@ -188,3 +189,20 @@ def my_assignments(session, actor):
     query = (select(ExpertAssignment.round_id).where(ExpertAssignment.reviewer == actor.username)
              .order_by((ExpertAssignment.status == "submitted"), ExpertAssignment.assigned_at))
     return [round_view(session, actor, round_id) for round_id in session.scalars(query)]
+
+
+def remarks_for_author(session, actor, entry_id):
+    """What the experts asked the author's city to revise, field by field, once both reviews are in.
+
+    The experts are not named: the author answers the remarks, not the people who made them.
+    """
+    entry = get_entry(session, entry_id)
+    require_city(actor, entry.municipality, METHODIST)
+    query = select(ExpertRound).where(ExpertRound.entry_id == entry.id).order_by(ExpertRound.id.desc())
+    for expert_round in session.scalars(query):
+        submitted = [a for a in expert_round.assignments if a.status == "submitted"]
+        if len(submitted) >= INDEPENDENT_REVIEWS:
+            return [{"expert": number, "entry_version": expert_round.entry_version, "total": a.total,
+                     "recommendation": a.recommendation, "comment": a.comment, "field_comments": a.field_comments}
+                    for number, a in enumerate(submitted, start=1)]
+    return []

@@ -4,6 +4,7 @@ from nameko import config
 from services.practices import expertise, rubrics
 from services.practices.expertise_schemas import (
     NewRubricSchema,
+    RemarkSchema,
     ReviewInputSchema,
     ReviewSchema,
     RoundInputSchema,
@@ -72,3 +73,8 @@ class ExpertiseRpc:
     def my_expert_assignments(self):
         with self.db() as session:
             return RoundSchema(many=True).dump(expertise.my_assignments(session, self.identity()))
+
+    @rpc(expected_exceptions=NetworkError)
+    def expert_remarks(self, entry_id):
+        with self.db() as session:
+            return RemarkSchema(many=True).dump(expertise.remarks_for_author(session, self.identity(), entry_id))

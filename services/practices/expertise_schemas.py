@@ -95,3 +95,14 @@ class RoundSchema(Schema):
     my_review = fields.Nested(ReviewSchema, allow_none=True)
     reviews = fields.List(fields.Nested(ReviewSchema))
     reviews_hidden = fields.Str(allow_none=True, metadata={"description": "Почему рецензии других скрыты"})
+
+
+class RemarkSchema(Schema):
+    """One expert's review as its author's city reads it: without the expert's name."""
+
+    expert = fields.Int(metadata={"description": "Номер эксперта в экспертизе"})
+    entry_version = fields.Int()
+    total = fields.Float()
+    recommendation = fields.Str()
+    comment = fields.Str()
+    field_comments = fields.Dict()

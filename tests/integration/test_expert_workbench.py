@@ -148,3 +148,30 @@ def test_the_decision_page_shows_the_scores_side_by_side_and_hides_them_from_an_
     assert table.index(first) < table.index("Новизна") and table.index(second) < table.index("Новизна")
     assert "<td>9</td><td>8</td>" in table.replace("\n", "") or "<td>8</td><td>9</td>" in table.replace("\n", "")
     assert "Уточните цель" in decision.text and "Одобрить и опубликовать" in decision.text
+
+
+def test_the_author_city_reads_the_field_remarks_without_names_and_resubmits_for_a_new_round(network):
+    entry_id = submitted_entry(network, title="Практика на доработку")
+    rubric = new_rubric(network)
+    expert_round = open_round(network, entry_id, rubric)
+    first, second = (a["reviewer"] for a in expert_round["assignments"])
+    early = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-snezhinsk")
+    assert early.status_code == 200 and early.json() == []
+    for reviewer in (first, second):
+        assert review(network, expert_round["id"], reviewer, 4, 3, 2, recommendation="revise",
+                      field_comments={"results": "Нет данных о результатах"}).status_code == 200
+    remarks = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-snezhinsk")
+    assert [r["field_comments"] for r in remarks.json()] == [{"results": "Нет данных о результатах"}] * 2
+    assert first not in remarks.text and second not in remarks.text
+    other_city = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-kopeysk")
+    assert other_city.status_code == 403
+
+    again = network.api("POST", f"/api/v1/practices/{entry_id}/expertise", user="reviewer-chippkro",
+                        json={"rubric": rubric["code"]})
+    assert again.status_code == 409
+    assert network.api("POST", f"/api/v1/practices/{entry_id}/request-changes", user="reviewer-chippkro",
+                       json={"comment": "См. замечания экспертов"}).status_code == 200
+    network.api("PATCH", f"/api/v1/practices/{entry_id}", user="methodist-snezhinsk",
+                json={"results": "Охват вырос до 400 учеников"})
+    assert network.api("POST", f"/api/v1/practices/{entry_id}/submit", user="methodist-snezhinsk").status_code == 200
+    open_round(network, entry_id, rubric)

@@ -2,6 +2,7 @@
 from services.gateway.http import json_response, read_json, route
 from services.practices.expertise_schemas import (
     NewRubricSchema,
+    RemarkSchema,
     ReviewInputSchema,
     ReviewSchema,
     RoundInputSchema,
@@ -57,3 +58,9 @@ class ExpertiseEndpoints:
            body=ReviewInputSchema, response=RoundSchema, auth=True)
     def submit_expert_review(self, request, round_id):
         return json_response(self.practices.submit_expert_review(round_id, read_json(request, ReviewInputSchema())))
+
+    @route("GET", "/api/v1/practices/<int:entry_id>/expert-remarks",
+           "Замечания экспертов к полям записи для её автора (без имён экспертов), когда поданы обе рецензии", TAG,
+           response=RemarkSchema(many=True), auth=True)
+    def expert_remarks(self, request, entry_id):
+        return json_response(self.practices.expert_remarks(entry_id))
