@@ -48,7 +48,8 @@ class RubricSchema(Schema):
 
 
 class RoundInputSchema(Schema):
-    rubric = fields.Str(required=True, validate=CODE, metadata={"description": "Код рубрики (берётся её последняя версия)"})
+    rubric = fields.Str(required=True, validate=CODE,
+                        metadata={"description": "Код рубрики (берётся её последняя версия)"})
 
 
 class ReviewInputSchema(Schema):
