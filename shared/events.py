@@ -163,3 +163,24 @@ for _name in FESTIVAL_EVENTS:
 @event("resource_published", source="practices")
 class ResourcePublished(Schema):
     resource = fields.Dict(required=True)
+
+
+# The expert workbench (services/practices/expertise.py): who was assigned, and each review as it comes in.
+@event("expert_assigned", source="practices")
+class ExpertAssigned(Schema):
+    round_id = fields.Int(required=True)
+    entry_id = fields.Int(required=True)
+    municipality = fields.Str(required=True)
+    reviewer = fields.Str(required=True)
+    actor = fields.Str(required=True)
+
+
+@event("expert_review_submitted", source="practices")
+class ExpertReviewSubmitted(Schema):
+    round_id = fields.Int(required=True)
+    entry_id = fields.Int(required=True)
+    municipality = fields.Str(required=True)
+    reviewer = fields.Str(required=True)
+    total = fields.Float(required=True)
+    recommendation = fields.Str(required=True)
+    actor = fields.Str(required=True)

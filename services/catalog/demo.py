@@ -10,6 +10,10 @@ DEMO_ACCOUNTS = (
     ("methodist-kopeysk", METHODIST, "kopeysk", "Методист Копейска"),
     ("methodist-kyshtym", METHODIST, "kyshtym", "Методист Кыштыма"),
     ("reviewer-chippkro", REVIEWER, None, "Эксперт ЧИППКРО"),
+    # City experts of the regional institute's pool: never assigned entries of their own city.
+    ("reviewer-snezhinsk", REVIEWER, "snezhinsk", "Эксперт из Снежинска"),
+    ("reviewer-magnitogorsk", REVIEWER, "magnitogorsk", "Эксперт из Магнитогорска"),
+    ("reviewer-kopeysk", REVIEWER, "kopeysk", "Эксперт из Копейска"),
     ("school-kyshtym", SCHOOL, "kyshtym", "Школа г. Кыштыма"),
     ("school-magnitogorsk", SCHOOL, "magnitogorsk", "Школа г. Магнитогорска"),
     ("admin", ADMIN, None, "Администратор платформы"),

@@ -1,6 +1,6 @@
 from nameko import config
 
-from services.catalog import accounts, directory, lockout, signout
+from services.catalog import accounts, directory, experts, lockout, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
@@ -55,6 +55,12 @@ class CatalogService(OwningService):
         data = load(NewAccountSchema(), data)
         with self.db.begin() as session:
             return AccountSchema().dump(accounts.create_account(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_reviewers(self):
+        """Reviewers and their cities: the practices service assigns expert reviews from them."""
+        with self.db() as session:
+            return experts.reviewers(session, self.identity())
 
     @rpc(expected_exceptions=NetworkError)
     def sign_out(self):

@@ -118,3 +118,20 @@ class FestivalSchema(Schema):
     nominations = fields.List(fields.Nested(NominationSchema))
     programme = fields.List(fields.Nested(ProgrammeItemSchema))
     entries = fields.List(fields.Nested(FestivalEntrySchema))
+
+
+class DiplomaSchema(Schema):
+    """What a diploma's verification page shows: the winner, the place, the nomination, the festival."""
+
+    code = fields.Str()
+    place = fields.Int()
+    practice_id = fields.Int()
+    practice_title = fields.Str()
+    municipality = fields.Str()
+    municipality_name = fields.Str()
+    nomination = fields.Str()
+    festival_id = fields.Int()
+    festival_title = fields.Str()
+    festival_kind = fields.Str()
+    starts_on = fields.Date()
+    ends_on = fields.Date()

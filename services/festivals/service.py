@@ -1,8 +1,9 @@
 from nameko import config
 
-from services.festivals import diplomas, judging, knowledge, organising
+from services.festivals import diplomas, judging, knowledge, organising, verification
 from services.festivals.models import FestivalsOutbox
 from services.festivals.schemas import (
+    DiplomaSchema,
     EntryInputSchema,
     FestivalChangeSchema,
     FestivalInputSchema,
@@ -88,7 +89,13 @@ class FestivalsService(OwningService, CatchesUp):
     def diploma(self, festival_id, entry_id):
         """The file-store digest of a winner's diploma PDF."""
         with self.db() as session:
-            return diplomas.diploma(session, festival_id, entry_id, file_store(config))
+            return diplomas.diploma(session, festival_id, entry_id, file_store(config), config)
+
+    @rpc(expected_exceptions=NetworkError)
+    def verify_diploma(self, code):
+        """Who a diploma was awarded to, by the code of its QR; 404 for a code never issued."""
+        with self.db() as session:
+            return DiplomaSchema().dump(verification.verify(session, config["JWT_SECRET"], code))
 
     @rpc(expected_exceptions=NetworkError)
     def announce_results(self, festival_id, data):

@@ -4,6 +4,7 @@ from services.gateway import projections
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
+from services.gateway.endpoints.expertise import ExpertiseEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.opendata import OpenDataEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
@@ -15,6 +16,7 @@ from services.gateway.web.account import AccountPages
 from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
+from services.gateway.web.expertise import ExpertisePages
 from services.gateway.web.home import HomePages
 from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
@@ -29,8 +31,9 @@ from shared.rpc import TimedServiceRpc
 @subscribe
 class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     AuditEndpoints, OpenDataEndpoints,
-                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
+                     AuditEndpoints, OpenDataEndpoints, ExpertiseEndpoints,
+                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
+                     ExpertisePages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

@@ -152,6 +152,64 @@ class Collection(PracticesBase):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class Rubric(PracticesBase):
+    """One version of a review rubric: criteria ``[{code, title, min, max, weight}]``.
+
+    Editing a rubric adds a version under the same ``code``; an expert round keeps the version it chose,
+    so reviews already given are read against the scales they were given on.
+    """
+
+    __tablename__ = "rubrics"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    criteria: Mapped[list] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ExpertRound(PracticesBase):
+    """Independent expert reviews of one version of a submitted entry against one rubric version."""
+
+    __tablename__ = "expert_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    entry_version: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str] = mapped_column(String(40))
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"))
+    status: Mapped[str] = mapped_column(String(20), default="in_review")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    rubric: Mapped[Rubric] = relationship(lazy="joined", innerjoin=True)
+    assignments: Mapped[list["ExpertAssignment"]] = relationship(
+        order_by="ExpertAssignment.id", lazy="selectin")
+
+
+class ExpertAssignment(PracticesBase):
+    """An expert assigned to a round, and their review once submitted (``total`` is 0–100 %)."""
+
+    __tablename__ = "expert_assignments"
+    __table_args__ = (UniqueConstraint("round_id", "reviewer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("expert_rounds.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(80), index=True)
+    reviewer_municipality: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="assigned", index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    total: Mapped[float | None] = mapped_column()
+    recommendation: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    field_comments: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class PracticesOutbox(OutboxMixin, PracticesBase):
     __tablename__ = "outbox"
 

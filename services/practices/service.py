@@ -2,6 +2,7 @@ from nameko import config
 from nameko.timer import timer
 
 from services.practices import booking, collections, importing, registry, resources, review
+from services.practices.expertise_rpc import ExpertiseRpc
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
     BookingInputSchema,
@@ -32,7 +33,7 @@ from shared.service import OwningService, rpc
 from shared.storage import file_store
 
 
-class PracticesService(OwningService):
+class PracticesService(OwningService, ExpertiseRpc):
     name = "practices"
     outbox_model = PracticesOutbox
 

@@ -8,6 +8,7 @@ from services.festivals.schemas import (
     FestivalChangeSchema,
     FestivalInputSchema,
     FestivalQuery,
+    DiplomaSchema,
     FestivalSchema,
     NominationInputSchema,
     ProgrammeItemInputSchema,
@@ -79,6 +80,11 @@ class FestivalEndpoints:
         digest = self.festivals.diploma(festival_id, entry_id)
         return Response(file_store(config).get(digest), content_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="diplom-{festival_id}-{entry_id}.pdf"'})
+
+    @route("GET", "/api/v1/diplomas/<code>", "Проверка диплома по коду из его QR-кода: кому и за что выдан", TAG,
+           response=DiplomaSchema)
+    def verify_diploma(self, request, code):
+        return json_response(self.festivals.verify_diploma(code))
 
     @route("GET", "/api/v1/festivals.ics", "Календарь фестивалей (RFC 5545), можно по городу", TAG,
            query=CalendarQuery, response_type=ICS_TYPE)

@@ -50,7 +50,8 @@ class AccountPages:
             context = {"entries": self.practices.list_entries(page_size)["items"], "kinds": entry_kinds(),
                        "bookings": self.practices.list_bookings(page_size)["items"]}
         elif visitor.role == REVIEWER:
-            context = {"queue": self.practices.review_queue(page_size)["items"]}
+            context = {"queue": self.practices.review_queue(page_size)["items"],
+                       "assignments": self.practices.my_expert_assignments()}
         elif visitor.role == SCHOOL:
             context = {"bookings": self.practices.list_bookings(page_size)["items"]}
         with self.read_model() as read_session:

@@ -1,0 +1,66 @@
+"""The expert workbench: rubrics, expert rounds and reviews (owned by the practices service)."""
+from services.gateway.http import json_response, read_json, route
+from services.practices.expertise_schemas import (
+    NewRubricSchema,
+    RemarkSchema,
+    ReviewInputSchema,
+    ReviewSchema,
+    RoundInputSchema,
+    RoundSchema,
+    RubricInputSchema,
+    RubricSchema,
+)
+
+TAG = "Экспертиза"
+
+
+class ExpertiseEndpoints:
+    @route("POST", "/api/v1/rubrics", "Создать рубрику экспертизы: критерии со шкалами и весами (эксперт)", TAG,
+           body=NewRubricSchema, response=RubricSchema, status=201, auth=True)
+    def create_rubric(self, request):
+        return json_response(self.practices.create_rubric(read_json(request, NewRubricSchema())), 201)
+
+    @route("GET", "/api/v1/rubrics", "Рубрики экспертизы (последние версии)", TAG,
+           response=RubricSchema(many=True), auth=True)
+    def list_rubrics(self, request):
+        return json_response(self.practices.list_rubrics())
+
+    @route("PUT", "/api/v1/rubrics/<code>", "Изменить рубрику: появляется новая версия, прежние остаются", TAG,
+           body=RubricInputSchema, response=RubricSchema, status=201, auth=True)
+    def revise_rubric(self, request, code):
+        return json_response(self.practices.revise_rubric(code, read_json(request, RubricInputSchema())), 201)
+
+    @route("POST", "/api/v1/practices/<int:entry_id>/expertise",
+           "Направить запись на рассмотрении на экспертизу: назначаются два эксперта не из её города", TAG,
+           body=RoundInputSchema, response=RoundSchema, status=201, auth=True)
+    def open_expert_round(self, request, entry_id):
+        return json_response(self.practices.open_expert_round(entry_id, read_json(request, RoundInputSchema())), 201)
+
+    @route("GET", "/api/v1/expertise/assignments", "Мои назначения экспертом (открытые первыми)", TAG,
+           response=RoundSchema(many=True), auth=True)
+    def my_expert_assignments(self, request):
+        return json_response(self.practices.my_expert_assignments())
+
+    @route("GET", "/api/v1/expertise/rounds/<int:round_id>",
+           "Экспертиза: назначенные эксперты и рецензии (чужие — после своей и когда поданы обе)", TAG,
+           response=RoundSchema, auth=True)
+    def get_expert_round(self, request, round_id):
+        return json_response(self.practices.get_expert_round(round_id))
+
+    @route("GET", "/api/v1/expertise/rounds/<int:round_id>/reviews",
+           "Рецензии экспертизы; 403, пока они скрыты от вас", TAG,
+           response=ReviewSchema(many=True), auth=True)
+    def expert_round_reviews(self, request, round_id):
+        return json_response(self.practices.expert_round_reviews(round_id))
+
+    @route("POST", "/api/v1/expertise/rounds/<int:round_id>/review",
+           "Подать рецензию: баллы по критериям рубрики, рекомендация, замечания к полям записи", TAG,
+           body=ReviewInputSchema, response=RoundSchema, auth=True)
+    def submit_expert_review(self, request, round_id):
+        return json_response(self.practices.submit_expert_review(round_id, read_json(request, ReviewInputSchema())))
+
+    @route("GET", "/api/v1/practices/<int:entry_id>/expert-remarks",
+           "Замечания экспертов к полям записи для её автора (без имён экспертов), когда поданы обе рецензии", TAG,
+           response=RemarkSchema(many=True), auth=True)
+    def expert_remarks(self, request, entry_id):
+        return json_response(self.practices.expert_remarks(entry_id))

@@ -1,0 +1,109 @@
+"""The expert workbench's contract: rubrics, expert rounds, assignments and reviews."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+
+CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$",
+                       error="Латинские строчные буквы, цифры, «-» и «_», до 60 знаков")
+RECOMMENDATIONS = {"approve": "Одобрить", "revise": "Доработать и подать снова", "reject": "Отклонить"}
+ROUND_STATUSES = {"in_review": "Рецензирование", "third_review": "Нужен третий эксперт",
+                  "complete": "Рецензии получены"}
+
+
+class CriterionSchema(Schema):
+    code = fields.Str(required=True, validate=CODE)
+    title = fields.Str(required=True, validate=validate.Length(min=2, max=200))
+    min = fields.Int(load_default=0, validate=validate.Range(min=0, max=100))
+    max = fields.Int(required=True, validate=validate.Range(min=1, max=100))
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0.1, max=100))
+
+    @validates_schema
+    def scale_is_a_range(self, data, **kwargs):
+        if data["max"] <= data.get("min", 0):
+            raise ValidationError("Верх шкалы должен быть больше низа", "max")
+
+
+class RubricInputSchema(Schema):
+    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1, max=30))
+
+    @validates_schema
+    def codes_are_unique(self, data, **kwargs):
+        codes = [criterion["code"] for criterion in data.get("criteria", [])]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("Коды критериев повторяются", "criteria")
+
+
+class NewRubricSchema(RubricInputSchema):
+    code = fields.Str(required=True, validate=CODE, metadata={"description": "Код рубрики, общий для её версий"})
+
+
+class RubricSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    version = fields.Int()
+    title = fields.Str()
+    criteria = fields.List(fields.Dict())
+    created_by = fields.Str()
+    created_at = fields.AwareDateTime()
+
+
+class RoundInputSchema(Schema):
+    rubric = fields.Str(required=True, validate=CODE,
+                        metadata={"description": "Код рубрики (берётся её последняя версия)"})
+
+
+class ReviewInputSchema(Schema):
+    scores = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True,
+                         metadata={"description": "Балл по каждому критерию рубрики: {код: балл}"})
+    recommendation = fields.Str(required=True, validate=validate.OneOf(sorted(RECOMMENDATIONS)))
+    comment = fields.Str(load_default="", validate=validate.Length(max=10000))
+    field_comments = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=60)),
+                                 values=fields.Str(validate=validate.Length(min=1, max=5000)), load_default=dict,
+                                 metadata={"description": "Замечания «доработать» к полям записи: {поле: замечание}"})
+
+
+class ReviewSchema(Schema):
+    reviewer = fields.Str()
+    reviewer_municipality = fields.Str(allow_none=True)
+    status = fields.Str()
+    assigned_at = fields.AwareDateTime()
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    scores = fields.Dict()
+    total = fields.Float(allow_none=True, metadata={"description": "Взвешенный итог, % от шкалы"})
+    recommendation = fields.Str(allow_none=True)
+    comment = fields.Str()
+    field_comments = fields.Dict()
+
+
+class AssigneeSchema(Schema):
+    reviewer = fields.Str()
+    reviewer_municipality = fields.Str(allow_none=True)
+    status = fields.Str()
+
+
+class RoundSchema(Schema):
+    id = fields.Int()
+    entry_id = fields.Int()
+    entry_version = fields.Int()
+    entry_title = fields.Str()
+    municipality = fields.Str()
+    status = fields.Str()
+    status_title = fields.Str()
+    created_by = fields.Str()
+    created_at = fields.AwareDateTime()
+    rubric = fields.Nested(RubricSchema)
+    assignments = fields.List(fields.Nested(AssigneeSchema))
+    my_review = fields.Nested(ReviewSchema, allow_none=True)
+    reviews = fields.List(fields.Nested(ReviewSchema))
+    reviews_hidden = fields.Str(allow_none=True, metadata={"description": "Почему рецензии других скрыты"})
+
+
+class RemarkSchema(Schema):
+    """One expert's review as its author's city reads it: without the expert's name."""
+
+    expert = fields.Int(metadata={"description": "Номер эксперта в экспертизе"})
+    entry_version = fields.Int()
+    total = fields.Float()
+    recommendation = fields.Str()
+    comment = fields.Str()
+    field_comments = fields.Dict()
