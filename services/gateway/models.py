@@ -146,3 +146,27 @@ class AuditRecord(ReadModelBase):
     practice_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class AdoptionView(ReadModelBase):
+    """A city's adoption of another city's practice, as last announced (services/gateway/adoptions.py)."""
+
+    __tablename__ = "adoptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    original_entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    original_version: Mapped[int] = mapped_column(Integer)
+    original_municipality: Mapped[str] = mapped_column(String(40))
+    original_title: Mapped[str] = mapped_column(String(300))
+    adaptation_entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    adopter_municipality: Mapped[str] = mapped_column(String(40), index=True)
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    changes: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    report_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    report_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    report_text: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reported_by: Mapped[str | None] = mapped_column(String(80))
+    revision: Mapped[int] = mapped_column(Integer)

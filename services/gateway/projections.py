@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import audit, search
+from services.gateway import adoptions, audit, search
 from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
@@ -22,7 +22,7 @@ from services.gateway.models import (
 )
 from shared.config import SERVICES
 from shared.db import upsert
-from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
+from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
 
@@ -110,6 +110,7 @@ PROJECTIONS = {
     **{name: booking_changed for name in BOOKING_EVENTS},
     **{name: festival_changed for name in FESTIVAL_EVENTS},
     "resource_published": resource_published,
+    **{name: adoptions.adoption_changed for name in ADOPTION_EVENTS},
 }
 
 

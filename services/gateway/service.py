@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.adoptions import AdoptionEndpoints
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
@@ -11,6 +12,7 @@ from services.gateway.endpoints.system import SystemEndpoints
 from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
 from services.gateway.web.account import AccountPages
+from services.gateway.web.adoptions import AdoptionPages
 from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
@@ -28,8 +30,9 @@ from shared.rpc import TimedServiceRpc
 @subscribe
 class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     AuditEndpoints,
-                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages):
+                     AuditEndpoints, AdoptionEndpoints,
+                     HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
+                     AdoptionPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

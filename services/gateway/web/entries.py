@@ -2,7 +2,8 @@
 festival with its programme, nominations and results."""
 from zoneinfo import ZoneInfo
 
-from services.gateway import directory, views
+from services.gateway import adoptions, directory, views
+from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
@@ -49,7 +50,11 @@ class EntryPages:
         with self.read_model() as session:
             city = views.municipality_name(session, entry["municipality"])
             resources = views.practice_resources(session, entry_id)
+            lineage = {"adoptions": adoptions.of_practice(session, entry_id),
+                       "based_on": adoptions.based_on(session, entry_id),
+                       "may_adopt": may_adopt(request.visitor, entry)}
         return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
+                      lineage=lineage,
                       has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
                       history=self.practices.history(entry_id), formats=FORMATS, levels=PROFMINIMUM_LEVELS,
                       booking=booking or {}, scheduling=scheduling or {"typed": {}})
