@@ -39,6 +39,9 @@ def test_kopeysk_adopts_a_magnitogorsk_practice_as_a_linked_draft_listed_on_the_
     assert shown["adopter_municipality_name"] == "Копейск" and shown["changes"] == WHY["changes"]
     page = network.api("GET", f"/practices/{original_id}").text
     assert "Внедрения в других городах" in page and "Копейск" in page and WHY["changes"] in page
+    audit = eventually(lambda: network.api("GET", "/api/v1/audit", user="admin", params={
+        "action": "practice_adopted", "entry": original_id}).json()["items"])
+    assert audit[0]["actor"] == "methodist-kopeysk" and audit[0]["municipality"] == "kopeysk"
     adaptation_page = signed_in(network, "methodist-kopeysk").get(
         network.url(f"/practices/{adoption['adaptation_entry_id']}"), timeout=30).text
     assert "Адаптация практики" in adaptation_page and title in adaptation_page
