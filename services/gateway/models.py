@@ -170,3 +170,29 @@ class AdoptionView(ReadModelBase):
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reported_by: Mapped[str | None] = mapped_column(String(80))
     revision: Mapped[int] = mapped_column(Integer)
+
+
+class Notification(ReadModelBase):
+    """What concerns someone, projected from an event (services/gateway/notifications.py): one per event,
+    so the event id is the key. ``audience`` is ``user:<username>`` or ``methodists:<city code>``."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_audience_newest", "audience", "occurred_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(130))
+    kind: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NotificationRead(ReadModelBase):
+    """That ``username`` has read notification ``notification_id``."""
+
+    __tablename__ = "notification_reads"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import adoptions, audit, search
+from services.gateway import adoptions, audit, notifications, search
 from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
@@ -116,8 +116,10 @@ PROJECTIONS = {
 
 # Every audited event is also written to the audit log, in the same transaction as its projection.
 AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in audit.AUDITED}
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, {**PROJECTIONS, **AUDITED_PROJECTIONS},
-                        on_change=SEARCH_ANSWERS.forget_all)
+HANDLERS = {**PROJECTIONS, **AUDITED_PROJECTIONS}
+# Events that concern someone also leave a notification, after their projection and audit record.
+HANDLERS.update({name: notifications.notifying(HANDLERS.get(name)) for name in notifications.NOTIFIED})
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=SEARCH_ANSWERS.forget_all)
 
 
 def caught_up(sessions):

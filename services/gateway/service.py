@@ -6,6 +6,7 @@ from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
+from services.gateway.endpoints.notifications import NotificationEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.resources import ResourceEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
@@ -17,6 +18,7 @@ from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
 from services.gateway.web.home import HomePages
+from services.gateway.web.notifications import NotificationPages
 from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
@@ -30,9 +32,9 @@ from shared.rpc import TimedServiceRpc
 @subscribe
 class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     AuditEndpoints, AdoptionEndpoints,
+                     AuditEndpoints, AdoptionEndpoints, NotificationEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
-                     AdoptionPages):
+                     AdoptionPages, NotificationPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"
