@@ -1,11 +1,12 @@
 from nameko import config
 
-from services.catalog import accounts, directory, lockout, signout
+from services.catalog import accounts, directory, lockout, mailing, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
     MunicipalitySchema,
     NewAccountSchema,
+    NotificationClaimSchema,
     OrganizationQuery,
     OrganizationSchema,
     RevokedTokenSchema,
@@ -55,6 +56,13 @@ class CatalogService(OwningService):
         data = load(NewAccountSchema(), data)
         with self.db.begin() as session:
             return AccountSchema().dump(accounts.create_account(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def claim_notification_recipients(self, data):
+        """For the gateway's mailer: who is to get a notification by e-mail and has not had it yet."""
+        data = load(NotificationClaimSchema(), data)
+        with self.db.begin() as session:
+            return mailing.claim_recipients(session, data["notification_id"], data["audience"])
 
     @rpc(expected_exceptions=NetworkError)
     def sign_out(self):

@@ -196,3 +196,13 @@ class NotificationRead(ReadModelBase):
     notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NotificationMailing(ReadModelBase):
+    """That this replica has handed notification ``notification_id`` to the mailer (the catalog makes
+    sure that, across replicas and rebuilds, each recipient is mailed once)."""
+
+    __tablename__ = "notification_mailings"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.mailing import MailsNotifications
 from services.gateway.endpoints.adoptions import AdoptionEndpoints
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
@@ -30,7 +31,7 @@ from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
+class GatewayService(CatchesUp, RefusesRevokedTokens, MailsNotifications, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
                      AuditEndpoints, AdoptionEndpoints, NotificationEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
