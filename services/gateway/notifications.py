@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from xml.etree import ElementTree
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from services.gateway import views
 from services.gateway.models import Notification, NotificationRead
@@ -118,11 +118,10 @@ def mark_read(session, identity, ids=None):
     if ids is not None:
         query = query.where(Notification.id.in_(ids))
     fresh = session.scalars(query).all()
-    if fresh:
-        now = utcnow()
-        session.execute(insert(NotificationRead), [
-            {"notification_id": notification_id, "username": identity.username, "read_at": now}
-            for notification_id in fresh])
+    now = utcnow()
+    for notification_id in fresh:  # an upsert: the same marks sent twice at once are no conflict
+        upsert(session, NotificationRead, {"notification_id": notification_id, "username": identity.username,
+                                           "read_at": now})
     return len(fresh)
 
 

@@ -64,7 +64,8 @@ def test_the_practice_page_offers_adoption_to_another_city_and_the_form_creates_
     own = signed_in(network, "methodist-magnitogorsk").get(network.url(f"/practices/{original_id}"), timeout=30)
     assert "Внедрить у себя" not in own.text
     browser = signed_in(network, "methodist-snezhinsk")
-    assert f'href="/practices/{original_id}/adopt"' in browser.get(network.url(f"/practices/{original_id}"), timeout=30).text
+    offered = browser.get(network.url(f"/practices/{original_id}"), timeout=30).text
+    assert f'href="/practices/{original_id}/adopt"' in offered
     form = browser.get(network.url(f"/practices/{original_id}/adopt"), timeout=30)
     assert form.status_code == 200 and title in form.text
     refused = browser.post(network.url(f"/practices/{original_id}/adopt"),
@@ -118,3 +119,9 @@ def test_the_adopter_is_asked_for_a_results_report_when_it_falls_due_and_the_ori
                        json={"text": "Чужой отчёт"}).status_code == 403
     eventually(lambda: listed(network, original_id)[0]["report_text"])
     assert "пришли 40 учеников" in network.api("GET", f"/practices/{original_id}").text
+
+
+def test_a_school_sees_the_networks_adoptions_without_report_forms(network):
+    adopted_by_kopeysk(network)
+    page = signed_in(network, "school-kyshtym").get(network.url("/adoptions"), timeout=30)
+    assert page.status_code == 200 and "Все внедрения" in page.text and "Отправить отчёт" not in page.text

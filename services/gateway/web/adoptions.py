@@ -60,7 +60,7 @@ class AdoptionPages:
 
     def _adoptions(self, request, visitor, reporting, status=200):
         """A methodist's city's adoptions (with report forms) and adoptions of its practices by others."""
-        city = visitor.identity.municipality
+        city = visitor.identity.municipality if visitor.role == METHODIST else None
         with self.read_model() as session:
             ours = adoptions.listing(session, adopter=city, per_page=100)["items"] if city else []
             of_ours = adoptions.listing(session, original=city, per_page=100)["items"] if city else []
