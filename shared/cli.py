@@ -4,6 +4,7 @@ import argparse
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from shared import backup as backups
@@ -59,6 +60,17 @@ def restore(config, source, force=False):
         backups.restore(config, source, force=force)
     except backups.BackupError as failure:
         sys.exit(f"Ошибка: {failure}")
+
+
+def request_adoption_reports(config, as_of=None):
+    """Ask adopters for the results reports due by --as-of (default now), as the practices service's
+    timer does; a later date shows what happens when that day comes. Each report is asked for once."""
+    from services.practices.adoption import request_due_reports
+    from shared.messaging import utcnow
+
+    with session_factory(settings.database_url(config, "practices")).begin() as session:
+        asked = request_due_reports(session, as_of or utcnow())
+    print(f"Запрошено отчётов о результатах внедрения: {len(asked)}")
 
 
 def make_migration(config, service, message):
@@ -130,6 +142,15 @@ def _restore_arguments(parser):
     parser.add_argument("--force", action="store_true", help="replace data the network already holds")
 
 
+def _as_of_argument(parser):
+    parser.add_argument("--as-of", type=_moment, help="the moment to check for, e.g. 2027-06-01 (UTC)")
+
+
+def _moment(text):
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _make_migration_arguments(parser):
     parser.add_argument("service", choices=DATABASES)
     parser.add_argument("message")
@@ -143,6 +164,7 @@ COMMANDS = {
     "backup": (backup, _backup_arguments),
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),
+    "request-adoption-reports": (request_adoption_reports, _as_of_argument),
 }
 
 

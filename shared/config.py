@@ -35,6 +35,12 @@ def gateway_base_url(config, replica=1):
     return f"http://{host}:{int(port) + replica - 1}"
 
 
+def public_base_url(config):
+    """The address people open the site at (``PUBLIC_BASE_URL``; empty: the gateway's own), for links
+    that leave the site: e-mails, QR codes on diplomas."""
+    return (config.get("PUBLIC_BASE_URL") or gateway_base_url(config)).rstrip("/")
+
+
 def replica_database_url(url, replica):
     """The read model of gateway replica ``replica``: the first one's database, numbered."""
     if replica == 1:

@@ -184,3 +184,31 @@ class ExpertReviewSubmitted(Schema):
     total = fields.Float(required=True)
     recommendation = fields.Str(required=True)
     actor = fields.Str(required=True)
+class AdoptionState(Schema):
+    """An adoption's whole state after a change (services/practices/adoption.py)."""
+
+    id = fields.Int(required=True)
+    original_entry_id = fields.Int(required=True)
+    original_version = fields.Int(required=True)
+    original_municipality = fields.Str(required=True)
+    original_title = fields.Str(required=True)
+    adaptation_entry_id = fields.Int(required=True)
+    adopter_municipality = fields.Str(required=True)
+    adopted_by = fields.Str(required=True)
+    changes = fields.Str(required=True)
+    reason = fields.Str(required=True)
+    adopted_at = fields.AwareDateTime(required=True)
+    report_due_at = fields.AwareDateTime(required=True)
+    report_requested_at = fields.AwareDateTime(required=True, allow_none=True)
+    report_text = fields.Str(required=True, allow_none=True)
+    reported_at = fields.AwareDateTime(required=True, allow_none=True)
+    reported_by = fields.Str(required=True, allow_none=True)
+    revision = fields.Int(required=True)
+    actor = fields.Str(required=True, allow_none=True)  # None when the timer asks for a due report
+
+
+# practice_adopted: a city adopted another's practice; adoption_report_due: its results report is due
+# (asked once); adoption_reported: the adopter reported the results.
+ADOPTION_EVENTS = ("practice_adopted", "adoption_report_due", "adoption_reported")
+for _name in ADOPTION_EVENTS:
+    event(_name, source="practices")(type(_name.title().replace("_", ""), (AdoptionState,), {}))

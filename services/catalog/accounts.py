@@ -71,7 +71,7 @@ def add_account(session, data):
         raise Conflict("Такое имя пользователя уже занято", {"username": ["Уже существует"]})
     account = Account(
         username=data["username"], password_hash=hasher.hash(data["password"]), role=data["role"],
-        municipality_code=municipality, full_name=data.get("full_name", ""),
+        municipality_code=municipality, full_name=data.get("full_name", ""), email=data.get("email"),
     )
     session.add(account)
     return account

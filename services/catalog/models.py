@@ -39,6 +39,8 @@ class Account(CatalogBase):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
     full_name: Mapped[str] = mapped_column(String(200), default="")
+    # Where notifications are e-mailed (services/catalog/mailing.py); None: not by e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -70,3 +72,14 @@ class LoginFailures(CatalogBase):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotificationEmail(CatalogBase):
+    """That notification ``notification_id`` was handed out for e-mailing to ``username``: claimed once,
+    whichever gateway replica asks, so nobody gets the same notification twice."""
+
+    __tablename__ = "notification_emails"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -45,6 +45,8 @@ class NewAccountSchema(CredentialsSchema):
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
     municipality = fields.Str(load_default=None, allow_none=True)
     full_name = fields.Str(load_default="", validate=validate.Length(max=200))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
+                         metadata={"description": "куда присылать уведомления (если настроена почта)"})
 
     password = fields.Str(required=True, validate=validate.Length(min=8, max=200))
 
@@ -63,3 +65,8 @@ class RevokedTokenSchema(Schema):
 
 def is_city_bound(role):
     return role in CITY_BOUND_ROLES
+
+
+class NotificationClaimSchema(Schema):
+    notification_id = fields.Str(required=True, validate=validate.Length(min=1, max=36))
+    audience = fields.Str(required=True, validate=validate.Length(min=1, max=130))

@@ -1,11 +1,12 @@
 from nameko import config
 
-from services.catalog import accounts, directory, experts, lockout, signout
+from services.catalog import accounts, directory, experts, lockout, mailing, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountSchema,
     MunicipalitySchema,
     NewAccountSchema,
+    NotificationClaimSchema,
     OrganizationQuery,
     OrganizationSchema,
     RevokedTokenSchema,
@@ -61,6 +62,13 @@ class CatalogService(OwningService):
         """Reviewers and their cities: the practices service assigns expert reviews from them."""
         with self.db() as session:
             return experts.reviewers(session, self.identity())
+
+    @rpc(expected_exceptions=NetworkError)
+    def claim_notification_recipients(self, data):
+        """For the gateway's mailer: who is to get a notification by e-mail and has not had it yet."""
+        data = load(NotificationClaimSchema(), data)
+        with self.db.begin() as session:
+            return mailing.claim_recipients(session, data["notification_id"], data["audience"])
 
     @rpc(expected_exceptions=NetworkError)
     def sign_out(self):

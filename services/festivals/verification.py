@@ -11,7 +11,7 @@ import segno
 from services.festivals.models import KnownMunicipality
 from services.festivals.organising import get_festival
 from services.festivals.schemas import KINDS
-from shared.config import gateway_base_url
+from shared.config import public_base_url
 from shared.errors import NotFound
 
 SIGNATURE_LENGTH = 20
@@ -23,8 +23,7 @@ def code_of(secret, festival_id, entry_id):
 
 
 def verification_url(config, code):
-    base = (config.get("PUBLIC_BASE_URL") or gateway_base_url(config)).rstrip("/")
-    return f"{base}/diplomas/{code}"
+    return f"{public_base_url(config)}/diplomas/{code}"
 
 
 def qr_data_uri(url):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.gateway.models import AuditRecord
 from shared.db import paginate, upsert
-from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
+from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.messaging import with_envelope
 
 
@@ -47,6 +47,13 @@ def account_fields(data):
             "object_id": data["username"], "status": data["role"]}
 
 
+def adoption_fields(data):
+    """In the adopter's city, on the original practice; a due report has no actor (the timer asked)."""
+    return {"actor": data["actor"], "municipality": data["adopter_municipality"], "object_type": "adoption",
+            "object_id": str(data["id"]), "practice_id": data["original_entry_id"],
+            "comment": data["report_text"] or data["changes"]}
+
+
 AUDITED = {
     **{name: practice_fields for name in PRACTICE_EVENTS},
     "trial_session_scheduled": session_fields,
@@ -54,6 +61,7 @@ AUDITED = {
     **{name: festival_fields for name in FESTIVAL_EVENTS},
     "resource_published": resource_fields,
     "account_created": account_fields,
+    **{name: adoption_fields for name in ADOPTION_EVENTS},
 }
 
 

@@ -147,3 +147,63 @@ class AuditRecord(ReadModelBase):
     practice_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class AdoptionView(ReadModelBase):
+    """A city's adoption of another city's practice, as last announced (services/gateway/adoptions.py)."""
+
+    __tablename__ = "adoptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    original_entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    original_version: Mapped[int] = mapped_column(Integer)
+    original_municipality: Mapped[str] = mapped_column(String(40))
+    original_title: Mapped[str] = mapped_column(String(300))
+    adaptation_entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    adopter_municipality: Mapped[str] = mapped_column(String(40), index=True)
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    changes: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    report_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    report_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    report_text: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reported_by: Mapped[str | None] = mapped_column(String(80))
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class Notification(ReadModelBase):
+    """What concerns someone, projected from an event (services/gateway/notifications.py): one per event,
+    so the event id is the key. ``audience`` is ``user:<username>`` or ``methodists:<city code>``."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_audience_newest", "audience", "occurred_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(130))
+    kind: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NotificationRead(ReadModelBase):
+    """That ``username`` has read notification ``notification_id``."""
+
+    __tablename__ = "notification_reads"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NotificationMailing(ReadModelBase):
+    """That this replica has handed notification ``notification_id`` to the mailer (the catalog makes
+    sure that, across replicas and rebuilds, each recipient is mailed once)."""
+
+    __tablename__ = "notification_mailings"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import audit, search
+from services.gateway import adoptions, audit, notifications, search
 from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
@@ -22,7 +22,7 @@ from services.gateway.models import (
 )
 from shared.config import SERVICES
 from shared.db import upsert
-from shared.events import BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
+from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
 
@@ -110,13 +110,16 @@ PROJECTIONS = {
     **{name: booking_changed for name in BOOKING_EVENTS},
     **{name: festival_changed for name in FESTIVAL_EVENTS},
     "resource_published": resource_published,
+    **{name: adoptions.adoption_changed for name in ADOPTION_EVENTS},
 }
 
 
 # Every audited event is also written to the audit log, in the same transaction as its projection.
 AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in audit.AUDITED}
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, {**PROJECTIONS, **AUDITED_PROJECTIONS},
-                        on_change=SEARCH_ANSWERS.forget_all)
+HANDLERS = {**PROJECTIONS, **AUDITED_PROJECTIONS}
+# Events that concern someone also leave a notification, after their projection and audit record.
+HANDLERS.update({name: notifications.notifying(HANDLERS.get(name)) for name in notifications.NOTIFIED})
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=SEARCH_ANSWERS.forget_all)
 
 
 def caught_up(sessions):

@@ -1,6 +1,7 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
 from marshmallow import Schema, fields, validate
 
+from services.practices.adoption_schemas import AdoptionSchema
 from services.practices.schemas import STATUS_TITLES, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
@@ -132,3 +133,41 @@ class CollectionRequestSchema(Schema):
     municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
     festival_id = RecordId(load_default=None, allow_none=True)
     direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+CITY_CODE = validate.Regexp(r"^[a-z0-9_-]{1,40}$", error="Код города: латинские буквы, цифры, - и _")
+
+
+class AdoptionViewSchema(AdoptionSchema):
+    original_municipality_name = fields.Str()
+    adopter_municipality_name = fields.Str()
+
+
+class AdoptionQuery(PageQuery):
+    adopter = fields.Str(validate=CITY_CODE, metadata={"description": "Код города, который внедряет"})
+    original = fields.Str(validate=CITY_CODE, metadata={"description": "Код города — автора оригинала"})
+    awaiting_report = fields.Bool(load_default=False,
+                                  metadata={"description": "true — только те, у кого запрошен и не дан отчёт"})
+
+
+class SpreadPracticeSchema(Schema):
+    entry_id = fields.Int(required=True)
+    title = fields.Str(required=True)
+    municipality = fields.Str(required=True)
+    municipality_name = fields.Str(required=True)
+    adoptions = fields.Int(required=True)
+    reported = fields.Int(required=True, metadata={"description": "из них с отчётом о результатах"})
+
+
+class SpreadPairSchema(Schema):
+    from_ = fields.Str(data_key="from", required=True, metadata={"description": "город — автор практики"})
+    from_name = fields.Str(required=True)
+    to = fields.Str(required=True, metadata={"description": "город, который её внедрил"})
+    to_name = fields.Str(required=True)
+    adoptions = fields.Int(required=True)
+    reported = fields.Int(required=True)
+
+
+class SpreadSchema(Schema):
+    practices = fields.List(fields.Nested(SpreadPracticeSchema), required=True)
+    city_pairs = fields.List(fields.Nested(SpreadPairSchema), required=True)

@@ -1,23 +1,28 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.adoptions import AdoptionEndpoints
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.expertise import ExpertiseEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
+from services.gateway.endpoints.notifications import NotificationEndpoints
 from services.gateway.endpoints.opendata import OpenDataEndpoints
 from services.gateway.endpoints.registry import RegistryEndpoints
 from services.gateway.endpoints.resources import ResourceEndpoints
 from services.gateway.endpoints.system import SystemEndpoints
 from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
+from services.gateway.mailing import MailsNotifications
 from services.gateway.web.account import AccountPages
+from services.gateway.web.adoptions import AdoptionPages
 from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
 from services.gateway.web.entries import EntryPages
 from services.gateway.web.expertise import ExpertisePages
 from services.gateway.web.home import HomePages
+from services.gateway.web.notifications import NotificationPages
 from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
@@ -29,11 +34,11 @@ from shared.rpc import TimedServiceRpc
 
 
 @subscribe
-class GatewayService(CatchesUp, RefusesRevokedTokens, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
+class GatewayService(CatchesUp, RefusesRevokedTokens, MailsNotifications, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
-                     AuditEndpoints, OpenDataEndpoints, ExpertiseEndpoints,
+                     AuditEndpoints, OpenDataEndpoints, ExpertiseEndpoints, AdoptionEndpoints, NotificationEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
-                     ExpertisePages):
+                     ExpertisePages, AdoptionPages, NotificationPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"

@@ -1,7 +1,6 @@
 """The expert workbench's contract: rubrics, expert rounds, assignments and reviews."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$",
                        error="Латинские строчные буквы, цифры, «-» и «_», до 60 знаков")
 RECOMMENDATIONS = {"approve": "Одобрить", "revise": "Доработать и подать снова", "reject": "Отклонить"}

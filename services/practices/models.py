@@ -216,3 +216,29 @@ class PracticesOutbox(OutboxMixin, PracticesBase):
 
 class ProcessedEvent(ProcessedEventMixin, PracticesBase):
     __tablename__ = "processed_events"
+
+
+class Adoption(PracticesBase):
+    """A city taking up another city's published practice: ``adaptation_entry_id`` is its own draft,
+    copied from ``original_version`` of the original. The adopter reports results once the report
+    is due (``report_due_at``); ``report_requested_at`` says that it was asked to."""
+
+    __tablename__ = "adoptions"
+    __table_args__ = (UniqueConstraint("original_entry_id", "adopter_municipality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    original_entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    original_version: Mapped[int] = mapped_column(Integer)
+    original_municipality: Mapped[str] = mapped_column(String(40), index=True)
+    adaptation_entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
+    adopter_municipality: Mapped[str] = mapped_column(String(40), index=True)
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    changes: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    report_due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    report_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    report_text: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reported_by: Mapped[str | None] = mapped_column(String(80))
+    revision: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,7 +1,8 @@
 from nameko import config
 from nameko.timer import timer
 
-from services.practices import booking, collections, importing, registry, resources, review
+from services.practices import adoption, booking, collections, importing, registry, resources, review
+from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema
 from services.practices.expertise_rpc import ExpertiseRpc
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
@@ -28,6 +29,7 @@ from services.practices.schemas import (
 from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import BadRequest, NetworkError
+from shared.messaging import utcnow
 from shared.schemas import load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
@@ -155,6 +157,26 @@ class PracticesService(OwningService, ExpertiseRpc):
         with self.db() as session:
             items, total = booking.list_bookings(session, self.identity(), **query)
             return page_of(BookingSchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def adopt_entry(self, entry_id, data):
+        data = load(AdoptionInputSchema(), data)
+        after_days = int(config.get("ADOPTION_REPORT_AFTER_DAYS", adoption.DEFAULT_REPORT_AFTER_DAYS))
+        with self.db.begin() as session:
+            return adoption.adopt_entry(session, self.identity(), entry_id, data, after_days)
+
+    @rpc(expected_exceptions=NetworkError)
+    def report_adoption_results(self, adoption_id, data):
+        text = load(AdoptionReportInputSchema(), data)["text"]
+        with self.db.begin() as session:
+            return adoption.report_results(session, self.identity(), adoption_id, text)
+
+    @timer(interval=adoption.DUE_CHECK_SECONDS)
+    def request_due_adoption_reports(self):
+        """Asks adopters for the results reports that have fallen due (``practice-network
+        request-adoption-reports --as-of`` does the same for a given moment)."""
+        with self.db.begin() as session:
+            adoption.request_due_reports(session, utcnow())
 
     def _dump(self, entry):
         return EntrySchema().dump(registry.entry_view(entry, registry.working_version(entry)))

@@ -23,7 +23,7 @@ class AuditRecordSchema(Schema):
     actor = fields.Str(allow_none=True)
     municipality = fields.Str(allow_none=True, metadata={"description": "None — региональное"})
     object_type = fields.Str(required=True, metadata={"description": "practice, session, booking, festival, "
-                                                                     "resource или account"})
+                                                                     "resource, account или adoption"})
     object_id = fields.Str(required=True)
     practice_id = fields.Int(allow_none=True)
     status = fields.Str(allow_none=True)

@@ -4,11 +4,11 @@ from nameko import config
 from werkzeug.wrappers import Response
 
 from services.festivals.schemas import (
+    DiplomaSchema,
     EntryInputSchema,
     FestivalChangeSchema,
     FestivalInputSchema,
     FestivalQuery,
-    DiplomaSchema,
     FestivalSchema,
     NominationInputSchema,
     ProgrammeItemInputSchema,

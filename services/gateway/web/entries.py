@@ -2,7 +2,8 @@
 festival with its programme, nominations and results."""
 from zoneinfo import ZoneInfo
 
-from services.gateway import directory, opendata, views
+from services.gateway import adoptions, directory, opendata, views
+from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
@@ -50,8 +51,11 @@ class EntryPages:
             city = views.municipality_name(session, entry["municipality"])
             resources = views.practice_resources(session, entry_id)
             json_ld = published_json_ld(opendata.entry_json_ld, session, entry_id, request)
+            lineage = {"adoptions": adoptions.of_practice(session, entry_id),
+                       "based_on": adoptions.based_on(session, entry_id),
+                       "may_adopt": may_adopt(request.visitor, entry)}
         return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
-                      json_ld=json_ld,
+                      json_ld=json_ld, lineage=lineage,
                       has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
                       history=self.practices.history(entry_id), formats=FORMATS, levels=PROFMINIMUM_LEVELS,
                       booking=booking or {}, scheduling=scheduling or {"typed": {}})

@@ -4,9 +4,8 @@ Revision ID: 16869f7b5065
 Revises: 1612d71348e3
 Create Date: 2026-11-23 17:41:27.013425
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '16869f7b5065'
 down_revision = '1612d71348e3'

@@ -4,9 +4,8 @@ Revision ID: c3562b4a2a49
 Revises: 96c71cd0b428
 Create Date: 2026-11-23 17:41:29.248946
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c3562b4a2a49'
 down_revision = '96c71cd0b428'

@@ -4,9 +4,8 @@ Revision ID: 92645a492938
 Revises: d4458264a9a6
 Create Date: 2026-11-23 17:41:37.230559
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '92645a492938'
 down_revision = 'd4458264a9a6'

@@ -4,9 +4,8 @@ Revision ID: d4458264a9a6
 Revises: c4ea360ed243
 Create Date: 2026-11-23 17:41:28.120708
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'd4458264a9a6'
 down_revision = 'c4ea360ed243'
