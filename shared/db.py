@@ -109,6 +109,16 @@ class Database(DependencyProvider):
         return self.sessions
 
 
+def get_row(session, model, key, not_found, for_update=False):
+    """The row of ``model`` whose primary key is ``key``, locked until the transaction ends when
+    ``for_update`` (a change that depends on its current state); raises ``not_found`` if there is none."""
+    query = select(model).where(model.__table__.primary_key.columns[0] == key)
+    row = session.scalars(query.with_for_update() if for_update else query).first()
+    if row is None:
+        raise not_found
+    return row
+
+
 def paginate(session, query, *order_by, page=1, per_page=20):
     """``(items, total)``: one page of an ORM ``query`` in ``order_by`` order, and the count of all."""
     total = session.scalar(select(func.count()).select_from(query.subquery()))

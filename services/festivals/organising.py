@@ -4,7 +4,7 @@ from sqlalchemy import select
 from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
 from services.festivals.schemas import REGION, REGION_TIMEZONE, FestivalSchema
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
-from shared.db import paginate
+from shared.db import get_row, paginate
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
 
@@ -26,11 +26,7 @@ def create_festival(session, actor, data):
 
 
 def get_festival(session, festival_id, for_update=False):
-    query = select(Festival).where(Festival.id == festival_id)
-    festival = session.scalars(query.with_for_update() if for_update else query).first()
-    if festival is None:
-        raise NotFound(f"Фестиваль №{festival_id} не найден")
-    return festival
+    return get_row(session, Festival, festival_id, NotFound(f"Фестиваль №{festival_id} не найден"), for_update)
 
 
 def require_organiser(actor, festival):

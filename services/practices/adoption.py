@@ -13,6 +13,7 @@ from services.practices.adoption_schemas import AdoptionSchema
 from services.practices.models import Adoption, EntryVersion, PracticesOutbox
 from services.practices.registry import create_entries, get_visible_entry, published_version
 from shared.auth import METHODIST, require_city, require_role
+from shared.db import get_row
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.messaging import record, utcnow
 
@@ -79,13 +80,7 @@ def request_due_reports(session, as_of):
 
 
 def get_adoption(session, adoption_id, for_update=False):
-    query = select(Adoption).where(Adoption.id == adoption_id)
-    if for_update:
-        query = query.with_for_update()
-    adoption = session.scalars(query).first()
-    if adoption is None:
-        raise NotFound(f"Внедрение №{adoption_id} не найдено")
-    return adoption
+    return get_row(session, Adoption, adoption_id, NotFound(f"Внедрение №{adoption_id} не найдено"), for_update)
 
 
 def _adopted_by_city(session, entry_id, municipality):

@@ -13,6 +13,7 @@ from services.practices.models import Entry, ExpertAssignment, ExpertRound, Prac
 from services.practices.registry import get_entry, working_version
 from services.practices.schemas import content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
+from shared.db import get_row
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
 
@@ -140,11 +141,7 @@ def _assignment_of(expert_round, username):
 
 
 def get_round(session, round_id, for_update=False):
-    query = select(ExpertRound).where(ExpertRound.id == round_id)
-    expert_round = session.scalars(query.with_for_update() if for_update else query).first()
-    if expert_round is None:
-        raise NotFound(f"Экспертиза №{round_id} не найдена")
-    return expert_round
+    return get_row(session, ExpertRound, round_id, NotFound(f"Экспертиза №{round_id} не найдена"), for_update)
 
 
 def hidden_reason(expert_round, actor):

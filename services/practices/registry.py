@@ -4,7 +4,7 @@ from sqlalchemy import select
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
 from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
-from shared.db import paginate
+from shared.db import get_row, paginate
 from shared.errors import Conflict, NotFound
 from shared.messaging import record, utcnow
 from shared.plugins import entry_kinds
@@ -64,13 +64,7 @@ def _only_declared(kind_name, changes):
 
 
 def get_entry(session, entry_id, for_update=False):
-    query = select(Entry).where(Entry.id == entry_id)
-    if for_update:
-        query = query.with_for_update()
-    entry = session.scalars(query).first()
-    if entry is None:
-        raise entry_not_found(entry_id)
-    return entry
+    return get_row(session, Entry, entry_id, entry_not_found(entry_id), for_update)
 
 
 def get_entries(session, entry_ids):
