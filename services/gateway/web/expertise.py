@@ -29,12 +29,13 @@ class ExpertisePages:
     def _round_page(self, request, round_id, typed=None, errors=None, status=200):
         expert_round = self.practices.get_expert_round(round_id)
         entry = self.practices.get_entry(expert_round["entry_id"])
+        fields = entry_fields(entry["kind"])
         with self.read_model() as session:
             cities = views.municipality_names(session)
         return render(request, "expertise_round.html", status=status, round=expert_round, entry=entry,
                       cities=cities, recommendations=RECOMMENDATIONS, comment="",
                       typed=typed or empty_review(expert_round["rubric"]["criteria"]), errors=errors or {},
-                      entry_fields=entry_fields(entry["kind"]), score_name=score_name)
+                      entry_fields=fields, field_labels={f.name: f.label for f in fields}, score_name=score_name)
 
     @page("GET", "/diplomas/<code>")
     def diploma_page(self, request, visitor, code):
