@@ -10,7 +10,7 @@ from tests.integration.test_expert_workbench import new_rubric, open_round, subm
 def review_in_the_form(tab, title, novelty, evidence, transfer, comment):
     page = tab.page
     page.get_by_role("list", name="Мои экспертизы").get_by_role("link", name=title).click()
-    expect(page.get_by_role("status").filter(has_text="скрыта, пока вы не подадите свою")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="скрыта. Рецензии других экспертов откроются")).to_be_visible()
     page.get_by_label("Новизна").fill(str(novelty))
     page.get_by_label("Доказанность результатов").fill(str(evidence))
     page.get_by_label("Переносимость в другой город").fill(str(transfer))
