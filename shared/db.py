@@ -38,8 +38,10 @@ def is_sqlite(url):
 
 def make_engine(url):
     if not is_sqlite(url):
-        # pg8000 is pure Python, so eventlet's monkey patching makes it cooperative.
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # pg8000 is pure Python, so eventlet's monkey patching makes it cooperative. A worker holds one
+        # connection at a time and a process runs 10 workers (max_workers): up to 10, 5 kept between bursts,
+        # so that replicas × processes stay within the server's max_connections.
+        return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
     # One connection per process: SQLite allows a single writer, and a busy wait inside the C
     # library would freeze every greenlet. Greenlets queue for the connection instead.
     engine = create_engine(

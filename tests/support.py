@@ -1,5 +1,6 @@
 """The running network used by integration and API tests: its processes, broker vhost and databases."""
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -20,10 +21,31 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://po
 DATABASES = (*settings.SERVICES, "gateway")
 
 
-def free_port():
+# Ports for the network's listeners are taken below the kernel's range for outgoing connections
+# (32768 and up): there, one of the many connections to RabbitMQ and PostgreSQL could take a port a
+# second replica is about to listen on (replica n listens n - 1 ports, or 10 × (n - 1) for metrics, above).
+# Ports handed out by this test run are never handed out again (a network binds them only later).
+LISTENER_PORTS = range(20000, 32000)
+_handed_out = set()
+
+
+def free_port(span=11):
+    """A port no one listens on, with the ``span - 1`` ports above it free too (for further replicas)."""
+    while True:
+        port = random.randrange(LISTENER_PORTS.start, LISTENER_PORTS.stop - span)
+        ports = set(range(port, port + span))
+        if not ports & _handed_out and all(_bindable(candidate) for candidate in ports):
+            _handed_out.update(ports)
+            return port
+
+
+def _bindable(port):
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def rabbitmqctl(*args):
