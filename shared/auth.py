@@ -43,15 +43,19 @@ def issue_token(identity, secret, ttl_seconds):
 
 def verify_claims(token, secret):
     """The claims of a valid token that has not been revoked; 401 otherwise."""
+    claims = _signed_claims(token, secret)
+    if claims["jti"] in REVOKED:
+        raise Unauthorized(SIGNED_OUT)
+    return claims
+
+
+def _signed_claims(token, secret):
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]})
+        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Срок действия токена истёк, войдите снова") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("Недействительный токен доступа") from None
-    if claims["jti"] in REVOKED:
-        raise Unauthorized(SIGNED_OUT)
-    return claims
 
 
 def verify_token(token, secret):
@@ -60,8 +64,9 @@ def verify_token(token, secret):
 
 
 def revoke_here(token, secret):
-    """Refuse ``token`` in this process at once (the catalog's announcement reaches the others)."""
-    claims = verify_claims(token, secret)
+    """Refuse ``token`` in this process at once (the catalog's announcement reaches the others, and
+    may reach this process first: the token may already be on the list)."""
+    claims = _signed_claims(token, secret)
     REVOKED.add(claims["jti"], datetime.fromtimestamp(claims["exp"], timezone.utc))
 
 

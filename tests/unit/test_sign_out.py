@@ -1,0 +1,22 @@
+"""Signing out in the gateway process, whichever comes first: the catalog's announcement or the gateway."""
+import pytest
+
+from shared.auth import Identity, issue_token, revoke_here, verify_token
+from shared.errors import Unauthorized
+
+SECRET = "a-secret-long-enough-for-hmac-sha256-keys!"
+
+
+def test_a_token_already_revoked_by_the_announcement_is_revoked_again_without_an_error():
+    token = issue_token(Identity("reviewer-chippkro", "reviewer", None), SECRET, 60)
+    revoke_here(token, SECRET)  # the token_revoked event got here first
+    revoke_here(token, SECRET)  # then the sign-out request itself
+    with pytest.raises(Unauthorized):
+        verify_token(token, SECRET)
+
+
+def test_another_token_of_the_same_person_stays_valid():
+    identity = Identity("methodist-kyshtym", "methodist", "kyshtym")
+    signed_out, other = issue_token(identity, SECRET, 60), issue_token(identity, SECRET, 60)
+    revoke_here(signed_out, SECRET)
+    assert verify_token(other, SECRET) == identity
