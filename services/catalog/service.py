@@ -22,6 +22,8 @@ from shared.service import OwningService, rpc
 class CatalogService(OwningService):
     name = "catalog"
     outbox_model = CatalogOutbox
+    # The catalog keeps the revoked tokens itself (revoked_tokens_in_force): no RPC client to itself.
+    revocation_source = None
 
     db = Database("catalog", on_start=directory.register_installed_municipalities)
     identity = CurrentIdentity()
