@@ -6,9 +6,17 @@ from services.gateway.http import ROUTES, openapi_path, path_parameters
 from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
-                  404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
+                  404: "Не найдено", 409: "Конфликт состояния",
+                  412: "Запись изменил кто-то другой: If-Match не совпал с её текущим ETag", 413: "Слишком большой файл",
                   415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
                   429: "Слишком много попыток: повторите через Retry-After секунд"}
+
+ETAG_HEADER = {"description": "Ревизия записи в кавычках (сильный ETag): передайте её в If-Match при изменении",
+               "schema": {"type": "string", "example": '"7"'}}
+IF_MATCH_PARAMETER = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string", "example": '"7"'},
+    "description": "ETag из ответа на GET: изменение пройдёт, только если запись с тех пор никто не менял "
+                   "(иначе 412). * — любая ревизия; без заголовка — без проверки"}
 
 
 def build_spec():
@@ -60,6 +68,8 @@ def _operation(registered, converter):
     success = {"description": "Успешно"}
     if registered.response is not None:
         success["content"] = {registered.response_type: {"schema": registered.response}}
+    if registered.versioned:
+        success["headers"] = {"ETag": ETAG_HEADER}
     elif registered.response_type != "application/json":
         success["content"] = {registered.response_type: {"schema": {"type": "string", "format": "binary"}}}
     operation = {
@@ -74,6 +84,8 @@ def _operation(registered, converter):
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
             "schema": _upload_form(registered, converter)}}}
     parameters = _path_parameters(registered.path)
+    if registered.versioned and registered.method != "GET":
+        parameters.append(IF_MATCH_PARAMETER)
     if registered.query is not None:
         parameters.append({"in": "query", "schema": registered.query})
     if parameters:
@@ -99,6 +111,8 @@ def _error_responses(registered):
         statuses += [413, 415]
     if registered.auth:
         statuses += [401, 403, 409]
+    if registered.versioned and registered.method != "GET":
+        statuses.append(412)
     return {str(status): {"description": ERROR_STATUSES[status],
                           "content": {"application/json": {"schema": "Error"}}}
             for status in sorted(set(statuses))}
