@@ -8,7 +8,7 @@ from services.gateway.schemas import ENTITY_TAG, IfMatchSchema
 from shared.schemas import MAX_ID, load
 
 IF_MATCH_SCHEMA = IfMatchSchema()
-STRONG_REVISION = re.compile(r'"(\d{1,10})"')
+STRONG_REVISION = re.compile(r'"([0-9]{1,10})"')
 
 
 def etag(revision):
