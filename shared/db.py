@@ -4,7 +4,7 @@ from datetime import timezone
 
 from nameko import config
 from nameko.extensions import DependencyProvider
-from sqlalchemy import DateTime, create_engine, event, func, select
+from sqlalchemy import DateTime, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -119,6 +119,24 @@ def get_row(session, model, key, not_found, for_update=False):
     if row is None:
         raise not_found
     return row
+
+
+def require_revision(session, row, expected, stale):
+    """Go on only if ``row`` is still at one of the ``expected`` revisions (None: at any), else raise
+    ``stale`` (a lost update averted: the client edited what it read before someone else's change).
+
+    The check is a conditional UPDATE of the row in the caller's transaction, not a comparison in
+    Python: of two writers that read the same revision exactly one goes on. PostgreSQL makes the later
+    wait for the row and then finds the revision moved; SQLite lets one writer in at a time.
+    """
+    if expected is None:
+        return
+    table = type(row).__table__
+    key = table.primary_key.columns[0]
+    claimed = session.execute(update(table).where(key == getattr(row, key.name), table.c.revision.in_(expected))
+                              .values(revision=table.c.revision))
+    if claimed.rowcount == 0:
+        raise stale
 
 
 def paginate(session, query, *order_by, page=1, per_page=20):

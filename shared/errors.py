@@ -64,6 +64,13 @@ class Conflict(NetworkError):
 
 
 @deserialize_to_instance
+class PreconditionFailed(NetworkError):
+    """The record changed since the client read it (its ``If-Match`` names an older revision)."""
+
+    status, code = 412, "precondition_failed"
+
+
+@deserialize_to_instance
 class PayloadTooLarge(NetworkError):
     status, code = 413, "payload_too_large"
 

@@ -25,6 +25,14 @@ class RecordId(fields.Int):
         super().__init__(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+class ExpectedRevisionsSchema(Schema):
+    """Which revisions of a record a change may be made to (what the client read: ``If-Match``);
+    None when the client set no condition. An empty list matches nothing."""
+
+    revisions = fields.List(fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID)),
+                            allow_none=True, load_default=None, validate=validate.Length(max=1000))
+
+
 class PageQuery(Schema):
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
 from services.festivals.schemas import REGION, REGION_TIMEZONE, FestivalSchema
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
-from shared.db import get_row, paginate
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.db import get_row, paginate, require_revision
+from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from shared.messaging import record, utcnow
 
 
@@ -45,8 +45,13 @@ def editable_festival(session, actor, festival_id):
     return festival
 
 
-def change_festival(session, actor, festival_id, changes):
+def change_festival(session, actor, festival_id, changes, expected_revisions=None):
+    """Change some fields; with ``expected_revisions`` (the client's ``If-Match``) only if nobody
+    changed the festival since the client read one of those revisions."""
     festival = editable_festival(session, actor, festival_id)
+    require_revision(session, festival, expected_revisions, PreconditionFailed(
+        "Фестиваль изменил кто-то другой, пока вы редактировали: обновите страницу и внесите изменения заново",
+        {"revision": [f"Сейчас у фестиваля ревизия {festival.revision}"]}))
     starts_on = changes.get("starts_on", festival.starts_on)
     ends_on = changes.get("ends_on", festival.ends_on)
     if ends_on < starts_on:

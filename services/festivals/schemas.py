@@ -112,7 +112,8 @@ class FestivalSchema(Schema):
     starts_on = fields.Date()
     ends_on = fields.Date()
     status = fields.Str(metadata={"description": "published или cancelled"})
-    revision = fields.Int()
+    revision = fields.Int(metadata={
+        "description": "Растёт с каждым изменением фестиваля; ETag ответа — она же в кавычках"})
     created_by = fields.Str()
     updated_at = fields.AwareDateTime()
     nominations = fields.List(fields.Nested(NominationSchema))

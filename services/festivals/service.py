@@ -17,7 +17,7 @@ from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError
 from shared.replay import CatchesUp, subscribe
-from shared.schemas import load, page_of
+from shared.schemas import ExpectedRevisionsSchema, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
@@ -52,10 +52,11 @@ class FestivalsService(OwningService, CatchesUp):
             return page_of(FestivalSchema(many=True).dump(items), total, query["page"], query["per_page"])
 
     @rpc(expected_exceptions=NetworkError)
-    def change_festival(self, festival_id, changes):
+    def change_festival(self, festival_id, changes, expected_revisions=None):
         changes = load(FestivalChangeSchema(partial=True), changes)
+        expected = load(ExpectedRevisionsSchema(), {"revisions": expected_revisions})["revisions"]
         with self.db.begin() as session:
-            festival = organising.change_festival(session, self.identity(), festival_id, changes)
+            festival = organising.change_festival(session, self.identity(), festival_id, changes, expected)
             return FestivalSchema().dump(festival)
 
     @rpc(expected_exceptions=NetworkError)

@@ -167,6 +167,7 @@ class Route:
     response_type: str = "application/json"
     upload: str | None = None  # the multipart field of an uploaded file
     errors: tuple = ()  # error statuses it may answer beyond those its declaration implies
+    versioned: bool = False  # answers an ETag (services/gateway/revisions.py); a change takes If-Match
 
 
 def route(method, path, summary, tag, **details):

@@ -6,9 +6,18 @@ from services.gateway.http import ROUTES, openapi_path, path_parameters
 from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
-                  404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
+                  404: "Не найдено", 409: "Конфликт состояния",
+                  412: "Запись изменил кто-то другой: If-Match не совпал с её текущим ETag",
+                  413: "Слишком большой файл",
                   415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
                   429: "Слишком много попыток: повторите через Retry-After секунд"}
+
+ETAG_HEADER = {"description": "Ревизия записи в кавычках (сильный ETag): передайте её в If-Match при изменении",
+               "schema": {"type": "string", "example": '"7"'}}
+IF_MATCH_PARAMETER = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string", "example": '"7"'},
+    "description": "ETag из ответа на GET: изменение пройдёт, только если запись с тех пор никто не менял "
+                   "(иначе 412). * — любая ревизия; без заголовка — без проверки"}
 
 
 def build_spec():
@@ -62,6 +71,8 @@ def _operation(registered, converter):
         success["content"] = {registered.response_type: {"schema": registered.response}}
     elif registered.response_type != "application/json":
         success["content"] = {registered.response_type: {"schema": {"type": "string", "format": "binary"}}}
+    if registered.versioned:
+        success["headers"] = {"ETag": ETAG_HEADER}
     operation = {
         "summary": registered.summary,
         "tags": [registered.tag],
@@ -74,6 +85,8 @@ def _operation(registered, converter):
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
             "schema": _upload_form(registered, converter)}}}
     parameters = _path_parameters(registered.path)
+    if _takes_if_match(registered):
+        parameters.append(IF_MATCH_PARAMETER)
     if registered.query is not None:
         parameters.append({"in": "query", "schema": registered.query})
     if parameters:
@@ -81,6 +94,11 @@ def _operation(registered, converter):
     if registered.auth:
         operation["security"] = [{"bearer": []}]
     return operation
+
+
+def _takes_if_match(registered):
+    """A change of a versioned record (its GET answers the ETag that the change names)."""
+    return registered.versioned and registered.method != "GET"
 
 
 def _upload_form(registered, converter):
@@ -99,6 +117,8 @@ def _error_responses(registered):
         statuses += [413, 415]
     if registered.auth:
         statuses += [401, 403, 409]
+    if _takes_if_match(registered):
+        statuses.append(412)
     return {str(status): {"description": ERROR_STATUSES[status],
                           "content": {"application/json": {"schema": "Error"}}}
             for status in sorted(set(statuses))}

@@ -23,6 +23,18 @@ class RequestIdSchema(Schema):
         error="До 128 символов: латинские буквы, цифры и . _ : / + = -"))
 
 
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+
+
+class IfMatchSchema(Schema):
+    """The ``If-Match`` header of a change (RFC 9110): ``*`` or entity tags separated by commas."""
+
+    if_match = fields.Str(data_key="If-Match", required=True, validate=[
+        validate.Length(max=2000),
+        validate.Regexp(rf"^\s*(?:\*|{ENTITY_TAG}(?:\s*,\s*{ENTITY_TAG})*)\s*$",
+                        error='Ожидался ETag из ответа на GET в кавычках, например "7", или *')])
+
+
 class HealthSchema(Schema):
     status = fields.Str(required=True, metadata={"example": "ok", "description": "ok или degraded (ответ 503)"})
     broker = fields.Str(required=True, metadata={"description": "ok, или unavailable: шлюз не может связаться с RabbitMQ"})

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
 from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
-from shared.db import get_row, paginate
-from shared.errors import Conflict, NotFound
+from shared.db import get_row, paginate, require_revision
+from shared.errors import Conflict, NotFound, PreconditionFailed
 from shared.messaging import record, utcnow
 from shared.plugins import entry_kinds
 from shared.schemas import load
@@ -36,10 +36,16 @@ def create_entries(session, actor, drafts):
     return entries
 
 
-def edit_entry(session, actor, entry_id, changes):
-    """Change some fields. A published entry gets a new draft version; the published one stays."""
+def edit_entry(session, actor, entry_id, changes, expected_revisions=None):
+    """Change some fields. A published entry gets a new draft version; the published one stays.
+
+    With ``expected_revisions`` (the client's ``If-Match``) the change is made only to one of those
+    revisions: an edit of what someone else has changed meanwhile is refused, not silently lost."""
     entry = get_entry(session, entry_id, for_update=True)
     require_city(actor, entry.municipality, METHODIST)
+    require_revision(session, entry, expected_revisions, PreconditionFailed(
+        "Запись изменил кто-то другой, пока вы редактировали: обновите страницу и внесите изменения заново",
+        {"revision": [f"Сейчас у записи ревизия {entry.revision}"]}))
     previous_status = entry.status
     if entry.status in EDITABLE_AS_NEW_VERSION:
         base = working_version(entry)
@@ -126,7 +132,7 @@ def entry_view(entry, version, status=None):
         **version.content,
         "id": entry.id, "kind": entry.kind, "kind_title": entry_kinds()[entry.kind].title,
         "municipality": entry.municipality, "status": status, "status_title": STATUS_TITLES[status],
-        "version": version.number, "working_version": entry.version,
+        "version": version.number, "working_version": entry.version, "revision": entry.revision,
         "published_version": entry.published_version, "author": entry.author,
         "created_at": entry.created_at, "updated_at": entry.updated_at,
         "submitted_at": entry.submitted_at, "approved_at": published.approved_at if published else None,

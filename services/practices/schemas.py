@@ -90,6 +90,8 @@ class EntryOutputSchema(Schema):
     version = fields.Int(metadata={"description": "Номер показанной версии"})
     working_version = fields.Int(metadata={"description": "Номер рабочей версии (для автора и экспертов)"})
     published_version = fields.Int(allow_none=True)
+    revision = fields.Int(metadata={
+        "description": "Растёт с каждым изменением записи; ETag ответа — она же в кавычках"})
     author = fields.Str()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

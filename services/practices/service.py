@@ -30,7 +30,7 @@ from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.messaging import utcnow
-from shared.schemas import load, page_of
+from shared.schemas import ExpectedRevisionsSchema, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
@@ -56,9 +56,10 @@ class PracticesService(OwningService, ExpertiseRpc):
             return EntrySchema().dump(registry.visible_view(session, self.identity(), entry_id))
 
     @rpc(expected_exceptions=NetworkError)
-    def edit_entry(self, entry_id, changes):
+    def edit_entry(self, entry_id, changes, expected_revisions=None):
+        expected = load(ExpectedRevisionsSchema(), {"revisions": expected_revisions})["revisions"]
         with self.db.begin() as session:
-            return self._dump(registry.edit_entry(session, self.identity(), entry_id, changes))
+            return self._dump(registry.edit_entry(session, self.identity(), entry_id, changes, expected))
 
     @rpc(expected_exceptions=NetworkError)
     def transition(self, entry_id, action, data):

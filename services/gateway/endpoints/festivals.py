@@ -16,6 +16,7 @@ from services.festivals.schemas import (
 )
 from services.gateway import calendar, views
 from services.gateway.http import json_response, read_json, read_query, route
+from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import CalendarQuery
 from shared.schemas import page_schema
 from shared.storage import file_store
@@ -38,14 +39,17 @@ class FestivalEndpoints:
             return json_response(views.festivals(session, **query))
 
     @route("GET", "/api/v1/festivals/<int:festival_id>", "Фестиваль с программой, номинациями и итогами", TAG,
-           response=FestivalSchema)
+           response=FestivalSchema, versioned=True)
     def get_festival(self, request, festival_id):
-        return json_response(self.festivals.get_festival(festival_id))
+        return versioned_response(self.festivals.get_festival(festival_id))
 
-    @route("PATCH", "/api/v1/festivals/<int:festival_id>", "Изменить фестиваль (организатор)", TAG,
-           body=FestivalChangeSchema, response=FestivalSchema, auth=True)
+    @route("PATCH", "/api/v1/festivals/<int:festival_id>",
+           "Изменить фестиваль (организатор); с If-Match — только если его никто не изменил", TAG,
+           body=FestivalChangeSchema, response=FestivalSchema, auth=True, versioned=True)
     def change_festival(self, request, festival_id):
-        return json_response(self.festivals.change_festival(festival_id, read_json(request)))
+        expected = expected_revisions(request)
+        return versioned_response(self.festivals.change_festival(festival_id, read_json(request),
+                                                                 expected_revisions=expected))
 
     @route("POST", "/api/v1/festivals/<int:festival_id>/cancel", "Отменить фестиваль (остаётся в календаре)", TAG,
            response=FestivalSchema, auth=True)

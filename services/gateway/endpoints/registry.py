@@ -4,6 +4,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway import spreadsheets, views
 from services.gateway.http import json_response, read_json, read_query, read_upload, route
+from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import ImportQuery, PracticeListQuery, SearchPageSchema
 from services.practices.review import TRANSITIONS
 from services.practices.schemas import (
@@ -48,15 +49,17 @@ class RegistryEndpoints:
         with self.read_model() as session:
             return json_response(views.search(session, doc_type="practice", **query))
 
-    @route("GET", "/api/v1/practices/<int:entry_id>", "Запись реестра", TAG, response=EntrySchema)
+    @route("GET", "/api/v1/practices/<int:entry_id>", "Запись реестра", TAG, response=EntrySchema, versioned=True)
     def get_practice(self, request, entry_id):
-        return json_response(self.practices.get_entry(entry_id))
+        return versioned_response(self.practices.get_entry(entry_id))
 
     @route("PATCH", "/api/v1/practices/<int:entry_id>",
-           "Изменить запись (опубликованная получает новую версию на рассмотрение)", TAG,
-           body=EntryInputSchema, response=EntrySchema, auth=True)
+           "Изменить запись (опубликованная получает новую версию на рассмотрение); с If-Match — "
+           "только если её никто не изменил", TAG,
+           body=EntryInputSchema, response=EntrySchema, auth=True, versioned=True)
     def edit_practice(self, request, entry_id):
-        return json_response(self.practices.edit_entry(entry_id, read_json(request)))
+        expected = expected_revisions(request)
+        return versioned_response(self.practices.edit_entry(entry_id, read_json(request), expected_revisions=expected))
 
     @route("POST", f"/api/v1/practices/<int:entry_id>/<any({ACTIONS}):action>",
            "Перевести запись: submit, approve, request-changes, reject, withdraw, archive", TAG,

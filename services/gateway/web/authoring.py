@@ -1,11 +1,11 @@
 """A methodist's entry forms (built from the kind's schema) and every review transition of an entry."""
 from services.gateway import views
 from services.gateway.endpoints.registry import ACTIONS
-from services.gateway.web.forms import entry_fields, entry_input, typed_values
+from services.gateway.web.forms import entry_fields, entry_input, form_revisions, typed_values
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.schemas import TransitionInputSchema
 from shared.auth import REVIEWER
-from shared.errors import NotFound, ValidationFailed
+from shared.errors import NotFound, PreconditionFailed, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
 
@@ -39,24 +39,34 @@ class AuthoringPages:
     def edit_entry_page(self, request, visitor, entry_id):
         entry = self.practices.get_entry(entry_id)
         typed = shown_values(entry, entry_fields(entry["kind"]))
-        return self._entry_form(request, entry["kind"], typed=typed, errors={}, entry=entry)
+        return self._entry_form(request, entry["kind"], typed=typed, errors={}, entry=entry, revision=entry["revision"])
 
     @page("POST", "/entries/<int:entry_id>/edit")
     def save_entry_page(self, request, visitor, entry_id):
+        """Save the edit, unless someone changed the entry since the form was opened: then the form comes
+        back with what was typed, saying so, and carries the current revision, so that saving it again
+        knowingly replaces the other change."""
         entry = self.practices.get_entry(entry_id)
+        expected = form_revisions(request.form)
         data, errors = entry_input(entry["kind"], request.form)
+        typed = typed_values(entry["kind"], request.form)
         if not errors:
             try:
-                self.practices.edit_entry(entry_id, data)
+                self.practices.edit_entry(entry_id, data, expected_revisions=expected)
                 return redirect(f"/practices/{entry_id}?done=saved")
             except ValidationFailed as error:
                 errors = error.fields
-        return self._entry_form(request, entry["kind"], typed=typed_values(entry["kind"], request.form),
-                                errors=errors, entry=entry, status=422)
+            except PreconditionFailed as error:
+                current = self.practices.get_entry(entry_id)
+                return self._entry_form(request, current["kind"], typed=typed, errors={}, entry=current,
+                                        revision=current["revision"], stale=True, status=error.status)
+        return self._entry_form(request, entry["kind"], typed=typed, errors=errors, entry=entry,
+                                revision=expected[0] if expected else None, status=422)
 
-    def _entry_form(self, request, kind, typed, errors, entry=None, status=200):
+    def _entry_form(self, request, kind, typed, errors, entry=None, revision=None, stale=False, status=200):
         return render(request, "entry_form.html", status=status, kind=kind, kind_title=entry_kinds()[kind].title,
-                      fields=entry_fields(kind), typed=typed, errors=errors, entry=entry)
+                      fields=entry_fields(kind), typed=typed, errors=errors, entry=entry, revision=revision,
+                      stale=stale)
 
     @page("POST", f"/entries/<int:entry_id>/<any({ACTIONS}):action>")
     def transition_page(self, request, visitor, entry_id, action):

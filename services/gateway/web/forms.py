@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
+from shared.schemas import MAX_ID, load
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -37,6 +38,20 @@ class SessionFormSchema(Schema):
     ends_at = fields.Time(required=True)
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
     place = fields.Str(load_default="", validate=validate.Length(max=300))
+
+
+class RevisionFormSchema(Schema):
+    """The entry's revision an edit form was filled in from (its hidden field)."""
+
+    revision = fields.Int(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
+
+
+def form_revisions(form):
+    """What the edit may be made to: ``[revision]`` of the form's hidden field; None for a form without
+    one (opened before forms carried it), which saves as it always did."""
+    given = form.get("revision", "").strip()
+    revision = load(RevisionFormSchema(), {"revision": given} if given else {})["revision"]
+    return None if revision is None else [revision]
 
 
 def session_input(when, zone):
