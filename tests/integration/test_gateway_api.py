@@ -69,7 +69,7 @@ def test_write_without_token_is_401(network):
 
 def test_write_with_a_forged_token_is_401(network):
     response = network.api("POST", "/api/v1/accounts", headers={"Authorization": "Bearer forged.token.x"},
-                           json={"username": "x", "password": "long-enough", "role": "admin"})
+                           json={"username": "forged-admin", "password": "long-enough", "role": "admin"})
     assert response.status_code == 401
     assert "токен" in response.json()["error"]["message"]
 
