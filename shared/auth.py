@@ -54,8 +54,8 @@ def _refuse_withdrawn(claims):
     """401 for a signed-out token, or one of an account disabled or re-passworded since it was issued."""
     if claims.get("jti") in REVOKED:
         raise Unauthorized(SIGNED_OUT)
-    generation = claims.get("gen", 0)
-    if isinstance(generation, int) and isinstance(claims.get("sub"), str) and ACCOUNTS.outdated(claims["sub"], generation):
+    generation, username = claims.get("gen", 0), claims.get("sub")
+    if isinstance(generation, int) and isinstance(username, str) and ACCOUNTS.outdated(username, generation):
         raise Unauthorized(ACCESS_CHANGED)
 
 

@@ -101,7 +101,8 @@ def _change_access(session, actor, account, event_name):
 def list_accounts(session, actor, role=None, municipality=None, disabled=None, page=1, per_page=20):
     require_role(actor, ADMIN)
     query = select(Account)
-    for column, value in ((Account.role, role), (Account.municipality_code, municipality), (Account.disabled, disabled)):
+    filters = ((Account.role, role), (Account.municipality_code, municipality), (Account.disabled, disabled))
+    for column, value in filters:
         if value is not None:
             query = query.where(column == value)
     return paginate(session, query, Account.username, page=page, per_page=per_page)

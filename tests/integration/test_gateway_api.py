@@ -48,7 +48,8 @@ def test_demo_methodist_signs_in_and_gets_a_bearer_token(network):
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer" and body["expires_in"] > 0
-    assert body["user"] == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym"}
+    assert body["user"] == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym",
+                            "full_name": "Татьяна Николаевна Горина", "position": "методист управления образования"}
 
 
 @pytest.mark.parametrize("credentials", [

@@ -18,8 +18,8 @@ ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, O
     "reviewer", "reviewer-own-city", "admin")
 PRINCIPALS = (ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, OWN_REVIEWER, ADMIN)
 USERNAMES = {OWN_METHODIST: "methodist-kyshtym", OTHER_METHODIST: "methodist-kopeysk", OWN_SCHOOL: "school-kyshtym",
-             OTHER_SCHOOL: "school-magnitogorsk", REVIEWER: "reviewer-chippkro", OWN_REVIEWER: "reviewer-kyshtym-matrix",
-             ADMIN: "admin"}
+             OTHER_SCHOOL: "school-magnitogorsk", REVIEWER: "reviewer-chippkro",
+             OWN_REVIEWER: "reviewer-kyshtym-matrix", ADMIN: "admin"}
 # The demo network has no Кыштым reviewer: the matrix's own is made by the admin (a strong password).
 OWN_REVIEWER_PASSWORD = "matrix-reviewer-2026"
 

@@ -78,7 +78,8 @@ def test_a_regional_festival_is_changed_only_by_its_organiser_or_an_admin(db):
     city_reviewer = Identity("reviewer-snezhinsk", "reviewer", "snezhinsk")
     for change in (lambda f: f.change_festival(regional["id"], {"place": "Снежинск"}),
                    lambda f: f.cancel_festival(regional["id"]),
-                   lambda f: f.announce_results(regional["id"], {"results": [{"nomination": "Техсалон", "places": []}]})):
+                   lambda f: f.announce_results(regional["id"], {"results": [{"nomination": "Техсалон",
+                                                                              "places": []}]})):
         with pytest.raises(Forbidden) as refused:
             change(festivals(db, city_reviewer))
         assert "организатор" in refused.value.message
