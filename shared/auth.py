@@ -15,13 +15,14 @@ from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
 from nameko.extensions import DependencyProvider
 
 from shared.errors import Forbidden, Unauthorized
-from shared.revocation import REVOKED
+from shared.revocation import ACCOUNTS, REVOKED
 
 METHODIST, REVIEWER, SCHOOL, ADMIN = "methodist", "reviewer", "school", "admin"
 ROLES = (METHODIST, REVIEWER, SCHOOL, ADMIN)
 CITY_BOUND_ROLES = (METHODIST, SCHOOL)
 ALGORITHM = "HS256"
 SIGNED_OUT = "Токен отозван: вы вышли из системы. Войдите снова"
+ACCESS_CHANGED = "Токен больше не действует: учётная запись отключена или её пароль изменён. Войдите снова"
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,28 @@ class Identity:
         return asdict(self)
 
 
-def issue_token(identity, secret, ttl_seconds):
+def issue_token(identity, secret, ttl_seconds, generation=0):
+    """A signed token; ``generation`` is the account's token generation (see shared/revocation.py)."""
     now = int(time.time())
     claims = {**identity.as_dict(), "sub": identity.username, "iat": now, "exp": now + ttl_seconds,
-              "jti": uuid.uuid4().hex}
+              "jti": uuid.uuid4().hex, "gen": generation}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def verify_claims(token, secret):
     """The claims of a valid token that has not been revoked; 401 otherwise."""
     claims = _signed_claims(token, secret)
-    if claims["jti"] in REVOKED:
-        raise Unauthorized(SIGNED_OUT)
+    _refuse_withdrawn(claims)
     return claims
+
+
+def _refuse_withdrawn(claims):
+    """401 for a signed-out token, or one of an account disabled or re-passworded since it was issued."""
+    if claims.get("jti") in REVOKED:
+        raise Unauthorized(SIGNED_OUT)
+    generation, username = claims.get("gen", 0), claims.get("sub")
+    if isinstance(generation, int) and isinstance(username, str) and ACCOUNTS.outdated(username, generation):
+        raise Unauthorized(ACCESS_CHANGED)
 
 
 def _signed_claims(token, secret):
@@ -73,11 +83,11 @@ def revoke_here(token, secret):
 def refuse_if_revoked(token):
     """401 for a token known to be revoked, checked without the secret (its signature is checked later)."""
     try:
-        token_id = jwt.decode(token, options={"verify_signature": False}).get("jti")
+        claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
         return
-    if isinstance(token_id, str) and token_id in REVOKED:
-        raise Unauthorized(SIGNED_OUT)
+    if isinstance(claims, dict) and isinstance(claims.get("jti", ""), str):
+        _refuse_withdrawn(claims)
 
 
 def require_role(identity, *roles):

@@ -69,6 +69,23 @@ class TokenRevoked(Schema):
     expires_at = fields.AwareDateTime(required=True)
 
 
+class AccountAccessChanged(Schema):
+    """An account's access changed: tokens issued before ``token_generation`` stop working in every
+    process (shared/revocation.py), and a disabled account leaves the expert pool."""
+
+    username = fields.Str(required=True)
+    role = fields.Str(required=True)
+    municipality = fields.Str(required=True, allow_none=True)
+    token_generation = fields.Int(required=True)
+    disabled = fields.Bool(required=True)
+    actor = fields.Str(required=True)
+
+
+ACCOUNT_ACCESS_EVENTS = ("account_disabled", "account_enabled", "account_password_changed")
+for _name in ACCOUNT_ACCESS_EVENTS:
+    event(_name, source="catalog")(type(_name.title().replace("_", ""), (AccountAccessChanged,), {}))
+
+
 def make_envelope(name, data):
     """A new event ``name`` with validated ``data``, ready to be stored in an outbox."""
     schema = EVENTS[name]()

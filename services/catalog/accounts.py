@@ -2,42 +2,45 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from sqlalchemy import select
+
 from services.catalog import lockout
 from services.catalog.directory import get_municipality
 from services.catalog.models import Account, CatalogOutbox
 from services.catalog.schemas import is_city_bound
-from shared.auth import ADMIN, Identity, require_role
-from shared.errors import Conflict, Unauthorized, ValidationFailed
+from shared.auth import ADMIN, require_role
+from shared.db import paginate
+from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.messaging import record
 
 hasher = PasswordHasher()
 WRONG_CREDENTIALS = "Неверное имя пользователя или пароль"
-
-
-def identity_of(account):
-    return Identity(account.username, account.role, account.municipality_code)
+DISABLED = "Учётная запись отключена администратором"
 
 
 def sign_in(sessions, policy, username, password, address=None):
-    """Authenticate unless the username or the address is locked out; failures count towards a lockout.
+    """The account of valid credentials, unless throttled (lockout.py); failures count towards it.
 
-    The failure is committed before it is raised, so that a refused attempt still counts.
+    The failure is committed before it is raised, so that a refused attempt still counts. A disabled
+    account is refused (403) only after its password was right: a guesser learns nothing from it.
     """
     attempt = lockout.subjects(username, address)
     with sessions.begin() as session:
         lockout.refuse_if_locked(session, attempt)
         try:
-            identity = authenticate(session, username, password)
+            account = authenticate(session, username, password)
         except Unauthorized as failure:
             refusal = lockout.record_failure(session, attempt, policy) or failure
         else:
-            lockout.clear(session, username)
-            return identity
+            lockout.clear(session, username, address)
+            if account.disabled:
+                raise Forbidden(DISABLED)
+            return account
     raise refusal
 
 
 def authenticate(session, username, password):
-    """The identity of ``username`` if ``password`` is right; 401 otherwise (without saying which)."""
+    """The account of ``username`` if ``password`` is right; 401 otherwise (without saying which)."""
     account = session.get(Account, username)
     if account is None:
         # Spend the same time as a real check, so timing does not reveal which usernames exist.
@@ -47,7 +50,67 @@ def authenticate(session, username, password):
         hasher.verify(account.password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         raise Unauthorized(WRONG_CREDENTIALS) from None
-    return identity_of(account)
+    return account
+
+
+def change_password(session, actor, current_password, new_password):
+    """The signed-in person sets a new password; every token of theirs issued before stops working."""
+    if actor is None:
+        raise Unauthorized("Нужно войти в систему")
+    account = session.get(Account, actor.username, with_for_update=True)
+    if account is None or account.disabled:
+        raise Forbidden(DISABLED)
+    try:
+        hasher.verify(account.password_hash, current_password)
+    except (VerifyMismatchError, InvalidHashError):
+        raise Forbidden("Текущий пароль указан неверно",
+                        {"current_password": ["Неверный пароль"]}) from None
+    if new_password == current_password:
+        raise ValidationFailed("Новый пароль совпадает с текущим", {"new_password": ["Выберите другой пароль"]})
+    if new_password.casefold() == account.username.casefold():
+        raise ValidationFailed("Пароль не должен совпадать с именем пользователя",
+                               {"new_password": ["Выберите другой пароль"]})
+    account.password_hash = hasher.hash(new_password)
+    _change_access(session, actor, account, "account_password_changed")
+    return account
+
+
+def set_disabled(session, actor, username, disabled):
+    """An administrator disables or re-enables an account; disabling ends every token it holds."""
+    require_role(actor, ADMIN)
+    account = session.get(Account, username, with_for_update=True)
+    if account is None:
+        raise NotFound(f"Учётная запись «{username}» не найдена")
+    if disabled and account.username == actor.username:
+        raise Conflict("Нельзя отключить собственную учётную запись", {"username": ["Это вы"]})
+    if account.disabled != disabled:
+        account.disabled = disabled
+        _change_access(session, actor, account, "account_disabled" if disabled else "account_enabled")
+    return account
+
+
+def _change_access(session, actor, account, event_name):
+    """Raise the token generation when access is withdrawn, and announce the new state everywhere."""
+    if event_name != "account_enabled":
+        account.token_generation += 1
+    record(session, CatalogOutbox, event_name, {
+        "username": account.username, "role": account.role, "municipality": account.municipality_code,
+        "token_generation": account.token_generation, "disabled": account.disabled, "actor": actor.username})
+
+
+def list_accounts(session, actor, role=None, municipality=None, disabled=None, page=1, per_page=20):
+    require_role(actor, ADMIN)
+    query = select(Account)
+    filters = ((Account.role, role), (Account.municipality_code, municipality), (Account.disabled, disabled))
+    for column, value in filters:
+        if value is not None:
+            query = query.where(column == value)
+    return paginate(session, query, Account.username, page=page, per_page=per_page)
+
+
+def access_in_force(session):
+    """Accounts whose access ever changed: their token generation and whether they are disabled."""
+    return session.scalars(select(Account).where((Account.token_generation > 0) | Account.disabled)).all()
 
 
 def create_account(session, actor, data):
@@ -71,7 +134,8 @@ def add_account(session, data):
         raise Conflict("Такое имя пользователя уже занято", {"username": ["Уже существует"]})
     account = Account(
         username=data["username"], password_hash=hasher.hash(data["password"]), role=data["role"],
-        municipality_code=municipality, full_name=data.get("full_name", ""), email=data.get("email"),
+        municipality_code=municipality, full_name=data.get("full_name", ""), position=data.get("position", ""),
+        email=data.get("email"), disabled=False, token_generation=0,
     )
     session.add(account)
     return account

@@ -5,18 +5,19 @@ from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = (
-    ("methodist-magnitogorsk", METHODIST, "magnitogorsk", "Методист Магнитогорска"),
-    ("methodist-snezhinsk", METHODIST, "snezhinsk", "Методист Снежинска"),
-    ("methodist-kopeysk", METHODIST, "kopeysk", "Методист Копейска"),
-    ("methodist-kyshtym", METHODIST, "kyshtym", "Методист Кыштыма"),
-    ("reviewer-chippkro", REVIEWER, None, "Эксперт ЧИППКРО"),
+    ("methodist-magnitogorsk", METHODIST, "magnitogorsk", "Ирина Петровна Соколова", "методист управления образования"),
+    ("methodist-snezhinsk", METHODIST, "snezhinsk", "Олег Викторович Лаптев", "методист управления образования"),
+    ("methodist-kopeysk", METHODIST, "kopeysk", "Марина Сергеевна Белова", "методист управления образования"),
+    ("methodist-kyshtym", METHODIST, "kyshtym", "Татьяна Николаевна Горина", "методист управления образования"),
+    ("reviewer-chippkro", REVIEWER, None, "Елена Аркадьевна Воронцова", "эксперт ЧИППКРО"),
     # City experts of the regional institute's pool: never assigned entries of their own city.
-    ("reviewer-snezhinsk", REVIEWER, "snezhinsk", "Эксперт из Снежинска"),
-    ("reviewer-magnitogorsk", REVIEWER, "magnitogorsk", "Эксперт из Магнитогорска"),
-    ("reviewer-kopeysk", REVIEWER, "kopeysk", "Эксперт из Копейска"),
-    ("school-kyshtym", SCHOOL, "kyshtym", "Школа г. Кыштыма"),
-    ("school-magnitogorsk", SCHOOL, "magnitogorsk", "Школа г. Магнитогорска"),
-    ("admin", ADMIN, None, "Администратор платформы"),
+    ("reviewer-snezhinsk", REVIEWER, "snezhinsk", "Андрей Павлович Кузьмин", "эксперт, Снежинск"),
+    ("reviewer-magnitogorsk", REVIEWER, "magnitogorsk", "Светлана Игоревна Панова", "эксперт, Магнитогорск"),
+    ("reviewer-kopeysk", REVIEWER, "kopeysk", "Денис Юрьевич Романов", "эксперт, Копейск"),
+    ("school-kyshtym", SCHOOL, "kyshtym", "Наталья Владимировна Крылова", "заместитель директора школы №1 г. Кыштыма"),
+    ("school-magnitogorsk", SCHOOL, "magnitogorsk", "Алексей Михайлович Зуев",
+     "заместитель директора школы №5 г. Магнитогорска"),
+    ("admin", ADMIN, None, "Павел Андреевич Миронов", "администратор платформы"),
 )
 
 
@@ -24,9 +25,9 @@ def load_demo_accounts(sessions):
     """Add the demo accounts that are missing; returns how many were added."""
     added = 0
     with sessions.begin() as session:
-        for username, role, municipality, full_name in DEMO_ACCOUNTS:
+        for username, role, municipality, full_name, position in DEMO_ACCOUNTS:
             if session.get(Account, username) is None:
                 add_account(session, {"username": username, "password": DEMO_PASSWORD, "role": role,
-                                      "municipality": municipality, "full_name": full_name})
+                                      "municipality": municipality, "full_name": full_name, "position": position})
                 added += 1
     return added

@@ -6,7 +6,8 @@ from shared.auth import ADMIN, REVIEWER, require_role
 
 
 def reviewers(session, actor):
-    """``[{username, municipality}]`` of every reviewer (municipality None for regional experts)."""
+    """``[{username, municipality}]`` of every reviewer whose account is not disabled (municipality None
+    for regional experts)."""
     require_role(actor, REVIEWER, ADMIN)
-    query = select(Account).where(Account.role == REVIEWER).order_by(Account.username)
+    query = select(Account).where(Account.role == REVIEWER, Account.disabled.is_(False)).order_by(Account.username)
     return [{"username": a.username, "municipality": a.municipality_code} for a in session.scalars(query)]

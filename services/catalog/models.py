@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime
@@ -39,6 +39,11 @@ class Account(CatalogBase):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
     full_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    # A disabled account cannot sign in; tokens issued before the current generation are refused
+    # everywhere (disabling and changing the password raise it: shared/revocation.py).
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_generation: Mapped[int] = mapped_column(Integer, default=0)
     # Where notifications are e-mailed (services/catalog/mailing.py); None: not by e-mail.
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -3,13 +3,17 @@ from nameko import config
 from services.catalog import accounts, directory, experts, lockout, mailing, signout
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
+    AccountAccessSchema,
+    AccountQuery,
     AccountSchema,
     MunicipalitySchema,
     NewAccountSchema,
     NotificationClaimSchema,
     OrganizationQuery,
     OrganizationSchema,
+    PasswordChangeSchema,
     RevokedTokenSchema,
+    SignedInSchema,
     SignInSchema,
 )
 from shared.auth import CurrentIdentity, CurrentToken
@@ -22,7 +26,7 @@ from shared.service import OwningService, rpc
 class CatalogService(OwningService):
     name = "catalog"
     outbox_model = CatalogOutbox
-    # The catalog keeps the revoked tokens itself (revoked_tokens_in_force): no RPC client to itself.
+    # The catalog keeps the revoked tokens and account access itself (*_in_force): no RPC client to itself.
     revocation_source = None
 
     db = Database("catalog", on_start=directory.register_installed_municipalities)
@@ -49,15 +53,36 @@ class CatalogService(OwningService):
 
     @rpc(expected_exceptions=NetworkError)
     def authenticate(self, credentials):
-        """The identity of valid credentials; 401 if wrong, 429 while the username or address is locked."""
+        """The account of valid credentials with its token generation; 401 if wrong, 403 if disabled,
+        429 while throttled (lockout.py)."""
         credentials = load(SignInSchema(), credentials)
-        return accounts.sign_in(self.db, lockout.Policy.from_config(config), **credentials).as_dict()
+        return SignedInSchema().dump(accounts.sign_in(self.db, lockout.Policy.from_config(config), **credentials))
 
     @rpc(expected_exceptions=NetworkError)
     def create_account(self, data):
         data = load(NewAccountSchema(), data)
         with self.db.begin() as session:
             return AccountSchema().dump(accounts.create_account(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_accounts(self, query):
+        query = load(AccountQuery(), query)
+        with self.db() as session:
+            items, total = accounts.list_accounts(session, self.identity(), **query)
+            return page_of(AccountSchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def set_account_disabled(self, username, disabled):
+        """Disable (``account_disabled``: its tokens stop working everywhere) or re-enable an account."""
+        with self.db.begin() as session:
+            return AccountSchema().dump(accounts.set_disabled(session, self.identity(), username, bool(disabled)))
+
+    @rpc(expected_exceptions=NetworkError)
+    def change_password(self, data):
+        """The caller's new password; returns the account with its new token generation."""
+        data = load(PasswordChangeSchema(), data)
+        with self.db.begin() as session:
+            return SignedInSchema().dump(accounts.change_password(session, self.identity(), **data))
 
     @rpc(expected_exceptions=NetworkError)
     def list_reviewers(self):
@@ -85,3 +110,11 @@ class CatalogService(OwningService):
     def revoked_tokens_in_force(self):
         with self.db() as session:
             return RevokedTokenSchema(many=True).dump(signout.in_force(session))
+
+    @rpc(expected_exceptions=NetworkError)
+    def account_access(self):
+        return self.account_access_in_force()
+
+    def account_access_in_force(self):
+        with self.db() as session:
+            return AccountAccessSchema(many=True).dump(accounts.access_in_force(session))

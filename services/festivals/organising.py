@@ -3,9 +3,9 @@ from sqlalchemy import select
 
 from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
 from services.festivals.schemas import REGION, REGION_TIMEZONE, FestivalSchema
-from shared.auth import METHODIST, REVIEWER, require_city, require_role
+from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
-from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
+from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from shared.messaging import record, utcnow
 
 
@@ -30,11 +30,16 @@ def get_festival(session, festival_id, for_update=False):
 
 
 def require_organiser(actor, festival):
-    """The organising city's methodists change a city festival; reviewers change regional ones."""
-    if festival.municipality is None:
-        require_role(actor, REVIEWER)
-    else:
+    """A city festival is changed by its city's methodists, a regional one by the account that created
+    it (its organiser); an administrator may change either."""
+    require_role(actor, METHODIST, REVIEWER, ADMIN)
+    if actor.role == ADMIN:
+        return
+    if festival.municipality is not None:
         require_city(actor, festival.municipality, METHODIST)
+    elif actor.username != festival.created_by:
+        raise Forbidden("Изменять региональный фестиваль может только его организатор или администратор",
+                        {"festival": [f"Организатор: {festival.created_by}"]})
 
 
 def editable_festival(session, actor, festival_id):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.gateway.models import AuditRecord
 from shared.db import paginate, upsert
-from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
+from shared.events import ACCOUNT_ACCESS_EVENTS, ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.messaging import with_envelope
 
 
@@ -61,6 +61,7 @@ AUDITED = {
     **{name: festival_fields for name in FESTIVAL_EVENTS},
     "resource_published": resource_fields,
     "account_created": account_fields,
+    **{name: account_fields for name in ACCOUNT_ACCESS_EVENTS},
     **{name: adoption_fields for name in ADOPTION_EVENTS},
 }
 

@@ -8,11 +8,18 @@ from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import IdentitySchema, PageQuery, RecordId
 
 
+class UserSchema(IdentitySchema):
+    """The signed-in person as the API shows them."""
+
+    full_name = fields.Str(required=True, metadata={"example": "Ирина Петровна Соколова"})
+    position = fields.Str(metadata={"example": "методист"})
+
+
 class TokenSchema(Schema):
     access_token = fields.Str(required=True)
     token_type = fields.Str(required=True, metadata={"example": "bearer"})
     expires_in = fields.Int(required=True, metadata={"description": "секунд до истечения"})
-    user = fields.Nested(IdentitySchema, required=True)
+    user = fields.Nested(UserSchema, required=True)
 
 
 class RequestIdSchema(Schema):

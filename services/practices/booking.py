@@ -130,7 +130,8 @@ def promote_waitlist(session, trial, municipality, actor):
 
 
 def list_bookings(session, actor, status=None, page=1, per_page=20):
-    """A school's own bookings; a methodist's city's sessions; everything for reviewers and admins."""
+    """A school's own bookings; a methodist's city's sessions; everything for reviewers and admins
+    (reviewers without the contacts: see ``without_contacts``)."""
     require_role(actor, SCHOOL, METHODIST, REVIEWER, ADMIN)
     query = select(Booking).join(TrialSession, Booking.session_id == TrialSession.id)
     if actor.role == SCHOOL:
@@ -140,6 +141,14 @@ def list_bookings(session, actor, status=None, page=1, per_page=20):
     if status:
         query = query.where(Booking.status == status)
     return paginate(session, query, TrialSession.starts_at, Booking.id, page=page, per_page=per_page)
+
+
+def without_contacts(actor, bookings):
+    """Contacts are for the session's city (its methodists), the booking school and admins: the list
+    above already holds only those for them; reviewers keep the list, for the seats, without contacts."""
+    if actor.role != REVIEWER:
+        return bookings
+    return [{**booking, "contact": None} for booking in bookings]
 
 
 def _session(session, session_id):

@@ -16,6 +16,7 @@ from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
+from shared.revocation import ACCOUNTS
 
 INDEPENDENT_REVIEWS = 2
 OWN_FIRST = "Рецензии других экспертов откроются, когда вы подадите свою"
@@ -106,10 +107,12 @@ def _checked_field_comments(entry, comments):
 
 
 def _assign(session, actor, expert_round, entry, reviewers, count, required=True):
-    """Assign ``count`` more experts: not of the entry's city, not its authors, least loaded first."""
+    """Assign ``count`` more experts: not of the entry's city, not its authors, not disabled (the catalog
+    lists none, and ``account_disabled`` told this process too), least loaded first."""
     excluded = {entry.author, working_version(entry).author} | {a.reviewer for a in expert_round.assignments}
     eligible = [r for r in reviewers
-                if r["username"] not in excluded and r["municipality"] != entry.municipality]
+                if r["username"] not in excluded and r["municipality"] != entry.municipality
+                and not ACCOUNTS.disabled(r["username"])]
     if required and len(eligible) < count:
         raise Conflict("Не хватает экспертов не из города записи, чтобы назначить независимую экспертизу",
                        {"reviewers": [f"Нужно ещё {count}, доступно {len(eligible)}"]})

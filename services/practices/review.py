@@ -16,6 +16,7 @@ from services.practices.registry import (
     get_entries,
     get_entry,
     get_visible_entry,
+    sees_working_copy,
     working_version,
 )
 from services.practices.schemas import STATUS_TITLES
@@ -99,6 +100,10 @@ def _check_actor(actor, entry, rule):
     require_role(actor, REVIEWER)
     if actor.username in (entry.author, working_version(entry).author):
         raise Forbidden("Нельзя рецензировать собственную запись")
+    if actor.municipality == entry.municipality:
+        # The same rule as the expert rounds' (expertise._assign): no one judges their own city's work.
+        raise Forbidden("Эксперт не принимает решений по записям своего муниципалитета: "
+                        "запись рассмотрит эксперт другого города или ЧИППКРО", {"municipality": [entry.municipality]})
 
 
 def _apply(entry, status):
@@ -121,7 +126,24 @@ def review_queue(session, actor, page=1, per_page=20):
 
 
 def history(session, actor, entry_id):
-    """Every edit and transition of an entry, oldest first."""
-    get_visible_entry(session, actor, entry_id)
+    """Every edit and transition of an entry, oldest first, for its city, reviewers and admins.
+
+    Everyone else sees the public history: when which version was published or taken off the
+    registry, without review comments and without who decided (the review itself is not public).
+    """
+    entry = get_visible_entry(session, actor, entry_id)
     query = select(EntryTransition).where(EntryTransition.entry_id == entry_id).order_by(EntryTransition.id)
-    return session.scalars(query).all()
+    items = session.scalars(query).all()
+    if sees_working_copy(actor, entry):
+        return items
+    return [_public_line(item) for item in items if _concerns_publication(item)]
+
+
+def _concerns_publication(item):
+    return item.to_status == "approved" or (item.from_status == "approved" and item.action in ("withdrawn", "archived"))
+
+
+def _public_line(item):
+    return {"version": item.version, "action": item.action, "from_status": item.from_status,
+            "to_status": item.to_status, "actor": None, "actor_role": item.actor_role, "at": item.at,
+            "comment": ""}

@@ -109,7 +109,8 @@ class HistoryItemSchema(Schema):
     action = fields.Str()
     from_status = fields.Str(allow_none=True, data_key="from")
     to_status = fields.Str(data_key="to")
-    actor = fields.Str(data_key="who")
+    actor = fields.Str(data_key="who", allow_none=True, metadata={
+        "description": "кто; null в публичной истории (видят только город автора, эксперты и администраторы)"})
     actor_role = fields.Str(data_key="role")
     at = fields.AwareDateTime(data_key="when")
     comment = fields.Str()
@@ -157,7 +158,8 @@ class BookingSchema(Schema):
     school_municipality = fields.Str(allow_none=True)
     pupils = fields.Int()
     grade = fields.Int()
-    contact = fields.Str()
+    contact = fields.Str(allow_none=True, metadata={
+        "description": "контакт школы; null для экспертов (видят методисты города занятия, школа и администратор)"})
     status = fields.Str()
     created_at = fields.AwareDateTime()
     session = fields.Nested(SessionSchema)

@@ -156,8 +156,10 @@ class PracticesService(OwningService, ExpertiseRpc):
     def list_bookings(self, query):
         query = load(BookingQuery(), query)
         with self.db() as session:
-            items, total = booking.list_bookings(session, self.identity(), **query)
-            return page_of(BookingSchema(many=True).dump(items), total, query["page"], query["per_page"])
+            actor = self.identity()
+            items, total = booking.list_bookings(session, actor, **query)
+            items = booking.without_contacts(actor, BookingSchema(many=True).dump(items))
+            return page_of(items, total, query["page"], query["per_page"])
 
     @rpc(expected_exceptions=NetworkError)
     def adopt_entry(self, entry_id, data):

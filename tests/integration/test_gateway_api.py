@@ -48,7 +48,8 @@ def test_demo_methodist_signs_in_and_gets_a_bearer_token(network):
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer" and body["expires_in"] > 0
-    assert body["user"] == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym"}
+    assert body["user"] == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym",
+                            "full_name": "Татьяна Николаевна Горина", "position": "методист управления образования"}
 
 
 @pytest.mark.parametrize("credentials", [
@@ -69,7 +70,7 @@ def test_write_without_token_is_401(network):
 
 def test_write_with_a_forged_token_is_401(network):
     response = network.api("POST", "/api/v1/accounts", headers={"Authorization": "Bearer forged.token.x"},
-                           json={"username": "x", "password": "long-enough", "role": "admin"})
+                           json={"username": "forged-admin", "password": "long-enough", "role": "admin"})
     assert response.status_code == 401
     assert "токен" in response.json()["error"]["message"]
 

@@ -13,12 +13,15 @@ import requests
 from services.gateway.spreadsheets import template
 from tests.support import eventually
 
-ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, ADMIN = (
+ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, OWN_REVIEWER, ADMIN = (
     "anonymous", "methodist-own-city", "methodist-other-city", "school-own-city", "school-other-city",
-    "reviewer", "admin")
-PRINCIPALS = (ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, ADMIN)
+    "reviewer", "reviewer-own-city", "admin")
+PRINCIPALS = (ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, OWN_REVIEWER, ADMIN)
 USERNAMES = {OWN_METHODIST: "methodist-kyshtym", OTHER_METHODIST: "methodist-kopeysk", OWN_SCHOOL: "school-kyshtym",
-             OTHER_SCHOOL: "school-magnitogorsk", REVIEWER: "reviewer-chippkro", ADMIN: "admin"}
+             OTHER_SCHOOL: "school-magnitogorsk", REVIEWER: "reviewer-chippkro",
+             OWN_REVIEWER: "reviewer-kyshtym-matrix", ADMIN: "admin"}
+# The demo network has no Кыштым reviewer: the matrix's own is made by the admin (a strong password).
+OWN_REVIEWER_PASSWORD = "matrix-reviewer-2026"
 
 BEST_PRACTICE = {"kind": "best_practice", "title": "Практика для матрицы прав", "summary": "Проверка прав"}
 TRIAL = {"kind": "career_trial", "title": "Профпроба для матрицы прав", "profession": "Сварщик", "grades": [9],
@@ -43,8 +46,9 @@ class Kyshtym:
         return self.tokens[principal]
 
     def sign_in(self, principal):
+        password = OWN_REVIEWER_PASSWORD if principal == OWN_REVIEWER else "demo"
         response = requests.post(self.network.url("/api/v1/auth/token"), timeout=30,
-                                 json={"username": USERNAMES[principal], "password": "demo"})
+                                 json={"username": USERNAMES[principal], "password": password})
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
 
@@ -100,6 +104,15 @@ class Kyshtym:
     def festival(self):
         return self.made(OWN_METHODIST, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
 
+    def regional_festival(self):
+        """A festival of the region, organised by the ЧИППКРО reviewer."""
+        return self.made(REVIEWER, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
+
+    def account(self):
+        return self.made(ADMIN, "POST", "/api/v1/accounts", json={
+            "username": f"matrix-{next(ACCOUNT_NUMBERS)}", "password": "long-enough", "role": "school",
+            "municipality": "kyshtym", "full_name": "Школа для матрицы прав"})["username"]
+
     def entry_into(self, festival_id, practice_id, must_succeed=False):
         """Festivals learn of a publication by event: the first entry waits for it."""
         def enter():
@@ -120,12 +133,14 @@ def transition(action, arrange, comment=""):
     return lambda k: ("POST", f"/api/v1/practices/{arrange(k)}/{action}", {"json": {"comment": comment}})
 
 
-def festival_op(method, suffix, body):
-    return lambda k: (method, f"/api/v1/festivals/{k.festival()}{suffix}", {"json": body})
+def festival_op(method, suffix, body, arrange=Kyshtym.festival):
+    return lambda k: (method, f"/api/v1/festivals/{arrange(k)}{suffix}", {"json": body})
 
 
 PROGRAMME_ITEM = {"title": "Открытие", "starts_at": "2027-04-10T10:00:00+05:00", "ends_at": "2027-04-10T11:00:00+05:00"}
 DENIED_BUT_OWN_METHODIST = {OWN_METHODIST: 200}
+CITY_ORGANISERS = {OWN_METHODIST: 200, ADMIN: 200}  # a city festival: its methodists, or an admin
+REGIONAL_ORGANISERS = {REVIEWER: 200, ADMIN: 200}  # a regional festival: the account that made it, or an admin
 
 # endpoint: (request for a fresh target, {principal: status}; principals not named get the default)
 MATRIX = {
@@ -154,24 +169,35 @@ MATRIX = {
     "cancel booking": (lambda k: ("DELETE", f"/api/v1/bookings/{k.booking()}", {}),
                        {OWN_METHODIST: 200, OWN_SCHOOL: 200, ADMIN: 200}),
     "create festival": (lambda k: ("POST", "/api/v1/festivals", {"json": FESTIVAL}),
-                        {OWN_METHODIST: 201, OTHER_METHODIST: 201, REVIEWER: 201}),
-    "change festival": (festival_op("PATCH", "", {"place": "Кыштым, ДК"}), DENIED_BUT_OWN_METHODIST),
-    "cancel festival": (festival_op("POST", "/cancel", {}), DENIED_BUT_OWN_METHODIST),
-    "add nomination": (festival_op("POST", "/nominations", {"title": "Новая номинация"}), {OWN_METHODIST: 201}),
-    "add programme item": (festival_op("POST", "/programme", PROGRAMME_ITEM), {OWN_METHODIST: 201}),
+                        {OWN_METHODIST: 201, OTHER_METHODIST: 201, REVIEWER: 201, OWN_REVIEWER: 201}),
+    "change festival": (festival_op("PATCH", "", {"place": "Кыштым, ДК"}), CITY_ORGANISERS),
+    "cancel festival": (festival_op("POST", "/cancel", {}), CITY_ORGANISERS),
+    "change regional festival": (festival_op("PATCH", "", {"place": "Челябинск"}, Kyshtym.regional_festival),
+                                 REGIONAL_ORGANISERS),
+    "cancel regional festival": (festival_op("POST", "/cancel", {}, Kyshtym.regional_festival), REGIONAL_ORGANISERS),
+    "regional festival results": (festival_op("POST", "/results", {"results": [
+        {"nomination": "Техсалон", "places": []}]}, Kyshtym.regional_festival), REGIONAL_ORGANISERS),
+    "add nomination": (festival_op("POST", "/nominations", {"title": "Новая номинация"}),
+                       {OWN_METHODIST: 201, ADMIN: 201}),
+    "add programme item": (festival_op("POST", "/programme", PROGRAMME_ITEM), {OWN_METHODIST: 201, ADMIN: 201}),
     "enter practice": (lambda k: ("POST", f"/api/v1/festivals/{k.festival()}/entries", {"json": {
         "practice_id": k.published_practice(), "nomination": "Техсалон"}}), {OWN_METHODIST: 201}),
     "announce results": (festival_op("POST", "/results", {"results": [{"nomination": "Техсалон", "places": []}]}),
-                         DENIED_BUT_OWN_METHODIST),
+                         CITY_ORGANISERS),
     "share resource": (lambda k: ("POST", "/api/v1/resources", {"json": {
         "title": "Видео занятия", "url": "https://example.org/video", "practice_id": k.published_practice()}}),
                        {OWN_METHODIST: 201}),
     "request collection": (lambda k: ("POST", "/api/v1/collections", {"json": {
         "title": "Сборник Кыштыма", "municipality": "kyshtym"}}),
-                           {OWN_METHODIST: 202, OTHER_METHODIST: 202, REVIEWER: 202, ADMIN: 202}),
+                           {OWN_METHODIST: 202, OTHER_METHODIST: 202, REVIEWER: 202, OWN_REVIEWER: 202, ADMIN: 202}),
     "create account": (lambda k: ("POST", "/api/v1/accounts", {"json": {
         "username": f"matrix-{next(ACCOUNT_NUMBERS)}", "password": "long-enough", "role": "school",
         "municipality": "kyshtym"}}), {ADMIN: 201}),
+    "disable account": (lambda k: ("POST", f"/api/v1/accounts/{k.account()}/disable", {}), {ADMIN: 200}),
+    "enable account": (lambda k: ("POST", f"/api/v1/accounts/{k.account()}/enable", {}), {ADMIN: 200}),
+    # Everyone signed in may change their own password; a wrong current one is refused (403).
+    "change password (wrong current)": (lambda k: ("POST", "/api/v1/auth/password", {"json": {
+        "current_password": "not-the-password", "new_password": "a-new-password-2026"}}), {}),
 }
 ACCOUNT_NUMBERS = iter(range(1, 10_000))
 SIGNED_IN_DEFAULT, ANONYMOUS_DEFAULT = 403, 401
@@ -189,6 +215,10 @@ pytestmark = pytest.mark.parametrize("network", ["sqlite"], indirect=True)
 
 @pytest.fixture(scope="module")
 def kyshtym(network):
+    created = network.api("POST", "/api/v1/accounts", user="admin", json={
+        "username": USERNAMES[OWN_REVIEWER], "password": OWN_REVIEWER_PASSWORD, "role": "reviewer",
+        "municipality": "kyshtym", "full_name": "Эксперт из Кыштыма", "position": "эксперт"})
+    assert created.status_code in (201, 409), created.text
     return Kyshtym(network)
 
 

@@ -47,7 +47,9 @@ def catalog(db, identity=None):
 
 def test_demo_methodist_authenticates_with_city(catalog_db):
     identity = catalog(catalog_db).authenticate({"username": "methodist-kyshtym", "password": "demo"})
-    assert identity == {"username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym"}
+    assert {key: identity[key] for key in ("username", "role", "municipality")} == {
+        "username": "methodist-kyshtym", "role": "methodist", "municipality": "kyshtym"}
+    assert identity["full_name"] == "Татьяна Николаевна Горина" and identity["token_generation"] == 0
 
 
 def test_wrong_password_is_unauthorized_without_saying_which_part_was_wrong(catalog_db):
@@ -97,10 +99,10 @@ def test_only_an_admin_creates_accounts(catalog_db):
 def test_a_methodist_account_must_name_an_existing_city(catalog_db):
     service = catalog(catalog_db, ADMIN)
     with pytest.raises(ValidationFailed) as missing:
-        service.create_account({"username": "m", "password": "long-enough", "role": "methodist"})
+        service.create_account({"username": "methodist-new", "password": "long-enough", "role": "methodist"})
     assert "municipality" in missing.value.fields
     with pytest.raises(Exception) as unknown:
-        service.create_account({"username": "m", "password": "long-enough", "role": "methodist",
+        service.create_account({"username": "methodist-new", "password": "long-enough", "role": "methodist",
                                 "municipality": "atlantis"})
     assert unknown.value.status == 404
 
@@ -110,14 +112,15 @@ def test_organizations_are_paginated(catalog_db):
     assert page["total"] == 12 and page["page"] == 2 and len(page["items"]) == 5
 
 
-STRICT = Policy(max_failures=3, max_failures_per_address=5, window_seconds=60, lockout_seconds=120)
+STRICT = Policy(max_failures=3, max_failures_per_address=5, window_seconds=60, lockout_seconds=120,
+                slowdown_after=4, slowdown_max_seconds=4)
 
 
 def sign_in(db, username, password, address="10.0.0.1", policy=STRICT):
     return accounts.sign_in(db, policy, username, password, address)
 
 
-def test_a_username_is_locked_after_repeated_failures_even_for_the_right_password(catalog_db):
+def test_an_address_guessing_one_username_is_locked_for_it_but_the_rightful_user_elsewhere_is_not(catalog_db):
     for _ in range(2):
         with pytest.raises(Unauthorized):
             sign_in(catalog_db, "methodist-kyshtym", "wrong")
@@ -125,9 +128,30 @@ def test_a_username_is_locked_after_repeated_failures_even_for_the_right_passwor
         sign_in(catalog_db, "methodist-kyshtym", "wrong")
     assert 0 < locking.value.retry_after <= 120
     with pytest.raises(TooManyRequests) as locked:
-        sign_in(catalog_db, "methodist-kyshtym", "demo", address="10.0.0.2")
+        sign_in(catalog_db, "methodist-kyshtym", "demo")
     assert "заблокирован" in locked.value.message
+    assert sign_in(catalog_db, "methodist-kyshtym", "demo", address="10.0.0.2").username == "methodist-kyshtym"
     assert sign_in(catalog_db, "methodist-kopeysk", "demo").username == "methodist-kopeysk"
+
+
+def test_guessing_one_username_from_many_addresses_only_slows_it_down_for_seconds(catalog_db):
+    for number in range(4):
+        with pytest.raises(Unauthorized):
+            sign_in(catalog_db, "school-kyshtym", "wrong", address=f"10.1.0.{number}")
+    with pytest.raises(TooManyRequests) as slowed:
+        sign_in(catalog_db, "school-kyshtym", "demo", address="10.2.0.1")
+    assert slowed.value.retry_after <= STRICT.slowdown_max_seconds
+    assert "Повторите через" in slowed.value.message
+    with catalog_db.begin() as session:  # the few seconds pass
+        session.execute(update(LoginFailures).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert sign_in(catalog_db, "school-kyshtym", "demo", address="10.2.0.1").username == "school-kyshtym"
+
+
+def test_the_slowdown_grows_but_never_beyond_its_cap(catalog_db):
+    holds = [STRICT.hold_after("user:x", failures) for failures in range(1, 12)]
+    assert holds[:3] == [None] * 3
+    assert [hold.total_seconds() for hold in holds[3:6]] == [1, 2, 4]
+    assert max(hold.total_seconds() for hold in holds[3:]) == STRICT.slowdown_max_seconds
 
 
 def test_a_successful_sign_in_clears_the_usernames_failures(catalog_db):
@@ -170,3 +194,70 @@ def test_a_lockout_ends_by_itself(catalog_db):
     with catalog_db.begin() as session:
         session.execute(update(LoginFailures).values(locked_until=utcnow() - timedelta(seconds=1)))
     assert sign_in(catalog_db, "school-magnitogorsk", "demo").username == "school-magnitogorsk"
+
+
+def outbox_events(db):
+    with db() as session:
+        return session.scalars(select(CatalogOutbox.event_type).order_by(CatalogOutbox.position)).all()
+
+
+def test_a_disabled_account_cannot_sign_in_and_leaves_the_expert_pool_until_enabled(catalog_db):
+    admin = catalog(catalog_db, ADMIN)
+    disabled = admin.set_account_disabled("reviewer-snezhinsk", True)
+    assert disabled["disabled"] is True and disabled["full_name"] == "Андрей Павлович Кузьмин"
+    with pytest.raises(Forbidden) as refused:
+        sign_in(catalog_db, "reviewer-snezhinsk", "demo")
+    assert refused.value.message == "Учётная запись отключена администратором"
+    with pytest.raises(Unauthorized):  # a wrong password says nothing about the account
+        sign_in(catalog_db, "reviewer-snezhinsk", "wrong")
+    assert "reviewer-snezhinsk" not in {r["username"] for r in admin.list_reviewers()}
+    assert admin.account_access() == [{"username": "reviewer-snezhinsk", "token_generation": 1, "disabled": True}]
+    admin.set_account_disabled("reviewer-snezhinsk", False)
+    assert sign_in(catalog_db, "reviewer-snezhinsk", "demo").token_generation == 1
+    assert "reviewer-snezhinsk" in {r["username"] for r in admin.list_reviewers()}
+    assert outbox_events(catalog_db)[-2:] == ["account_disabled", "account_enabled"]
+
+
+def test_only_an_admin_disables_and_never_their_own_account(catalog_db):
+    with pytest.raises(Forbidden):
+        catalog(catalog_db, KYSHTYM_METHODIST).set_account_disabled("school-kyshtym", True)
+    with pytest.raises(Conflict):
+        catalog(catalog_db, ADMIN).set_account_disabled("admin", True)
+    with pytest.raises(Exception) as unknown:
+        catalog(catalog_db, ADMIN).set_account_disabled("ghost", True)
+    assert unknown.value.status == 404
+
+
+def test_a_password_change_needs_the_current_one_and_a_strong_new_one(catalog_db):
+    service = catalog(catalog_db, KYSHTYM_METHODIST)
+    with pytest.raises(Forbidden) as wrong:
+        service.change_password({"current_password": "nope", "new_password": "Лучший-пароль-2026"})
+    assert "current_password" in wrong.value.fields
+    for weak in ("short", "12345678901", "password1", "aaaaaaaaa"):
+        with pytest.raises(ValidationFailed) as refused:
+            service.change_password({"current_password": "demo", "new_password": weak})
+        assert "new_password" in refused.value.fields
+    changed = service.change_password({"current_password": "demo", "new_password": "Лучший-пароль-2026"})
+    assert changed["token_generation"] == 1
+    with pytest.raises(Unauthorized):
+        sign_in(catalog_db, "methodist-kyshtym", "demo")
+    assert sign_in(catalog_db, "methodist-kyshtym", "Лучший-пароль-2026").username == "methodist-kyshtym"
+
+
+@pytest.mark.parametrize("username", ["a\x00b-user", "../etc-passwd", "Admin", "ab", "-leading", "имя-школы"])
+def test_usernames_outside_the_pattern_are_refused_naming_the_field(catalog_db, username):
+    with pytest.raises(ValidationFailed) as refused:
+        catalog(catalog_db, ADMIN).create_account(
+            {"username": username, "password": "long-enough", "role": "admin"})
+    assert "username" in refused.value.fields
+
+
+def test_accounts_are_created_with_full_name_and_position_and_listed_for_admins(catalog_db):
+    admin = catalog(catalog_db, ADMIN)
+    admin.create_account({"username": "school-kyshtym-2", "password": "long-enough", "role": "school",
+                          "municipality": "kyshtym", "full_name": "Ольга Ивановна Смирнова", "position": "завуч"})
+    page = admin.list_accounts({"municipality": "kyshtym", "role": "school"})
+    assert {(a["username"], a["full_name"], a["position"]) for a in page["items"]} >= {
+        ("school-kyshtym-2", "Ольга Ивановна Смирнова", "завуч")}
+    with pytest.raises(Forbidden):
+        catalog(catalog_db, KYSHTYM_METHODIST).list_accounts({})

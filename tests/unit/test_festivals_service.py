@@ -73,6 +73,28 @@ def test_a_reviewer_organises_regional_festivals(db):
         festivals(db, KOPEYSK).change_festival(regional["id"], {"place": "Копейск"})
 
 
+def test_a_regional_festival_is_changed_only_by_its_organiser_or_an_admin(db):
+    regional = festivals(db, REVIEWER).create_festival({**ROST, "title": "Фестиваль обмена опытом ЧИППКРО"})
+    city_reviewer = Identity("reviewer-snezhinsk", "reviewer", "snezhinsk")
+    for change in (lambda f: f.change_festival(regional["id"], {"place": "Снежинск"}),
+                   lambda f: f.cancel_festival(regional["id"]),
+                   lambda f: f.announce_results(regional["id"], {"results": [{"nomination": "Техсалон",
+                                                                              "places": []}]})):
+        with pytest.raises(Forbidden) as refused:
+            change(festivals(db, city_reviewer))
+        assert "организатор" in refused.value.message
+    assert festivals(db, REVIEWER).change_festival(regional["id"], {"place": "Челябинск"})["place"] == "Челябинск"
+    admin = festivals(db, Identity("admin", "admin"))
+    assert admin.cancel_festival(regional["id"])["status"] == "cancelled"
+
+
+def test_an_admin_may_change_a_city_festival_a_reviewer_may_not(db):
+    rost = festivals(db, KOPEYSK).create_festival(ROST)
+    with pytest.raises(Forbidden):
+        festivals(db, REVIEWER).change_festival(rost["id"], {"place": "Челябинск"})
+    assert festivals(db, Identity("admin", "admin")).change_festival(rost["id"], {"place": "ДК"})["place"] == "ДК"
+
+
 def test_only_published_practices_of_ones_own_city_are_entered(db):
     rost = festivals(db, KOPEYSK).create_festival(ROST)
     with pytest.raises(ValidationFailed):

@@ -121,15 +121,42 @@ def test_editing_a_published_entry_makes_a_new_version_while_the_old_stays_publi
     assert practices(db, None).get_entry(entry_id)["title"] == "Оператор лазерного станка (2-я редакция)"
 
 
-def test_history_records_who_when_from_to_and_why(db):
+def test_history_records_who_when_from_to_and_why_for_the_authors_city(db):
     entry_id = published_trial(db)
-    history = practices(db, None).history(entry_id)
+    history = practices(db, KYSHTYM).history(entry_id)
     assert [(h["action"], h["from"], h["to"], h["who"]) for h in history] == [
         ("created", None, "draft", "methodist-kyshtym"),
         ("submitted", "draft", "submitted", "methodist-kyshtym"),
         ("approved", "submitted", "approved", "reviewer-chippkro"),
     ]
     assert history[-1]["comment"] == "Хорошая программа" and history[-1]["when"]
+    assert practices(db, REVIEWER).history(entry_id) == history
+
+
+@pytest.mark.parametrize("reader", [None, KOPEYSK, SCHOOL], ids=["guest", "other city", "school"])
+def test_the_public_history_says_what_was_published_and_when_without_the_review(db, reader):
+    entry_id = published_trial(db)
+    practices(db, KYSHTYM).edit_entry(entry_id, {"title": "Вторая редакция"})
+    practices(db, KYSHTYM).transition(entry_id, "submit", {})
+    practices(db, REVIEWER).transition(entry_id, "request-changes", {"comment": "Уточните оборудование"})
+    history = practices(db, reader).history(entry_id)
+    assert [(h["action"], h["version"], h["to"], h["who"], h["comment"]) for h in history] == [
+        ("approved", 1, "approved", None, "")]
+    assert history[0]["when"]
+
+
+def test_a_reviewer_never_decides_on_an_entry_of_their_own_city(db):
+    own_city = Identity("reviewer-kyshtym", "reviewer", "kyshtym")
+    other_city = Identity("reviewer-kopeysk", "reviewer", "kopeysk")
+    entry = practices(db, KYSHTYM).create_entry(LASER_TRIAL)
+    practices(db, KYSHTYM).transition(entry["id"], "submit", {})
+    for action, data in (("approve", {}), ("request-changes", {"comment": "Нет"}), ("reject", {"comment": "Нет"})):
+        with pytest.raises(Forbidden) as refused:
+            practices(db, own_city).transition(entry["id"], action, data)
+        assert "своего муниципалитета" in refused.value.message
+    bulk = practices(db, own_city).transition_many("approve", {"ids": [entry["id"]]})
+    assert "своего муниципалитета" in bulk["failed"][str(entry["id"])]
+    assert practices(db, other_city).transition(entry["id"], "approve", {})["status"] == "approved"
 
 
 def test_review_queue_lists_submissions_of_every_city_oldest_first(db):
@@ -202,6 +229,15 @@ def test_a_methodist_sees_bookings_of_their_city_sessions(db):
     practices(db, SCHOOL).book(session_id, {"pupils": 3, "grade": 9, "contact": "8-900-000-00-00"})
     assert practices(db, KYSHTYM).list_bookings({})["total"] == 1
     assert practices(db, KOPEYSK).list_bookings({})["total"] == 0
+
+
+def test_contacts_of_bookings_are_for_the_sessions_city_the_school_and_admins_not_reviewers(db):
+    session_id = schedule(db, published_trial(db))["id"]
+    practices(db, SCHOOL).book(session_id, {"pupils": 3, "grade": 9, "contact": "8-900-000-00-00"})
+    for reader in (KYSHTYM, SCHOOL, Identity("admin", "admin")):
+        assert [b["contact"] for b in practices(db, reader).list_bookings({})["items"]] == ["8-900-000-00-00"]
+    seen_by_reviewer = practices(db, REVIEWER).list_bookings({})["items"]
+    assert [(b["pupils"], b["contact"]) for b in seen_by_reviewer] == [(3, None)]
 
 
 def test_a_reviewer_approves_a_selection_and_learns_which_could_not_move(db):

@@ -20,3 +20,19 @@ def test_another_token_of_the_same_person_stays_valid():
     signed_out, other = issue_token(identity, SECRET, 60), issue_token(identity, SECRET, 60)
     revoke_here(signed_out, SECRET)
     assert verify_token(other, SECRET) == identity
+
+
+def test_tokens_issued_before_the_accounts_access_changed_are_refused_and_newer_ones_kept():
+    from shared.revocation import ACCOUNTS
+
+    identity = Identity("school-disabled-once", "school", "kyshtym")
+    old = issue_token(identity, SECRET, 60, generation=0)
+    ACCOUNTS.update(identity.username, 1, disabled=True)
+    with pytest.raises(Unauthorized) as refused:
+        verify_token(old, SECRET)
+    assert "отключена" in refused.value.message
+    ACCOUNTS.update(identity.username, 0, disabled=False)  # an older announcement arriving late
+    with pytest.raises(Unauthorized):
+        verify_token(old, SECRET)
+    assert verify_token(issue_token(identity, SECRET, 60, generation=1), SECRET) == identity
+    assert not ACCOUNTS.disabled(identity.username)

@@ -3,13 +3,20 @@ import eventlet
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.catalog.schemas import AccountSchema, CredentialsSchema, NewAccountSchema
+from services.catalog.schemas import (
+    AccountQuery,
+    AccountSchema,
+    CredentialsSchema,
+    NewAccountSchema,
+    PasswordChangeSchema,
+)
 from services.gateway import health, projections
-from services.gateway.http import bearer_token, json_response, read_json, route
+from services.gateway.http import bearer_token, json_response, read_json, read_query, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema
 from shared.auth import Identity, issue_token, revoke_here
 from shared.metrics import CONTENT_TYPE, exposition, record_read_model_lag
+from shared.schemas import page_schema
 
 TAG = "Служебное"
 
@@ -21,14 +28,24 @@ def sign_out(catalog, token):
 
 
 def sign_in(catalog, credentials, request):
-    """Check the password with the catalog and issue a token: ``(token, identity, ttl)``.
+    """Check the password with the catalog and issue a token: ``(token, account, ttl)``.
 
     The catalog also counts failures by the client's address (``request.remote_addr``: the gateway
     is meant to face clients directly; behind a proxy that would be the proxy's address).
     """
-    identity = Identity(**catalog.authenticate({**credentials, "address": request.remote_addr}))
+    return token_for(catalog.authenticate({**credentials, "address": request.remote_addr}))
+
+
+def token_for(account):
+    """A token of ``account`` (the catalog's ``SignedInSchema``) at its current token generation."""
+    identity = Identity(account["username"], account["role"], account["municipality"])
     ttl = config["TOKEN_TTL_SECONDS"]
-    return issue_token(identity, config["JWT_SECRET"], ttl), identity, ttl
+    return issue_token(identity, config["JWT_SECRET"], ttl, account["token_generation"]), account, ttl
+
+
+def token_response(token, account, ttl):
+    return json_response(TokenSchema().dump({
+        "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": account}))
 
 
 class SystemEndpoints:
@@ -54,9 +71,14 @@ class SystemEndpoints:
     @route("POST", "/api/v1/auth/token", "Получить токен доступа", "Доступ",
            body=CredentialsSchema, response=TokenSchema, errors=(401, 429))
     def issue_token(self, request):
-        token, identity, ttl = sign_in(self.catalog, read_json(request, CredentialsSchema()), request)
-        return json_response(TokenSchema().dump({
-            "access_token": token, "token_type": "bearer", "expires_in": ttl, "user": identity.as_dict()}))
+        return token_response(*sign_in(self.catalog, read_json(request, CredentialsSchema()), request))
+
+    @route("POST", "/api/v1/auth/password", "Сменить свой пароль: прежние токены перестают действовать", "Доступ",
+           body=PasswordChangeSchema, response=TokenSchema, auth=True)
+    def change_password(self, request):
+        """Every token of the person issued before stops working; the answer carries a new one."""
+        account = self.catalog.change_password(read_json(request, PasswordChangeSchema()))
+        return token_response(*token_for(account))
 
     @route("POST", "/api/v1/auth/sign-out", "Выйти: токен отзывается во всех сервисах", "Доступ",
            status=204, auth=True)
@@ -69,3 +91,15 @@ class SystemEndpoints:
     def create_account(self, request):
         account = self.catalog.create_account(read_json(request, NewAccountSchema()))
         return json_response(account, 201)
+
+    @route("GET", "/api/v1/accounts", "Учётные записи (администратор)", "Доступ",
+           query=AccountQuery, response=page_schema(AccountSchema), auth=True)
+    def list_accounts(self, request):
+        return json_response(self.catalog.list_accounts(read_query(request, AccountQuery())))
+
+    @route("POST", "/api/v1/accounts/<username>/<any(disable, enable):action>",
+           "Отключить или снова включить учётную запись (администратор)", "Доступ",
+           response=AccountSchema, auth=True)
+    def set_account_disabled(self, request, username, action):
+        """Disabling ends every token of the account in every process and takes it out of the expert pool."""
+        return json_response(self.catalog.set_account_disabled(username, action == "disable"))

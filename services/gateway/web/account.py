@@ -6,7 +6,7 @@ from services.gateway.web import session
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
 from shared.auth import METHODIST, REVIEWER, SCHOOL
-from shared.errors import TooManyRequests, Unauthorized, ValidationFailed
+from shared.errors import Forbidden, TooManyRequests, Unauthorized, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
 
@@ -29,7 +29,7 @@ class AccountPages:
         try:
             token, _, _ = sign_in(self.catalog, load(CredentialsSchema(), {
                 key: form.get(key) for key in ("username", "password") if form.get(key)}), request)
-        except (ValidationFailed, Unauthorized, TooManyRequests) as error:
+        except (ValidationFailed, Unauthorized, Forbidden, TooManyRequests) as error:
             return render(request, "login.html", status=error.status, typed=form, errors=error.fields,
                           message=error.message, next=form.get("next", ""))
         return session.remember(redirect(local_path(form.get("next") or "/cabinet")), session.new_session(token))
