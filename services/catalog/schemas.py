@@ -3,22 +3,22 @@ from marshmallow import Schema, fields, validate
 
 from shared.auth import CITY_BOUND_ROLES, ROLES
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import PageQuery
+from shared.schemas import PageQuery, Text, Username
 
 
 class MunicipalitySchema(Schema):
-    code = fields.Str(required=True, metadata={"example": "kyshtym"})
-    name = fields.Str(required=True, metadata={"example": "Кыштым"})
-    region = fields.Str(required=True)
-    timezone = fields.Str(required=True)
-    oktmo = fields.Str(metadata={"description": "Код ОКТМО муниципального образования", "example": "75734000"})
+    code = Text(required=True, metadata={"example": "kyshtym"})
+    name = Text(required=True, metadata={"example": "Кыштым"})
+    region = Text(required=True)
+    timezone = Text(required=True)
+    oktmo = Text(metadata={"description": "Код ОКТМО муниципального образования", "example": "75734000"})
 
 
 class OrganizationSchema(Schema):
     id = fields.Int(required=True)
-    municipality = fields.Str(required=True, attribute="municipality_code")
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    municipality = Text(required=True, attribute="municipality_code")
+    name = Text(required=True)
+    kind = Text(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
     kind_title = fields.Method("title_of_kind")
 
     def title_of_kind(self, organization):
@@ -26,40 +26,41 @@ class OrganizationSchema(Schema):
 
 
 class OrganizationQuery(PageQuery):
-    municipality = fields.Str(validate=validate.Length(min=1, max=40))
-    kind = fields.Str(validate=validate.OneOf(ORGANIZATION_KINDS))
+    municipality = Text(validate=validate.Length(min=1, max=40))
+    kind = Text(validate=validate.OneOf(ORGANIZATION_KINDS))
 
 
 class CredentialsSchema(Schema):
-    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
-    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    username = Text(required=True, validate=validate.Length(min=1, max=80))
+    password = Text(required=True, trim=False, validate=validate.Length(min=1, max=200))
 
 
 class SignInSchema(CredentialsSchema):
     """What the gateway passes on: the credentials and the client's address (for the lockout)."""
 
-    address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class NewAccountSchema(CredentialsSchema):
-    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
-    municipality = fields.Str(load_default=None, allow_none=True)
-    full_name = fields.Str(load_default="", validate=validate.Length(max=200))
+    username = Username(required=True)
+    role = Text(required=True, validate=validate.OneOf(ROLES))
+    municipality = Text(load_default=None, allow_none=True)
+    full_name = Text(load_default="", validate=validate.Length(max=200))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
                          metadata={"description": "куда присылать уведомления (если настроена почта)"})
 
-    password = fields.Str(required=True, validate=validate.Length(min=8, max=200))
+    password = Text(required=True, trim=False, validate=validate.Length(min=8, max=200))
 
 
 class AccountSchema(Schema):
-    username = fields.Str(required=True)
-    role = fields.Str(required=True)
-    municipality = fields.Str(attribute="municipality_code", allow_none=True)
-    full_name = fields.Str()
+    username = Text(required=True)
+    role = Text(required=True)
+    municipality = Text(attribute="municipality_code", allow_none=True)
+    full_name = Text()
 
 
 class RevokedTokenSchema(Schema):
-    token_id = fields.Str(required=True)
+    token_id = Text(required=True)
     expires_at = fields.AwareDateTime(required=True)
 
 
@@ -68,5 +69,5 @@ def is_city_bound(role):
 
 
 class NotificationClaimSchema(Schema):
-    notification_id = fields.Str(required=True, validate=validate.Length(min=1, max=36))
-    audience = fields.Str(required=True, validate=validate.Length(min=1, max=130))
+    notification_id = Text(required=True, validate=validate.Length(min=1, max=36))
+    audience = Text(required=True, validate=validate.Length(min=1, max=130))

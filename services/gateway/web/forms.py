@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
+from shared.schemas import Text, form_number
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -36,7 +37,7 @@ class SessionFormSchema(Schema):
     starts_at = fields.Time(required=True)
     ends_at = fields.Time(required=True)
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
-    place = fields.Str(load_default="", validate=validate.Length(max=300))
+    place = Text(load_default="", validate=validate.Length(max=300))
 
 
 def session_input(when, zone):
@@ -103,8 +104,8 @@ def entry_input(kind, form, partial=False):
     """
     data = {}
     for field in entry_fields(kind):
-        if field.widget == "checks":
-            data[field.name] = form.getlist(field.name)
+        if field.widget == "checks":  # the grades: digits as integers, anything else left to be refused
+            data[field.name] = [form_number(item) for item in form.getlist(field.name)]
         elif field.widget == "list":
             data[field.name] = [item.strip() for item in form.get(field.name, "").replace("\n", ",").split(",")
                                 if item.strip()]
