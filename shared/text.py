@@ -38,5 +38,12 @@ def first_bad_character(text, multiline=False):
 
 def printable(value):
     """``value`` without the characters no output may carry (valid XML 1.0, no controls but tab and
-    line breaks); anything but a string is returned as it is."""
-    return _INVALID.sub("", value) if isinstance(value, str) else value
+    line breaks), in every string of it: dicts and lists are cleaned throughout, anything else is
+    returned as it is."""
+    if isinstance(value, str):
+        return _INVALID.sub("", value)
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(printable(item) for item in value)
+    return value
