@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
-from shared.schemas import Text, form_number
+from shared.schemas import Day, Text, form_number
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -33,7 +33,7 @@ class SessionChoiceSchema(Schema):
 class SessionFormSchema(Schema):
     """A session as a methodist types it: a day and local times (SessionInputSchema wants exact instants)."""
 
-    day = fields.Date(required=True)
+    day = Day(required=True)
     starts_at = fields.Time(required=True)
     ends_at = fields.Time(required=True)
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
