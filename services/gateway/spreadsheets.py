@@ -3,7 +3,6 @@ import io
 import zipfile
 import zlib
 from pathlib import PurePosixPath
-from xml.etree import ElementTree
 
 from eventlet import tpool
 from marshmallow import fields
@@ -116,7 +115,7 @@ def _parse(data):
 
 def _reason(error):
     """What went wrong, short: which kind of damage, without a traceback."""
-    if isinstance(error, (ElementTree.ParseError, SyntaxError)):
+    if isinstance(error, SyntaxError):  # ElementTree's and lxml's parse errors alike
         return "неправильный XML листа"
     if isinstance(error, IndexError):
         return "ссылка на несуществующую строку в общем списке строк"
