@@ -31,6 +31,7 @@ from shared import config as settings
 from shared import messages_ru  # noqa: F401  (Russian validation messages)
 from shared.db import is_sqlite, session_factory
 from shared.migrations import alembic_config, upgrade
+from shared.schemas import Text
 from shared.storage import file_store
 
 MANIFEST = "manifest.json"
@@ -50,18 +51,18 @@ class BackupError(RuntimeError):
 
 
 class DatabaseManifestSchema(Schema):
-    backend = fields.Str(required=True, validate=validate.OneOf(("sqlite", "postgresql")))
-    file = fields.Str(required=True, validate=validate.Regexp(r"^[a-z]+\.(sqlite|dump)$"))
-    revision = fields.Str(required=True, allow_none=True)
-    tables = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    backend = Text(required=True, validate=validate.OneOf(("sqlite", "postgresql")))
+    file = Text(required=True, validate=validate.Regexp(r"^[a-z]+\.(sqlite|dump)$"))
+    revision = Text(required=True, allow_none=True)
+    tables = fields.Dict(keys=Text(), values=fields.Int(), required=True)
 
 
 class ManifestSchema(Schema):
     format = fields.Int(required=True, validate=validate.Equal(FORMAT))
     created_at = fields.DateTime(required=True)
-    databases = fields.Dict(keys=fields.Str(validate=validate.OneOf(SAVED)),
+    databases = fields.Dict(keys=Text(validate=validate.OneOf(SAVED)),
                             values=fields.Nested(DatabaseManifestSchema), required=True)
-    files = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    files = fields.Dict(keys=Text(), values=fields.Int(), required=True)
 
 
 def default_target(config):

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, fields
 
-from shared.schemas import load
+from shared.schemas import StoredText, load
 
 EVENTS = {}
 
@@ -28,44 +28,44 @@ def event(name, source):
 
 class EnvelopeSchema(Schema):
     event_id = fields.UUID(required=True)
-    event_type = fields.Str(required=True)
-    source = fields.Str(required=True)
+    event_type = StoredText(required=True)
+    source = StoredText(required=True)
     occurred_at = fields.AwareDateTime(required=True)
     data = fields.Dict(required=True)
 
 
 @event("municipality_registered", source="catalog")
 class MunicipalityRegistered(Schema):
-    code = fields.Str(required=True)
-    name = fields.Str(required=True)
-    region = fields.Str(required=True)
-    timezone = fields.Str(required=True)
+    code = StoredText(required=True)
+    name = StoredText(required=True)
+    region = StoredText(required=True)
+    timezone = StoredText(required=True)
     # Added with open data; events recorded before carry none.
-    oktmo = fields.Str(load_default="")
+    oktmo = StoredText(load_default="")
 
 
 @event("organization_registered", source="catalog")
 class OrganizationRegistered(Schema):
     id = fields.Int(required=True)
-    municipality = fields.Str(required=True)
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True)
+    municipality = StoredText(required=True)
+    name = StoredText(required=True)
+    kind = StoredText(required=True)
 
 
 @event("account_created", source="catalog")
 class AccountCreated(Schema):
-    username = fields.Str(required=True)
-    role = fields.Str(required=True)
-    municipality = fields.Str(required=True, allow_none=True)
-    actor = fields.Str(required=True)
+    username = StoredText(required=True)
+    role = StoredText(required=True)
+    municipality = StoredText(required=True, allow_none=True)
+    actor = StoredText(required=True)
 
 
 @event("token_revoked", source="catalog")
 class TokenRevoked(Schema):
     """A signed-out access token: every service refuses it until ``expires_at`` (shared/revocation.py)."""
 
-    token_id = fields.Str(required=True)
-    username = fields.Str(required=True)
+    token_id = StoredText(required=True)
+    username = StoredText(required=True)
     expires_at = fields.AwareDateTime(required=True)
 
 
@@ -109,15 +109,15 @@ class PracticeChanged(Schema):
     of it is public), so a read model needs no other call to show it."""
 
     id = fields.Int(required=True)
-    kind = fields.Str(required=True)
-    municipality = fields.Str(required=True)
-    status = fields.Str(required=True)
+    kind = StoredText(required=True)
+    municipality = StoredText(required=True)
+    status = StoredText(required=True)
     version = fields.Int(required=True)
     published_version = fields.Int(required=True, allow_none=True)
     revision = fields.Int(required=True)
-    author = fields.Str(required=True)
-    actor = fields.Str(required=True)
-    comment = fields.Str(load_default="")
+    author = StoredText(required=True)
+    actor = StoredText(required=True)
+    comment = StoredText(load_default="")
     published = fields.Dict(required=True, allow_none=True)
 
 
@@ -134,27 +134,27 @@ for _name in PRACTICE_EVENTS:
 class TrialSessionState(Schema):
     session_id = fields.Int(required=True)
     practice_id = fields.Int(required=True)
-    municipality = fields.Str(required=True)
+    municipality = StoredText(required=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     capacity = fields.Int(required=True)
     seats_left = fields.Int(required=True)
-    place = fields.Str(load_default="")
+    place = StoredText(load_default="")
     revision = fields.Int(required=True)
 
 
 @event("trial_session_scheduled", source="practices")
 class TrialSessionScheduled(TrialSessionState):
-    actor = fields.Str(load_default=None, allow_none=True)  # None in events recorded before it was added
+    actor = StoredText(load_default=None, allow_none=True)  # None in events recorded before it was added
 
 
 class BookingChanged(Schema):
     booking_id = fields.Int(required=True)
-    actor = fields.Str(load_default=None, allow_none=True)  # who booked or cancelled; None in older events
-    school = fields.Str(required=True)
-    school_municipality = fields.Str(allow_none=True, load_default=None)
+    actor = StoredText(load_default=None, allow_none=True)  # who booked or cancelled; None in older events
+    school = StoredText(required=True)
+    school_municipality = StoredText(allow_none=True, load_default=None)
     pupils = fields.Int(required=True)
-    status = fields.Str(required=True)
+    status = StoredText(required=True)
     session = fields.Nested(TrialSessionState, required=True)
 
 
@@ -169,7 +169,7 @@ class FestivalChanged(Schema):
     id = fields.Int(required=True)
     revision = fields.Int(required=True)
     festival = fields.Dict(required=True)
-    actor = fields.Str(load_default=None, allow_none=True)  # None in events recorded before it was added
+    actor = StoredText(load_default=None, allow_none=True)  # None in events recorded before it was added
 
 
 FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results")
@@ -187,41 +187,41 @@ class ResourcePublished(Schema):
 class ExpertAssigned(Schema):
     round_id = fields.Int(required=True)
     entry_id = fields.Int(required=True)
-    municipality = fields.Str(required=True)
-    reviewer = fields.Str(required=True)
-    actor = fields.Str(required=True)
+    municipality = StoredText(required=True)
+    reviewer = StoredText(required=True)
+    actor = StoredText(required=True)
 
 
 @event("expert_review_submitted", source="practices")
 class ExpertReviewSubmitted(Schema):
     round_id = fields.Int(required=True)
     entry_id = fields.Int(required=True)
-    municipality = fields.Str(required=True)
-    reviewer = fields.Str(required=True)
+    municipality = StoredText(required=True)
+    reviewer = StoredText(required=True)
     total = fields.Float(required=True)
-    recommendation = fields.Str(required=True)
-    actor = fields.Str(required=True)
+    recommendation = StoredText(required=True)
+    actor = StoredText(required=True)
 class AdoptionState(Schema):
     """An adoption's whole state after a change (services/practices/adoption.py)."""
 
     id = fields.Int(required=True)
     original_entry_id = fields.Int(required=True)
     original_version = fields.Int(required=True)
-    original_municipality = fields.Str(required=True)
-    original_title = fields.Str(required=True)
+    original_municipality = StoredText(required=True)
+    original_title = StoredText(required=True)
     adaptation_entry_id = fields.Int(required=True)
-    adopter_municipality = fields.Str(required=True)
-    adopted_by = fields.Str(required=True)
-    changes = fields.Str(required=True)
-    reason = fields.Str(required=True)
+    adopter_municipality = StoredText(required=True)
+    adopted_by = StoredText(required=True)
+    changes = StoredText(required=True)
+    reason = StoredText(required=True)
     adopted_at = fields.AwareDateTime(required=True)
     report_due_at = fields.AwareDateTime(required=True)
     report_requested_at = fields.AwareDateTime(required=True, allow_none=True)
-    report_text = fields.Str(required=True, allow_none=True)
+    report_text = StoredText(required=True, allow_none=True)
     reported_at = fields.AwareDateTime(required=True, allow_none=True)
-    reported_by = fields.Str(required=True, allow_none=True)
+    reported_by = StoredText(required=True, allow_none=True)
     revision = fields.Int(required=True)
-    actor = fields.Str(required=True, allow_none=True)  # None when the timer asks for a due report
+    actor = StoredText(required=True, allow_none=True)  # None when the timer asks for a due report
 
 
 # practice_adopted: a city adopted another's practice; adoption_report_due: its results report is due

@@ -5,7 +5,9 @@ Entries published before licences existed carry none and count as :data:`DEFAULT
 """
 from dataclasses import dataclass
 
-from marshmallow import fields, validate
+from marshmallow import validate
+
+from shared.schemas import Text
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def license_of(item):
 
 def license_field(**extra):
     """The ``license`` field of an input schema: one of :data:`LICENSES`, CC BY 4.0 when not given."""
-    return fields.Str(
+    return Text(
         load_default=DEFAULT_LICENSE,
         validate=validate.OneOf(LICENSES, error="Неизвестная лицензия «{input}»; допустимы: {choices}"),
         metadata={"description": "Лицензия (по умолчанию CC BY 4.0)"}, **extra)

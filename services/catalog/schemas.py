@@ -3,22 +3,22 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.auth import CITY_BOUND_ROLES, ROLES
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import PageQuery
+from shared.schemas import PageQuery, Text, Username
 
 
 class MunicipalitySchema(Schema):
-    code = fields.Str(required=True, metadata={"example": "kyshtym"})
-    name = fields.Str(required=True, metadata={"example": "Кыштым"})
-    region = fields.Str(required=True)
-    timezone = fields.Str(required=True)
-    oktmo = fields.Str(metadata={"description": "Код ОКТМО муниципального образования", "example": "75734000"})
+    code = Text(required=True, metadata={"example": "kyshtym"})
+    name = Text(required=True, metadata={"example": "Кыштым"})
+    region = Text(required=True)
+    timezone = Text(required=True)
+    oktmo = Text(metadata={"description": "Код ОКТМО муниципального образования", "example": "75734000"})
 
 
 class OrganizationSchema(Schema):
     id = fields.Int(required=True)
-    municipality = fields.Str(required=True, attribute="municipality_code")
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    municipality = Text(required=True, attribute="municipality_code")
+    name = Text(required=True)
+    kind = Text(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
     kind_title = fields.Method("title_of_kind")
 
     def title_of_kind(self, organization):
@@ -26,23 +26,21 @@ class OrganizationSchema(Schema):
 
 
 class OrganizationQuery(PageQuery):
-    municipality = fields.Str(validate=validate.Length(min=1, max=40))
-    kind = fields.Str(validate=validate.OneOf(ORGANIZATION_KINDS))
+    municipality = Text(validate=validate.Length(min=1, max=40))
+    kind = Text(validate=validate.OneOf(ORGANIZATION_KINDS))
 
 
 class CredentialsSchema(Schema):
-    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
-    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    username = Text(required=True, validate=validate.Length(min=1, max=80))
+    password = Text(required=True, trim=False, validate=validate.Length(min=1, max=200))
 
 
 class SignInSchema(CredentialsSchema):
     """What the gateway passes on: the credentials and the client's address (for the lockout)."""
 
-    address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
-# Usernames travel in paths, logs and file names: lowercase Latin letters, digits and . _ - only.
-USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 COMMON_PASSWORDS = frozenset({"password", "password1", "12345678", "123456789", "1234567890", "qwerty123",
                               "qwertyuiop", "11111111", "00000000", "iloveyou", "йцукенгш", "пароль123"})
 
@@ -58,31 +56,29 @@ def strong_password(password):
 
 
 class NewAccountSchema(CredentialsSchema):
-    username = fields.Str(required=True, validate=validate.Regexp(
-        USERNAME_PATTERN, error="От 3 до 64 символов: строчные латинские буквы, цифры и . _ -, "
-                                "первым — буква или цифра"))
-    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
-    municipality = fields.Str(load_default=None, allow_none=True)
-    full_name = fields.Str(load_default="", validate=validate.Length(max=200),
-                           metadata={"example": "Ирина Петровна Соколова"})
-    position = fields.Str(load_default="", validate=validate.Length(max=200), metadata={"example": "методист"})
+    username = Username(required=True)
+    role = Text(required=True, validate=validate.OneOf(ROLES))
+    municipality = Text(load_default=None, allow_none=True)
+    full_name = Text(load_default="", validate=validate.Length(max=200),
+                     metadata={"example": "Ирина Петровна Соколова"})
+    position = Text(load_default="", validate=validate.Length(max=200), metadata={"example": "методист"})
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
                          metadata={"description": "куда присылать уведомления (если настроена почта)"})
 
-    password = fields.Str(required=True, validate=[validate.Length(max=200), strong_password])
+    password = Text(required=True, trim=False, validate=[validate.Length(max=200), strong_password])
 
 
 class PasswordChangeSchema(Schema):
-    current_password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.Str(required=True, validate=[validate.Length(max=200), strong_password])
+    current_password = Text(required=True, trim=False, validate=validate.Length(min=1, max=200))
+    new_password = Text(required=True, trim=False, validate=[validate.Length(max=200), strong_password])
 
 
 class AccountSchema(Schema):
-    username = fields.Str(required=True)
-    role = fields.Str(required=True)
-    municipality = fields.Str(attribute="municipality_code", allow_none=True)
-    full_name = fields.Str()
-    position = fields.Str()
+    username = Text(required=True)
+    role = Text(required=True)
+    municipality = Text(attribute="municipality_code", allow_none=True)
+    full_name = Text()
+    position = Text()
     disabled = fields.Bool(metadata={"description": "отключена администратором: вход невозможен"})
 
 
@@ -93,19 +89,19 @@ class SignedInSchema(AccountSchema):
 
 
 class AccountQuery(PageQuery):
-    role = fields.Str(validate=validate.OneOf(ROLES))
-    municipality = fields.Str(validate=validate.Length(min=1, max=40))
+    role = Text(validate=validate.OneOf(ROLES))
+    municipality = Text(validate=validate.Length(min=1, max=40))
     disabled = fields.Bool()
 
 
 class AccountAccessSchema(Schema):
-    username = fields.Str(required=True)
+    username = Text(required=True)
     token_generation = fields.Int(required=True)
     disabled = fields.Bool(required=True)
 
 
 class RevokedTokenSchema(Schema):
-    token_id = fields.Str(required=True)
+    token_id = Text(required=True)
     expires_at = fields.AwareDateTime(required=True)
 
 
@@ -114,5 +110,5 @@ def is_city_bound(role):
 
 
 class NotificationClaimSchema(Schema):
-    notification_id = fields.Str(required=True, validate=validate.Length(min=1, max=36))
-    audience = fields.Str(required=True, validate=validate.Length(min=1, max=130))
+    notification_id = Text(required=True, validate=validate.Length(min=1, max=36))
+    audience = Text(required=True, validate=validate.Length(min=1, max=130))

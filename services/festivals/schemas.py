@@ -1,7 +1,7 @@
 """The festivals service's public contract."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.schemas import PageQuery, RecordId
+from shared.schemas import Day, Int, Moment, PageQuery, RecordId, Text
 
 KINDS = {"festival": "Фестиваль", "forum": "Форум", "contest": "Конкурс"}
 REGION = "region"  # what regional (ЧИППКРО) festivals are filed under in cross-city views
@@ -9,16 +9,16 @@ REGION_TIMEZONE = "Asia/Yekaterinburg"
 
 
 class NominationInputSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
+    title = Text(required=True, validate=validate.Length(min=2, max=300))
 
 
 class FestivalInputSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
-    kind = fields.Str(load_default="festival", validate=validate.OneOf(KINDS))
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
-    place = fields.Str(load_default="", validate=validate.Length(max=300))
-    description = fields.Str(load_default="", validate=validate.Length(max=10000))
+    title = Text(required=True, validate=validate.Length(min=3, max=300))
+    kind = Text(load_default="festival", validate=validate.OneOf(KINDS))
+    starts_on = Day(required=True)
+    ends_on = Day(required=True)
+    place = Text(load_default="", validate=validate.Length(max=300))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=10000))
     nominations = fields.List(fields.Nested(NominationInputSchema), load_default=list,
                               validate=validate.Length(max=50))
 
@@ -37,11 +37,11 @@ class FestivalChangeSchema(FestivalInputSchema):
 
 
 class ProgrammeItemInputSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    place = fields.Str(load_default="", validate=validate.Length(max=300))
-    speaker = fields.Str(load_default="", validate=validate.Length(max=300))
+    title = Text(required=True, validate=validate.Length(min=2, max=300))
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    place = Text(load_default="", validate=validate.Length(max=300))
+    speaker = Text(load_default="", validate=validate.Length(max=300))
     practice_id = RecordId(load_default=None, allow_none=True)
 
     @validates_schema
@@ -52,17 +52,17 @@ class ProgrammeItemInputSchema(Schema):
 
 class EntryInputSchema(Schema):
     practice_id = RecordId(required=True)
-    nomination = fields.Str(required=True, validate=validate.Length(min=1, max=300),
-                            metadata={"description": "Название номинации"})
+    nomination = Text(required=True, validate=validate.Length(min=1, max=300),
+                      metadata={"description": "Название номинации"})
 
 
 class PlaceSchema(Schema):
     practice_id = RecordId(required=True)
-    place = fields.Int(required=True, validate=validate.Range(min=1, max=10))
+    place = Int(required=True, validate=validate.Range(min=1, max=10))
 
 
 class NominationResultSchema(Schema):
-    nomination = fields.Str(required=True)
+    nomination = Text(required=True)
     places = fields.List(fields.Nested(PlaceSchema), required=True)
 
 
@@ -71,23 +71,23 @@ class ResultsInputSchema(Schema):
 
 
 class FestivalQuery(PageQuery):
-    municipality = fields.Str(validate=validate.Length(max=40))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    municipality = Text(validate=validate.Length(max=40))
+    date_from = Day(data_key="from")
+    date_to = Day(data_key="to")
 
 
 class NominationSchema(Schema):
     id = fields.Int()
-    title = fields.Str()
+    title = Text()
 
 
 class ProgrammeItemSchema(Schema):
     id = fields.Int()
-    title = fields.Str()
+    title = Text()
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
-    place = fields.Str()
-    speaker = fields.Str()
+    place = Text()
+    speaker = Text()
     practice_id = fields.Int(allow_none=True)
 
 
@@ -95,26 +95,26 @@ class FestivalEntrySchema(Schema):
     id = fields.Int()
     nomination_id = fields.Int()
     practice_id = fields.Int()
-    practice_title = fields.Str()
-    municipality = fields.Str()
+    practice_title = Text()
+    municipality = Text()
     place = fields.Int(allow_none=True)
 
 
 class FestivalSchema(Schema):
     id = fields.Int()
-    kind = fields.Str()
+    kind = Text()
     kind_title = fields.Function(lambda festival: KINDS[festival.kind])
-    title = fields.Str()
-    description = fields.Str()
-    place = fields.Str()
+    title = Text()
+    description = Text()
+    place = Text()
     municipality = fields.Function(lambda festival: festival.municipality or REGION)
-    timezone = fields.Str()
+    timezone = Text()
     starts_on = fields.Date()
     ends_on = fields.Date()
-    status = fields.Str(metadata={"description": "published или cancelled"})
+    status = Text(metadata={"description": "published или cancelled"})
     revision = fields.Int(metadata={
         "description": "Растёт с каждым изменением фестиваля; ETag ответа — она же в кавычках"})
-    created_by = fields.Str()
+    created_by = Text()
     updated_at = fields.AwareDateTime()
     nominations = fields.List(fields.Nested(NominationSchema))
     programme = fields.List(fields.Nested(ProgrammeItemSchema))
@@ -124,15 +124,15 @@ class FestivalSchema(Schema):
 class DiplomaSchema(Schema):
     """What a diploma's verification page shows: the winner, the place, the nomination, the festival."""
 
-    code = fields.Str()
+    code = Text()
     place = fields.Int()
     practice_id = fields.Int()
-    practice_title = fields.Str()
-    municipality = fields.Str()
-    municipality_name = fields.Str()
-    nomination = fields.Str()
+    practice_title = Text()
+    municipality = Text()
+    municipality_name = Text()
+    nomination = Text()
     festival_id = fields.Int()
-    festival_title = fields.Str()
-    festival_kind = fields.Str()
+    festival_title = Text()
+    festival_kind = Text()
     starts_on = fields.Date()
     ends_on = fields.Date()

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from shared.text import printable
+
 PRODUCT = "-//Сеть практик//Фестивали//RU"
 UID_DOMAIN = "practice-network"
 # Control characters other than the line break cannot be written into a content line (a lone CR would end
@@ -13,7 +15,7 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
 def text(value):
-    return CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return CONTROL.sub(" ", printable(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def calendar_of(festivals, name, with_programme=False):

@@ -25,6 +25,7 @@ from shared.db import database_unavailable
 from shared.errors import BadRequest, NetworkError, NotFound, PayloadTooLarge, ServiceUnavailable
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import MAX_ID, load
+from shared.text import first_bad_character
 
 log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
@@ -213,7 +214,24 @@ def read_json(request, schema=None, optional=False):
                          {"body": [f"Ошибка разбора JSON: {exc}"]}) from None
     if not isinstance(data, dict):
         raise BadRequest("Ожидался JSON-объект", {"body": ["Тело запроса должно быть JSON-объектом"]})
+    _refuse_bad_names(data)
     return data if schema is None else load(schema, data)
+
+
+def _refuse_bad_names(data):
+    """Field names with characters no text may hold (an unpaired surrogate, a control character) are
+    refused here: values are the fields' business (Text names the field), but a name would be echoed
+    in the error and could not even be encoded into the answer."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if any(not isinstance(key, str) or first_bad_character(key) for key in value):
+                raise BadRequest("Тело запроса не является корректным JSON",
+                                 {"body": ["Недопустимые символы в названии поля"]})
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def read_upload(request, field, max_bytes):

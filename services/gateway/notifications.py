@@ -22,6 +22,7 @@ from shared.auth import METHODIST, Identity
 from shared.db import upsert
 from shared.errors import NotFound
 from shared.messaging import call_handler, utcnow, with_envelope
+from shared.text import printable
 
 ATOM = "http://www.w3.org/2005/Atom"
 REVIEW_TITLES = {"practice_approved": "Запись {title} одобрена и опубликована",
@@ -168,4 +169,4 @@ def atom(identity, items, base_url):
 
 
 def _text(parent, name, value):
-    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = value
+    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = printable(value)

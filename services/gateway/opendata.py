@@ -12,6 +12,7 @@ from services.gateway.models import FestivalView, MunicipalityView, SearchDocume
 from services.gateway.views import kind_title
 from shared.errors import NotFound
 from shared.licenses import license_of
+from shared.text import printable
 
 EXPORT_BATCH = 500
 # The export's columns, in this order for good: new columns are only ever appended.
@@ -65,14 +66,14 @@ def export_rows(sessions, base_url):
 
 def export_row(published, city, base_url):
     licence = license_of(published)
-    return {
+    return printable({  # text stored before the input rules must not break a strict reader
         **{name: published.get(name) for name in COLUMNS},
         "kind_title": kind_title(published["kind"]),
         "municipality_name": city.name if city else published["municipality"],
         "oktmo": city.oktmo if city else "",
         "license": licence.code, "license_title": licence.title, "license_url": licence.url,
         "url": f"{base_url}/practices/{published['id']}",
-    }
+    })
 
 
 def csv_lines(rows):

@@ -5,7 +5,7 @@ from services.practices.adoption_schemas import AdoptionSchema
 from services.practices.schemas import STATUS_TITLES, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import IdentitySchema, PageQuery, RecordId
+from shared.schemas import IdentitySchema, PageQuery, RecordId, Text
 
 
 class UserSchema(IdentitySchema):
@@ -16,8 +16,8 @@ class UserSchema(IdentitySchema):
 
 
 class TokenSchema(Schema):
-    access_token = fields.Str(required=True)
-    token_type = fields.Str(required=True, metadata={"example": "bearer"})
+    access_token = Text(required=True)
+    token_type = Text(required=True, metadata={"example": "bearer"})
     expires_in = fields.Int(required=True, metadata={"description": "секунд до истечения"})
     user = fields.Nested(UserSchema, required=True)
 
@@ -25,7 +25,7 @@ class TokenSchema(Schema):
 class RequestIdSchema(Schema):
     """The correlation id a client may give a request (``X-Request-Id`` or ``X-Correlation-Id``)."""
 
-    request_id = fields.Str(data_key="X-Request-Id", required=True, validate=validate.Regexp(
+    request_id = Text(data_key="X-Request-Id", required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9._:/+=-]{1,128}$",
         error="До 128 символов: латинские буквы, цифры и . _ : / + = -"))
 
@@ -43,53 +43,53 @@ class IfMatchSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.Str(required=True, metadata={"example": "ok", "description": "ok или degraded (ответ 503)"})
-    broker = fields.Str(required=True, metadata={"description": "ok, или unavailable: шлюз не может связаться с RabbitMQ"})
-    services = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True, metadata={
+    status = Text(required=True, metadata={"example": "ok", "description": "ok или degraded (ответ 503)"})
+    broker = Text(required=True, metadata={"description": "ok, или unavailable: шлюз не может связаться с RabbitMQ"})
+    services = fields.Dict(keys=Text(), values=Text(), required=True, metadata={
         "description": "ok, unavailable (сервис не ответил) или unknown (недоступен брокер)"})
-    databases = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True, metadata={
+    databases = fields.Dict(keys=Text(), values=Text(), required=True, metadata={
         "description": "база каждого сервиса и шлюза: ok, unavailable или unknown (сервис не ответил)"})
-    read_model = fields.Str(metadata={"description": "ok, или catching_up пока модель чтения догоняет журналы"})
-    message = fields.Str(metadata={"description": "что именно не работает (только при status degraded)"})
+    read_model = Text(metadata={"description": "ok, или catching_up пока модель чтения догоняет журналы"})
+    message = Text(metadata={"description": "что именно не работает (только при status degraded)"})
 
 
 class OrganizationViewSchema(Schema):
     id = fields.Int(required=True)
-    municipality = fields.Str(required=True)
-    name = fields.Str(required=True)
-    kind = fields.Str(required=True)
+    municipality = Text(required=True)
+    name = Text(required=True)
+    kind = Text(required=True)
     kind_title = fields.Function(lambda org: ORGANIZATION_KINDS.get(org.kind, org.kind))
 
 
 class SearchQuery(PageQuery):
-    q = fields.Str(validate=validate.Length(max=200), metadata={"description": "Слова в любой форме или начало слова"})
-    type = fields.Str(data_key="type", attribute="doc_type",
-                      validate=validate.OneOf(["practice", "festival", "resource"]))
-    kind = fields.Str(validate=validate.Length(max=40))
-    municipality = fields.Str(validate=validate.Length(max=40))
-    direction = fields.Str(validate=validate.Length(max=200))
+    q = Text(validate=validate.Length(max=200), metadata={"description": "Слова в любой форме или начало слова"})
+    type = Text(data_key="type", attribute="doc_type",
+                validate=validate.OneOf(["practice", "festival", "resource"]))
+    kind = Text(validate=validate.Length(max=40))
+    municipality = Text(validate=validate.Length(max=40))
+    direction = Text(validate=validate.Length(max=200))
     grade = fields.Int(validate=validate.Range(min=1, max=11))
-    format = fields.Str(validate=validate.OneOf(["in_person", "remote", "mixed"]))
+    format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
 
 
 class PracticeListQuery(SearchQuery):
-    status = fields.Str(validate=validate.OneOf(list(STATUS_TITLES)),
-                        metadata={"description": "Состояние (для методистов и экспертов; нужен токен)"})
+    status = Text(validate=validate.OneOf(list(STATUS_TITLES)),
+                  metadata={"description": "Состояние (для методистов и экспертов; нужен токен)"})
 
     class Meta:
         exclude = ("type",)
 
 
 class SearchItemSchema(Schema):
-    type = fields.Str(metadata={"description": "practice, festival или resource"})
+    type = Text(metadata={"description": "practice, festival или resource"})
     id = fields.Int()
-    kind = fields.Str()
-    kind_title = fields.Str()
-    municipality = fields.Str()
-    municipality_name = fields.Str()
-    title = fields.Str()
-    summary = fields.Str()
-    href = fields.Str(metadata={"description": "Адрес записи в API"})
+    kind = Text()
+    kind_title = Text()
+    municipality = Text()
+    municipality_name = Text()
+    title = Text()
+    summary = Text()
+    href = Text(metadata={"description": "Адрес записи в API"})
     score = fields.Float(allow_none=True)
     sessions = fields.List(fields.Nested(SessionSchema(exclude=("practice_id",))),
                            metadata={"description": "Ближайшие занятия"})
@@ -101,15 +101,15 @@ class SearchPageSchema(Schema):
     total = fields.Int()
     page = fields.Int()
     per_page = fields.Int()
-    facets = fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Int()))
+    facets = fields.Dict(keys=Text(), values=fields.Dict(keys=Text(), values=fields.Int()))
 
 
 class MunicipalityStatsSchema(Schema):
-    code = fields.Str()
-    name = fields.Str()
-    region = fields.Str()
+    code = Text()
+    name = Text()
+    region = Text()
     entries = fields.Dict(metadata={"description": "{вид: {состояние: число}} — все записи, включая черновики"})
-    published = fields.Dict(keys=fields.Str(), values=fields.Int())
+    published = fields.Dict(keys=Text(), values=fields.Int())
     upcoming_sessions = fields.Int()
     free_trial_seats = fields.Int()
     upcoming_festivals = fields.Int()
@@ -125,15 +125,16 @@ class ImportQuery(Schema):
 
 
 class CalendarQuery(Schema):
-    municipality = fields.Str(validate=validate.Regexp(r"^[a-z0-9_-]{1,40}$", error="Код города: латинские буквы, цифры, - и _"),
-                              metadata={"description": "Код города или region для региональных"})
+    municipality = Text(validate=validate.Regexp(r"^[a-z0-9_-]{1,40}$",
+                                                 error="Код города: латинские буквы, цифры, - и _"),
+                        metadata={"description": "Код города или region для региональных"})
 
 
 class ResourceUploadSchema(Schema):
     """The form fields of a resource; the file itself comes in the multipart field ``file``."""
 
-    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
-    description = fields.Str(load_default="", validate=validate.Length(max=5000))
+    title = Text(required=True, validate=validate.Length(min=2, max=300))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=5000))
     url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
                      metadata={"description": "Ссылка вместо файла (например, на видео)"})
     practice_id = RecordId(load_default=None, allow_none=True)
@@ -142,47 +143,47 @@ class ResourceUploadSchema(Schema):
 
 
 class ResourceQuery(PageQuery):
-    q = fields.Str(validate=validate.Length(max=200))
-    municipality = fields.Str(validate=validate.Length(max=40))
+    q = Text(validate=validate.Length(max=200))
+    municipality = Text(validate=validate.Length(max=40))
 
 
 class CollectionRequestSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=3, max=300),
-                       metadata={"example": "Сборник лучших практик Кыштыма"})
-    municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    title = Text(required=True, validate=validate.Length(min=3, max=300),
+                 metadata={"example": "Сборник лучших практик Кыштыма"})
+    municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     festival_id = RecordId(load_default=None, allow_none=True)
-    direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 CITY_CODE = validate.Regexp(r"^[a-z0-9_-]{1,40}$", error="Код города: латинские буквы, цифры, - и _")
 
 
 class AdoptionViewSchema(AdoptionSchema):
-    original_municipality_name = fields.Str()
-    adopter_municipality_name = fields.Str()
+    original_municipality_name = Text()
+    adopter_municipality_name = Text()
 
 
 class AdoptionQuery(PageQuery):
-    adopter = fields.Str(validate=CITY_CODE, metadata={"description": "Код города, который внедряет"})
-    original = fields.Str(validate=CITY_CODE, metadata={"description": "Код города — автора оригинала"})
+    adopter = Text(validate=CITY_CODE, metadata={"description": "Код города, который внедряет"})
+    original = Text(validate=CITY_CODE, metadata={"description": "Код города — автора оригинала"})
     awaiting_report = fields.Bool(load_default=False,
                                   metadata={"description": "true — только те, у кого запрошен и не дан отчёт"})
 
 
 class SpreadPracticeSchema(Schema):
     entry_id = fields.Int(required=True)
-    title = fields.Str(required=True)
-    municipality = fields.Str(required=True)
-    municipality_name = fields.Str(required=True)
+    title = Text(required=True)
+    municipality = Text(required=True)
+    municipality_name = Text(required=True)
     adoptions = fields.Int(required=True)
     reported = fields.Int(required=True, metadata={"description": "из них с отчётом о результатах"})
 
 
 class SpreadPairSchema(Schema):
-    from_ = fields.Str(data_key="from", required=True, metadata={"description": "город — автор практики"})
-    from_name = fields.Str(required=True)
-    to = fields.Str(required=True, metadata={"description": "город, который её внедрил"})
-    to_name = fields.Str(required=True)
+    from_ = Text(data_key="from", required=True, metadata={"description": "город — автор практики"})
+    from_name = Text(required=True)
+    to = Text(required=True, metadata={"description": "город, который её внедрил"})
+    to_name = Text(required=True)
     adoptions = fields.Int(required=True)
     reported = fields.Int(required=True)
 

@@ -1,6 +1,8 @@
 """The expert workbench's contract: rubrics, expert rounds, assignments and reviews."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.schemas import Int, Text
+
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$",
                        error="Латинские строчные буквы, цифры, «-» и «_», до 60 знаков")
 RECOMMENDATIONS = {"approve": "Одобрить", "revise": "Доработать и подать снова", "reject": "Отклонить"}
@@ -9,10 +11,10 @@ ROUND_STATUSES = {"in_review": "Рецензирование", "third_review": "
 
 
 class CriterionSchema(Schema):
-    code = fields.Str(required=True, validate=CODE)
-    title = fields.Str(required=True, validate=validate.Length(min=2, max=200))
-    min = fields.Int(load_default=0, validate=validate.Range(min=0, max=100))
-    max = fields.Int(required=True, validate=validate.Range(min=1, max=100))
+    code = Text(required=True, validate=CODE)
+    title = Text(required=True, validate=validate.Length(min=2, max=200))
+    min = Int(load_default=0, validate=validate.Range(min=0, max=100))
+    max = Int(required=True, validate=validate.Range(min=1, max=100))
     weight = fields.Float(load_default=1.0, validate=validate.Range(min=0.1, max=100))
 
     @validates_schema
@@ -22,7 +24,7 @@ class CriterionSchema(Schema):
 
 
 class RubricInputSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
+    title = Text(required=True, validate=validate.Length(min=3, max=300))
     criteria = fields.List(fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1, max=30))
 
     @validates_schema
@@ -33,68 +35,69 @@ class RubricInputSchema(Schema):
 
 
 class NewRubricSchema(RubricInputSchema):
-    code = fields.Str(required=True, validate=CODE, metadata={"description": "Код рубрики, общий для её версий"})
+    code = Text(required=True, validate=CODE, metadata={"description": "Код рубрики, общий для её версий"})
 
 
 class RubricSchema(Schema):
     id = fields.Int()
-    code = fields.Str()
+    code = Text()
     version = fields.Int()
-    title = fields.Str()
+    title = Text()
     criteria = fields.List(fields.Dict())
-    created_by = fields.Str()
+    created_by = Text()
     created_at = fields.AwareDateTime()
 
 
 class RoundInputSchema(Schema):
-    rubric = fields.Str(required=True, validate=CODE,
-                        metadata={"description": "Код рубрики (берётся её последняя версия)"})
+    rubric = Text(required=True, validate=CODE,
+                  metadata={"description": "Код рубрики (берётся её последняя версия)"})
 
 
 class ReviewInputSchema(Schema):
-    scores = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True,
+    scores = fields.Dict(keys=Text(), values=Int(), required=True,
                          metadata={"description": "Балл по каждому критерию рубрики: {код: балл}"})
-    recommendation = fields.Str(required=True, validate=validate.OneOf(sorted(RECOMMENDATIONS)))
-    comment = fields.Str(load_default="", validate=validate.Length(max=10000))
-    field_comments = fields.Dict(keys=fields.Str(validate=validate.Length(min=1, max=60)),
-                                 values=fields.Str(validate=validate.Length(min=1, max=5000)), load_default=dict,
+    recommendation = Text(required=True, validate=validate.OneOf(sorted(RECOMMENDATIONS)))
+    comment = Text(multiline=True, load_default="", validate=validate.Length(max=10000))
+    field_comments = fields.Dict(keys=Text(validate=validate.Length(min=1, max=60)),
+                                 values=Text(multiline=True, validate=validate.Length(min=1, max=5000)),
+                                 load_default=dict,
                                  metadata={"description": "Замечания «доработать» к полям записи: {поле: замечание}"})
 
 
 class ReviewSchema(Schema):
-    reviewer = fields.Str()
-    reviewer_municipality = fields.Str(allow_none=True)
-    status = fields.Str()
+    reviewer = Text()
+    reviewer_municipality = Text(allow_none=True)
+    status = Text()
     assigned_at = fields.AwareDateTime()
     submitted_at = fields.AwareDateTime(allow_none=True)
     scores = fields.Dict()
     total = fields.Float(allow_none=True, metadata={"description": "Взвешенный итог, % от шкалы"})
-    recommendation = fields.Str(allow_none=True)
-    comment = fields.Str()
+    recommendation = Text(allow_none=True)
+    comment = Text()
     field_comments = fields.Dict()
 
 
 class AssigneeSchema(Schema):
-    reviewer = fields.Str()
-    reviewer_municipality = fields.Str(allow_none=True)
-    status = fields.Str()
+    reviewer = Text()
+    reviewer_municipality = Text(allow_none=True)
+    status = Text()
 
 
 class RoundSchema(Schema):
     id = fields.Int()
     entry_id = fields.Int()
     entry_version = fields.Int()
-    entry_title = fields.Str()
-    municipality = fields.Str()
-    status = fields.Str()
-    status_title = fields.Str()
-    created_by = fields.Str()
+    entry_title = Text()
+    municipality = Text()
+    status = Text()
+    status_title = Text()
+    created_by = Text()
     created_at = fields.AwareDateTime()
     rubric = fields.Nested(RubricSchema)
     assignments = fields.List(fields.Nested(AssigneeSchema))
     my_review = fields.Nested(ReviewSchema, allow_none=True)
     reviews = fields.List(fields.Nested(ReviewSchema))
-    reviews_hidden = fields.Str(allow_none=True, metadata={"description": "Почему рецензии других скрыты"})
+    reviews_hidden = Text(allow_none=True, metadata={"description": "Почему рецензии других скрыты"})
 
 
 class RemarkSchema(Schema):
@@ -103,6 +106,6 @@ class RemarkSchema(Schema):
     expert = fields.Int(metadata={"description": "Номер эксперта в экспертизе"})
     entry_version = fields.Int()
     total = fields.Float()
-    recommendation = fields.Str()
-    comment = fields.Str()
+    recommendation = Text()
+    comment = Text()
     field_comments = fields.Dict()

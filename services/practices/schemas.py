@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.licenses import license_field
 from shared.plugins import entry_kinds
-from shared.schemas import PageQuery, RecordId
+from shared.schemas import Int, Moment, PageQuery, RecordId, Text, not_in_past
 
 STATUS_TITLES = {
     "draft": "Черновик",
@@ -22,13 +22,13 @@ STATUS_TITLES = {
 class CommonContentSchema(Schema):
     """Fields every entry has, whatever its kind."""
 
-    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
-    summary = fields.Str(load_default="", validate=validate.Length(max=5000))
-    direction = fields.Str(load_default="", validate=validate.Length(max=200),
-                           metadata={"description": "Направление, например «Профессиональное самоопределение»"})
-    organization = fields.Str(load_default="", validate=validate.Length(max=300),
-                              metadata={"description": "Организация-автор или провайдер пробы"})
-    tags = fields.List(fields.Str(validate=validate.Length(min=1, max=60)), load_default=list,
+    title = Text(required=True, validate=validate.Length(min=3, max=300))
+    summary = Text(multiline=True, load_default="", validate=validate.Length(max=5000))
+    direction = Text(load_default="", validate=validate.Length(max=200),
+                     metadata={"description": "Направление, например «Профессиональное самоопределение»"})
+    organization = Text(load_default="", validate=validate.Length(max=300),
+                        metadata={"description": "Организация-автор или провайдер пробы"})
+    tags = fields.List(Text(validate=validate.Length(min=1, max=60)), load_default=list,
                        validate=validate.Length(max=20))
     license = license_field()
 
@@ -41,7 +41,7 @@ def content_schema(kind_name):
 
 
 class KindSchema(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(sorted(entry_kinds())))
+    kind = Text(required=True, validate=validate.OneOf(sorted(entry_kinds())))
 
 
 def _all_kind_fields():
@@ -62,7 +62,7 @@ EntryInputSchema = Schema.from_dict(
 
 
 class TransitionInputSchema(Schema):
-    comment = fields.Str(load_default="", validate=validate.Length(max=5000))
+    comment = Text(multiline=True, load_default="", validate=validate.Length(max=5000))
 
 
 class BulkTransitionSchema(TransitionInputSchema):
@@ -71,28 +71,28 @@ class BulkTransitionSchema(TransitionInputSchema):
 
 class BulkResultSchema(Schema):
     done = fields.List(fields.Int())
-    failed = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "{id: причина}"})
+    failed = fields.Dict(keys=Text(), values=Text(), metadata={"description": "{id: причина}"})
 
 
 class EntryQuery(PageQuery):
-    kind = fields.Str(validate=validate.OneOf(sorted(entry_kinds())))
-    municipality = fields.Str(validate=validate.Length(max=40))
-    status = fields.Str(validate=validate.OneOf(STATUS_TITLES))
+    kind = Text(validate=validate.OneOf(sorted(entry_kinds())))
+    municipality = Text(validate=validate.Length(max=40))
+    status = Text(validate=validate.OneOf(STATUS_TITLES))
 
 
 class EntryOutputSchema(Schema):
     id = fields.Int()
-    kind = fields.Str()
-    kind_title = fields.Str()
-    municipality = fields.Str()
-    status = fields.Str()
-    status_title = fields.Str()
+    kind = Text()
+    kind_title = Text()
+    municipality = Text()
+    status = Text()
+    status_title = Text()
     version = fields.Int(metadata={"description": "Номер показанной версии"})
     working_version = fields.Int(metadata={"description": "Номер рабочей версии (для автора и экспертов)"})
     published_version = fields.Int(allow_none=True)
     revision = fields.Int(metadata={
         "description": "Растёт с каждым изменением записи; ETag ответа — она же в кавычках"})
-    author = fields.Str()
+    author = Text()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     submitted_at = fields.AwareDateTime(allow_none=True)
@@ -106,21 +106,21 @@ EntrySchema = Schema.from_dict(
 
 class HistoryItemSchema(Schema):
     version = fields.Int()
-    action = fields.Str()
-    from_status = fields.Str(allow_none=True, data_key="from")
-    to_status = fields.Str(data_key="to")
-    actor = fields.Str(data_key="who", allow_none=True, metadata={
+    action = Text()
+    from_status = Text(allow_none=True, data_key="from")
+    to_status = Text(data_key="to")
+    actor = Text(data_key="who", allow_none=True, metadata={
         "description": "кто; null в публичной истории (видят только город автора, эксперты и администраторы)"})
-    actor_role = fields.Str(data_key="role")
+    actor_role = Text(data_key="role")
     at = fields.AwareDateTime(data_key="when")
-    comment = fields.Str()
+    comment = Text()
 
 
 class SessionInputSchema(Schema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
-    place = fields.Str(load_default="", validate=validate.Length(max=300))
+    starts_at = Moment(required=True, validate=not_in_past)
+    ends_at = Moment(required=True)
+    capacity = Int(required=True, validate=validate.Range(min=1, max=1000))
+    place = Text(load_default="", validate=validate.Length(max=300))
 
     @validates_schema
     def ends_after_start(self, data, **_):
@@ -135,39 +135,39 @@ class SessionSchema(Schema):
     ends_at = fields.AwareDateTime()
     capacity = fields.Int()
     seats_left = fields.Int()
-    place = fields.Str()
+    place = Text()
 
 
 class BookingInputSchema(Schema):
-    pupils = fields.Int(required=True, validate=validate.Range(min=1, max=60))
-    grade = fields.Int(required=True, validate=validate.Range(min=6, max=11))
-    contact = fields.Str(load_default="", validate=validate.Length(max=300))
+    pupils = Int(required=True, validate=validate.Range(min=1, max=60))
+    grade = Int(required=True, validate=validate.Range(min=6, max=11))
+    contact = Text(load_default="", validate=validate.Length(max=300))
     waitlist = fields.Bool(load_default=False, metadata={
         "description": "Если мест не хватает — встать в лист ожидания вместо ответа 409"})
 
 
 class BookingQuery(PageQuery):
-    status = fields.Str(validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
+    status = Text(validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
 
 
 class BookingSchema(Schema):
     id = fields.Int()
     session_id = fields.Int()
     practice_id = fields.Function(lambda booking: booking.session.entry_id)
-    school = fields.Str()
-    school_municipality = fields.Str(allow_none=True)
+    school = Text()
+    school_municipality = Text(allow_none=True)
     pupils = fields.Int()
     grade = fields.Int()
-    contact = fields.Str(allow_none=True, metadata={
+    contact = Text(allow_none=True, metadata={
         "description": "контакт школы; null для экспертов (видят методисты города занятия, школа и администратор)"})
-    status = fields.Str()
+    status = Text()
     created_at = fields.AwareDateTime()
     session = fields.Nested(SessionSchema)
 
 
 class ImportRowSchema(Schema):
-    row = fields.Int(required=True)
-    values = fields.Dict(keys=fields.Str(), required=True)
+    row = Int(required=True)
+    values = fields.Dict(keys=Text(), required=True)
 
 
 class ImportSchema(Schema):
@@ -177,8 +177,8 @@ class ImportSchema(Schema):
 
 class ImportLineSchema(Schema):
     row = fields.Int()
-    title = fields.Str()
-    status = fields.Str(metadata={"description": "valid, invalid или created"})
+    title = Text()
+    status = Text(metadata={"description": "valid, invalid или created"})
     errors = fields.Dict()
     id = fields.Int()
 
@@ -195,13 +195,13 @@ class ImportReportSchema(Schema):
 class ResourceInputSchema(Schema):
     """A resource as the gateway passes it on: a stored file's facts, or a link."""
 
-    title = fields.Str(required=True, validate=validate.Length(min=2, max=300))
-    description = fields.Str(load_default="", validate=validate.Length(max=5000))
+    title = Text(required=True, validate=validate.Length(min=2, max=300))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=5000))
     url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"})
-    sha256 = fields.Str(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
-    size = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    media_type = fields.Str(load_default=None, allow_none=True)
-    filename = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    sha256 = Text(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    size = Int(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    media_type = Text(load_default=None, allow_none=True)
+    filename = Text(load_default=None, allow_none=True, validate=validate.Length(max=300))
     practice_id = RecordId(load_default=None, allow_none=True)
     festival_id = RecordId(load_default=None, allow_none=True)
     license = license_field()
@@ -214,49 +214,49 @@ class ResourceInputSchema(Schema):
 
 class ResourceSchema(Schema):
     id = fields.Int()
-    municipality = fields.Str()
-    title = fields.Str()
-    description = fields.Str()
-    url = fields.Str(allow_none=True)
+    municipality = Text()
+    title = Text()
+    description = Text()
+    url = Text(allow_none=True)
     file_url = fields.Function(lambda r: f"/api/v1/resources/{r.id}/file" if r.sha256 else None)
     size = fields.Int(allow_none=True)
-    media_type = fields.Str(allow_none=True)
-    filename = fields.Str(allow_none=True)
+    media_type = Text(allow_none=True)
+    filename = Text(allow_none=True)
     practice_id = fields.Int(allow_none=True)
     festival_id = fields.Int(allow_none=True)
-    license = fields.Str()
-    created_by = fields.Str()
+    license = Text()
+    created_by = Text()
     created_at = fields.AwareDateTime()
 
 
 class StoredFileSchema(ResourceSchema):
-    sha256 = fields.Str()
+    sha256 = Text()
 
 
 class CollectionInputSchema(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=3, max=300))
-    municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    direction = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    title = Text(required=True, validate=validate.Length(min=3, max=300))
+    municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
     practice_ids = fields.List(RecordId(), load_default=None, allow_none=True,
                                metadata={"description": "Только эти записи (например, заявленные на фестиваль)"})
-    city_names = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=dict)
+    city_names = fields.Dict(keys=Text(), values=Text(), load_default=dict)
 
 
 class CollectionSchema(Schema):
     id = fields.Int()
-    title = fields.Str()
+    title = Text()
     scope = fields.Dict()
-    status = fields.Str(metadata={"description": "queued, building, ready или failed"})
+    status = Text(metadata={"description": "queued, building, ready или failed"})
     progress = fields.Int(metadata={"description": "0–100"})
     contents = fields.List(fields.Dict(), metadata={"description": "Какие версии каких записей вошли"})
     docx_url = fields.Function(lambda c: f"/api/v1/collections/{c.id}.docx" if c.docx_sha256 else None)
     pdf_url = fields.Function(lambda c: f"/api/v1/collections/{c.id}.pdf" if c.pdf_sha256 else None)
-    error = fields.Str()
-    created_by = fields.Str()
+    error = Text()
+    created_by = Text()
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)
 
 
 class StoredCollectionSchema(CollectionSchema):
-    docx_sha256 = fields.Str(allow_none=True)
-    pdf_sha256 = fields.Str(allow_none=True)
+    docx_sha256 = Text(allow_none=True)
+    pdf_sha256 = Text(allow_none=True)

@@ -13,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from weasyprint import HTML
 
+from shared.text import printable
+
 NETWORK = "Сеть практик"
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
@@ -25,9 +27,13 @@ class Book:
     city_names: dict
     sections: list = field(default_factory=list)
 
+    def __post_init__(self):
+        # Text stored before the input rules could hold characters a DOCX (XML) cannot: never typeset them.
+        self.title, self.city_names = printable(self.title), printable(self.city_names)
+
     def add(self, practice, resources):
-        self.sections.append({**practice, "resources": [
-            {"title": r.title, "link": r.url or f"/api/v1/resources/{r.id}/file"} for r in resources]})
+        self.sections.append(printable({**practice, "resources": [
+            {"title": r.title, "link": r.url or f"/api/v1/resources/{r.id}/file"} for r in resources]}))
 
     @property
     def contents(self):

@@ -5,6 +5,7 @@ they run exists. Adding a ``${NAME:...}`` to deploy/config.yaml or an ``os.envir
 without setting it in the deploy files (or listing it in DEFAULTED with a reason) fails here.
 """
 import importlib
+import json
 import re
 import shlex
 import tomllib
@@ -125,8 +126,19 @@ def test_compose_publishes_the_gateway_on_8000_and_brings_its_broker_and_databas
     proxy = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     assert "http://gateway:8000" in proxy
     body_limit = int(re.search(r"client_max_body_size (\d+)m;", proxy).group(1))
-    assert body_limit > int(re.search(r"MAX_UPLOAD_MB:(\d+)", CONFIG_PATH.read_text()).group(1)), \
-        "nginx отклонит загрузку, которую шлюз принимает (client_max_body_size < MAX_UPLOAD_MB)"
+    upload_limits = {int(re.search(r"MAX_UPLOAD_MB:(\d+)", CONFIG_PATH.read_text()).group(1)),
+                     int(compose()["x-environment"]["MAX_UPLOAD_MB"])}
+    assert upload_limits == {body_limit}, "client_max_body_size nginx и MAX_UPLOAD_MB шлюза расходятся"
+
+
+def test_nginx_answers_a_too_large_body_in_the_json_error_shape():
+    proxy = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"error_page 413 @too_large;", proxy)
+    location = re.search(r"location @too_large \{(.*?)\n    \}", proxy, re.S).group(1)
+    assert 'default_type "application/json; charset=utf-8";' in location
+    body = json.loads(re.search(r"return 413 '(.*)';", location).group(1))
+    assert body["error"]["code"] == "payload_too_large" and body["error"]["fields"]
+    assert "МБ" in body["error"]["message"]
 
 
 def test_each_gateway_replica_has_a_read_model_of_its_own():

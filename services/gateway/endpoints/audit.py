@@ -5,29 +5,29 @@ from nameko import config
 from services.gateway import audit
 from services.gateway.http import bearer_token, json_response, read_query, route
 from shared.auth import ADMIN, REVIEWER, require_role, verify_token
-from shared.schemas import PageQuery, RecordId, page_of, page_schema
+from shared.schemas import PageQuery, RecordId, Text, page_of, page_schema
 
 
 class AuditQuery(PageQuery):
-    municipality = fields.Str(validate=validate.Length(max=40), metadata={"description": "Город (код)"})
-    actor = fields.Str(validate=validate.Length(max=80), metadata={"description": "Кто действовал (имя)"})
-    entry = RecordId(metadata={"description": "Запись реестра: её изменения, "
+    municipality = Text(validate=validate.Length(max=40), metadata={"description": "Город (код)"})
+    actor = Text(validate=validate.Length(max=80), metadata={"description": "Кто действовал (имя)"})
+    entry = RecordId(strict=False, metadata={"description": "Запись реестра: её изменения, "
                                                                                 "решения, занятия и брони"})
-    action = fields.Str(validate=validate.Length(max=80), metadata={"description": "Событие, например practice_approved"})
+    action = Text(validate=validate.Length(max=80), metadata={"description": "Событие, например practice_approved"})
 
 
 class AuditRecordSchema(Schema):
-    event_id = fields.Str(required=True)
+    event_id = Text(required=True)
     occurred_at = fields.AwareDateTime(required=True)
-    action = fields.Str(required=True)
-    actor = fields.Str(allow_none=True)
-    municipality = fields.Str(allow_none=True, metadata={"description": "None — региональное"})
-    object_type = fields.Str(required=True, metadata={"description": "practice, session, booking, festival, "
+    action = Text(required=True)
+    actor = Text(allow_none=True)
+    municipality = Text(allow_none=True, metadata={"description": "None — региональное"})
+    object_type = Text(required=True, metadata={"description": "practice, session, booking, festival, "
                                                                      "resource, account или adoption"})
-    object_id = fields.Str(required=True)
+    object_id = Text(required=True)
     practice_id = fields.Int(allow_none=True)
-    status = fields.Str(allow_none=True)
-    comment = fields.Str()
+    status = Text(allow_none=True)
+    comment = Text()
 
 
 class AuditEndpoints:

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from services.gateway import notifications
 from services.gateway.http import bearer_token, json_response, read_json, read_query, route
 from shared.auth import ROLES, require_role, verify_token
-from shared.schemas import PageQuery
+from shared.schemas import PageQuery, Text
 
 TAG = "Уведомления"
 ATOM_TYPE = "application/atom+xml"
@@ -19,11 +19,11 @@ class NotificationQuery(PageQuery):
 
 
 class NotificationSchema(Schema):
-    id = fields.Str(required=True)
-    kind = fields.Str(required=True, metadata={"description": "событие, например practice_approved"})
-    title = fields.Str(required=True)
-    text = fields.Str(required=True)
-    link = fields.Str(required=True, metadata={"description": "адрес страницы на сайте"})
+    id = Text(required=True)
+    kind = Text(required=True, metadata={"description": "событие, например practice_approved"})
+    title = Text(required=True)
+    text = Text(required=True)
+    link = Text(required=True, metadata={"description": "адрес страницы на сайте"})
     occurred_at = fields.AwareDateTime(required=True)
     read = fields.Bool(required=True)
 
@@ -37,7 +37,7 @@ class NotificationPageSchema(Schema):
 
 
 class MarkReadSchema(Schema):
-    ids = fields.List(fields.Str(validate=validate.Length(min=1, max=36)), validate=validate.Length(max=1000),
+    ids = fields.List(Text(validate=validate.Length(min=1, max=36)), validate=validate.Length(max=1000),
                       metadata={"description": "какие отметить; без ids — все"})
 
 
@@ -46,7 +46,7 @@ class MarkedSchema(Schema):
 
 
 class FeedSchema(Schema):
-    url = fields.Str(required=True, metadata={"description": "адрес ленты Atom; секретный, как пароль"})
+    url = Text(required=True, metadata={"description": "адрес ленты Atom; секретный, как пароль"})
 
 
 def signed_in(request):

@@ -2,11 +2,12 @@
 
 All of it is read from the read model; the exports are streamed a batch at a time.
 """
-from marshmallow import Schema, fields
+from marshmallow import Schema
 from werkzeug.wrappers import Response
 
 from services.gateway import opendata
 from services.gateway.http import json_text, route
+from shared.schemas import Text
 
 TAG = "Открытые данные"
 JSON_LD_TYPE = "application/ld+json; charset=utf-8"
@@ -17,9 +18,9 @@ JSONL_TYPE = "application/x-ndjson; charset=utf-8"
 class JsonLdSchema(Schema):
     """A schema.org document (the properties depend on its @type; see services/gateway/linked_data.py)."""
 
-    context = fields.Str(data_key="@context", metadata={"example": "https://schema.org"})
-    type = fields.Str(data_key="@type", metadata={"description": "Course, LearningResource или Event"})
-    id = fields.Str(data_key="@id", metadata={"description": "Адрес страницы на платформе"})
+    context = Text(data_key="@context", metadata={"example": "https://schema.org"})
+    type = Text(data_key="@type", metadata={"description": "Course, LearningResource или Event"})
+    id = Text(data_key="@id", metadata={"description": "Адрес страницы на платформе"})
 
 
 def base_url(request):

@@ -28,6 +28,7 @@ ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
 def import_spreadsheet(practices, request, dry_run):
     """Check (``dry_run``) or import the .xlsx of the request's ``file``: the report per row."""
     content, declared_type, filename = read_upload(request, "file", MAX_SPREADSHEET_BYTES)
+    spreadsheets.refuse_other_spreadsheets(content, filename)
     inspect_as(XLSX, content, declared_type, filename)
     rows = spreadsheets.read_rows(content)
     return practices.import_entries({"rows": rows, "dry_run": dry_run})

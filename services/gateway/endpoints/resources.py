@@ -11,7 +11,7 @@ from services.gateway.schemas import ResourceQuery, ResourceUploadSchema, Search
 from services.practices.schemas import ResourceSchema
 from shared.errors import BadRequest, PayloadTooLarge
 from shared.filetypes import inspect
-from shared.schemas import load
+from shared.schemas import form_numbers, load
 from shared.storage import file_store
 
 TAG = "Методические ресурсы"
@@ -23,7 +23,7 @@ def max_upload_bytes():
 
 def resource_from_form(form, upload):
     """A resource's fields from a multipart form, its file (if any) checked by content and stored."""
-    data = load(ResourceUploadSchema(), form)
+    data = load(ResourceUploadSchema(), form_numbers(form, ("practice_id", "festival_id")))
     if upload is not None:
         data.update(_store(upload))
     return data

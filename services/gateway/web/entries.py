@@ -10,7 +10,7 @@ from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.plugins import entry_kinds
-from shared.schemas import load
+from shared.schemas import form_numbers, load
 
 
 class EntryPages:
@@ -23,7 +23,7 @@ class EntryPages:
         form = form_dict(request)
         session_id = load(SessionChoiceSchema(), {"session_id": form.pop("session_id", None)})["session_id"]
         try:
-            self.practices.book(session_id, load(BookingInputSchema(), form))
+            self.practices.book(session_id, load(BookingInputSchema(), form_numbers(form, ("pupils", "grade"))))
         except (ValidationFailed, Conflict) as error:
             return self._practice(request, entry_id, status=error.status, booking={
                 "error": error, "session": session_id, "typed": form})

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
-from shared.schemas import MAX_ID, load
+from shared.schemas import MAX_ID, Day, Text, form_number, load
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -33,11 +33,11 @@ class SessionChoiceSchema(Schema):
 class SessionFormSchema(Schema):
     """A session as a methodist types it: a day and local times (SessionInputSchema wants exact instants)."""
 
-    day = fields.Date(required=True)
+    day = Day(required=True)
     starts_at = fields.Time(required=True)
     ends_at = fields.Time(required=True)
     capacity = fields.Int(required=True, validate=validate.Range(min=1, max=1000))
-    place = fields.Str(load_default="", validate=validate.Length(max=300))
+    place = Text(load_default="", validate=validate.Length(max=300))
 
 
 class RevisionFormSchema(Schema):
@@ -118,8 +118,8 @@ def entry_input(kind, form, partial=False):
     """
     data = {}
     for field in entry_fields(kind):
-        if field.widget == "checks":
-            data[field.name] = form.getlist(field.name)
+        if field.widget == "checks":  # the grades: digits as integers, anything else left to be refused
+            data[field.name] = [form_number(item) for item in form.getlist(field.name)]
         elif field.widget == "list":
             data[field.name] = [item.strip() for item in form.get(field.name, "").replace("\n", ",").split(",")
                                 if item.strip()]

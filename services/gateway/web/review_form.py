@@ -3,6 +3,8 @@
 The service checks the scores against the rubric and the remarks against the entry's fields; this
 module only turns the posted strings into that input and keeps what was typed to show it again.
 """
+from shared.schemas import form_numbers
+
 REMARK_ROWS = 3  # rows for remarks tied to entry fields; more remarks go into the comment
 
 
@@ -31,7 +33,8 @@ def review_input(typed):
 
     An empty score is left out so that the service names the criterion still without a score.
     """
-    scores = {code: value.strip() for code, value in typed["scores"].items() if value.strip()}
+    scores = form_numbers({code: value.strip() for code, value in typed["scores"].items() if value.strip()},
+                          typed["scores"])
     field_comments, errors = {}, {}
     for row, (field, text) in enumerate(typed["remarks"]):
         if text.strip() and not field:

@@ -1,16 +1,17 @@
 from marshmallow import Schema, fields, validate
 
 from shared.plugins import EntryKindPlugin
+from shared.schemas import Text
 
 
 class BestPracticeSchema(Schema):
-    goal = fields.Str(load_default="", validate=validate.Length(max=5000),
+    goal = Text(multiline=True, load_default="", validate=validate.Length(max=5000),
                       metadata={"description": "Цель практики"})
-    audience = fields.Str(load_default="", validate=validate.Length(max=1000),
-                          metadata={"description": "Для кого: педагоги, обучающиеся, родители…"})
-    results = fields.Str(load_default="", validate=validate.Length(max=10000),
+    audience = Text(load_default="", validate=validate.Length(max=1000),
+                    metadata={"description": "Для кого: педагоги, обучающиеся, родители…"})
+    results = Text(multiline=True, load_default="", validate=validate.Length(max=10000),
                          metadata={"description": "Достигнутые результаты"})
-    authors = fields.List(fields.Str(validate=validate.Length(min=1, max=200)), load_default=list,
+    authors = fields.List(Text(validate=validate.Length(min=1, max=200)), load_default=list,
                           validate=validate.Length(max=30))
 
 

@@ -1,6 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from shared.plugins import EntryKindPlugin
+from shared.schemas import Int, Text
 
 FORMATS = {"in_person": "Очно", "remote": "Дистанционно", "mixed": "Смешанный"}
 PROFMINIMUM_LEVELS = {"basic": "Базовый", "main": "Основной", "advanced": "Продвинутый"}
@@ -8,13 +9,13 @@ GRADES = range(6, 12)
 
 
 class CareerTrialSchema(Schema):
-    profession = fields.Str(required=True, validate=validate.Length(min=2, max=200))
-    grades = fields.List(fields.Int(validate=validate.Range(min=6, max=11)), required=True,
+    profession = Text(required=True, validate=validate.Length(min=2, max=200))
+    grades = fields.List(Int(validate=validate.Range(min=6, max=11)), required=True,
                          metadata={"description": "Классы, 6–11"})
     duration_hours = fields.Float(required=True, validate=validate.Range(min=0.5, max=144))
-    format = fields.Str(required=True, validate=validate.OneOf(FORMATS))
-    profminimum_level = fields.Str(required=True, validate=validate.OneOf(PROFMINIMUM_LEVELS),
-                                   metadata={"description": "Уровень профминимума"})
+    format = Text(required=True, validate=validate.OneOf(FORMATS))
+    profminimum_level = Text(required=True, validate=validate.OneOf(PROFMINIMUM_LEVELS),
+                             metadata={"description": "Уровень профминимума"})
 
     @validates("grades")
     def grades_not_empty_nor_repeated(self, grades, **_):
