@@ -73,12 +73,12 @@ class AccountAccessChanged(Schema):
     """An account's access changed: tokens issued before ``token_generation`` stop working in every
     process (shared/revocation.py), and a disabled account leaves the expert pool."""
 
-    username = fields.Str(required=True)
-    role = fields.Str(required=True)
-    municipality = fields.Str(required=True, allow_none=True)
+    username = StoredText(required=True)
+    role = StoredText(required=True)
+    municipality = StoredText(required=True, allow_none=True)
     token_generation = fields.Int(required=True)
     disabled = fields.Bool(required=True)
-    actor = fields.Str(required=True)
+    actor = StoredText(required=True)
 
 
 ACCOUNT_ACCESS_EVENTS = ("account_disabled", "account_enabled", "account_password_changed")

@@ -11,8 +11,8 @@ from shared.schemas import IdentitySchema, PageQuery, RecordId, Text
 class UserSchema(IdentitySchema):
     """The signed-in person as the API shows them."""
 
-    full_name = fields.Str(required=True, metadata={"example": "Ирина Петровна Соколова"})
-    position = fields.Str(metadata={"example": "методист"})
+    full_name = Text(required=True, metadata={"example": "Ирина Петровна Соколова"})
+    position = Text(metadata={"example": "методист"})
 
 
 class TokenSchema(Schema):
@@ -36,7 +36,7 @@ ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
 class IfMatchSchema(Schema):
     """The ``If-Match`` header of a change (RFC 9110): ``*`` or entity tags separated by commas."""
 
-    if_match = fields.Str(data_key="If-Match", required=True, validate=[
+    if_match = Text(data_key="If-Match", required=True, validate=[
         validate.Length(max=2000),
         validate.Regexp(rf"^\s*(?:\*|{ENTITY_TAG}(?:\s*,\s*{ENTITY_TAG})*)\s*$",
                         error='Ожидался ETag из ответа на GET в кавычках, например "7", или *')])
