@@ -4,12 +4,9 @@ the csv module for the export."""
 import csv
 import io
 from datetime import datetime, timezone
-from xml.etree import ElementTree
 
-import feedparser
 import ics
 import pytest
-from ics.grammar.parse import Container, calendar_string_to_containers
 from nameko import config
 from werkzeug.wrappers import Request, Response
 
@@ -18,6 +15,7 @@ from services.gateway.web import session
 from services.gateway.web.forms import next_path
 from services.gateway.web.headers import add_security_headers
 from shared.auth import Identity
+from tests.strict_parsers import assert_atom, assert_strict_calendar, formula_cells
 
 BASE = "https://practices.example.org"
 FESTIVAL = {"id": 7, "title": "Форум «РОСТ»", "starts_on": "2027-03-10", "ends_on": "2027-03-12",
@@ -28,28 +26,6 @@ FESTIVAL = {"id": 7, "title": "Форум «РОСТ»", "starts_on": "2027-03-1
                  "ends_at": "2027-03-10T06:00:00+00:00", "speaker": "Ведущий", "place": "Зал 2"},
                 {"id": 2, "title": "Мастер-классы", "starts_at": "2027-03-11T05:00:00+00:00",
                  "ends_at": "2027-03-11T08:00:00+00:00", "speaker": "", "place": ""}]}
-
-
-def components(container, name):
-    return [child for child in container if isinstance(child, Container) and child.name == name]
-
-
-def lines(container, name):
-    return [child for child in container if not isinstance(child, Container) and child.name == name]
-
-
-def assert_strict_calendar(body):
-    """What a strict calendar program requires of our files (RFC 5545), checked with ``ics``."""
-    parsed = ics.Calendar(body)  # refuses, among others, a second LOCATION in an event
-    root = calendar_string_to_containers(body)[0]
-    defined = {line.value for zone in components(root, "VTIMEZONE") for line in lines(zone, "TZID")}
-    used = set()
-    for event in components(root, "VEVENT"):
-        assert len(lines(event, "UID")) == 1 and len(lines(event, "DTSTAMP")) == 1
-        assert len(lines(event, "LOCATION")) <= 1
-        used |= {tzid for line in event if not isinstance(line, Container) for tzid in line.params.get("TZID", [])}
-    assert used <= defined, f"TZID без VTIMEZONE: {used - defined}"
-    return parsed, used
 
 
 def test_a_festival_calendar_has_one_location_a_timezone_and_a_link_per_event_for_a_strict_parser():
@@ -78,20 +54,8 @@ def test_the_notification_feed_names_its_own_address_and_is_atom_by_rfc_4287():
     self_url = f"{BASE}/feeds/secret-token.atom"
     body = notifications.atom(identity, items, BASE, self_url)
 
-    parsed = feedparser.parse(body)
-    assert not parsed.bozo, parsed.get("bozo_exception")
-    assert parsed.version == "atom10"
-    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [self_url]
-    assert parsed.feed.id and parsed.feed.title and parsed.feed.updated_parsed and parsed.feed.author
-    entry = parsed.entries[0]
-    assert entry.id and entry.title == "Бронь подтверждена" and entry.updated_parsed and entry.link == BASE + "/cabinet"
-
-    atom = "{http://www.w3.org/2005/Atom}"
-    root = ElementTree.fromstring(body)
-    assert [link.get("href") for link in root.findall(f"{atom}link") if link.get("rel") == "self"] == [self_url]
-    for element in [root, *root.findall(f"{atom}entry")]:
-        assert element.find(f"{atom}id").text and element.find(f"{atom}updated").text
-    assert root.find(f"{atom}author/{atom}name").text
+    entry = assert_atom(body, self_url).entries[0]
+    assert entry.title == "Бронь подтверждена" and entry.link == BASE + "/cabinet"
 
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"Подробнее\")", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3",
@@ -104,10 +68,8 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     text = "".join(opendata.csv_lines(rows)).removeprefix(opendata.CSV_BOM)
     read = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [row["title"] for row in read] == ["'" + formula for formula in FORMULAS]
-    for row in read:
-        assert not any(row[name].startswith(("=", "+", "-", "@", "\t", "\r"))
-                       for name in opendata.COLUMNS if name != "duration_hours")
-        assert row["tags"].startswith("'") and row["duration_hours"] == "-3"  # a number stays a number
+    assert formula_cells(read, number_columns={"duration_hours"}) == []
+    assert all(row["tags"].startswith("'") and row["duration_hours"] == "-3" for row in read)  # numbers stay
 
 
 def test_plain_text_cells_are_left_as_they_are():
@@ -171,3 +133,9 @@ def test_the_session_cookie_is_secure_when_the_site_is_served_over_https(public_
         request = Request({"wsgi.url_scheme": "http", **environ})
         cookie = session.remember(Response(), session.new_session(), request).headers["Set-Cookie"]
     assert ("Secure" in cookie) is secure and "HttpOnly" in cookie
+
+
+def test_a_static_file_meant_for_any_cache_starts_no_session():
+    with config.patch({"JWT_SECRET": "unit-test-secret-of-the-web-interface-32+"}):
+        answer = session.remember(Response(headers={"Cache-Control": "public, max-age=3600"}), session.new_session())
+    assert "Set-Cookie" not in answer.headers

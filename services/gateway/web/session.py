@@ -81,9 +81,10 @@ def check_csrf(request, visitor):
 
 def remember(response, visitor, request=None):
     """Send the visitor's session if it is new, unless the page has just started another (sign-in, sign-out).
-    Over HTTPS the cookie is Secure, so that no plain-HTTP request ever carries it."""
+    Over HTTPS the cookie is Secure, so that no plain-HTTP request ever carries it. An answer meant for
+    any cache (a static file) starts no session: a cache would hand the cookie to everybody."""
     started = any(cookie.startswith(COOKIE + "=") for cookie in response.headers.getlist("Set-Cookie"))
-    if visitor.fresh and not started:
+    if visitor.fresh and not started and not response.cache_control.public:
         response.set_cookie(COOKIE, encode(visitor.token, visitor.csrf), httponly=True, samesite="Lax",
                             secure=request is not None and served_over_https(request.environ),
                             path="/", max_age=int(config["TOKEN_TTL_SECONDS"]) if visitor.token else None)
