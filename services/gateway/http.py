@@ -65,7 +65,9 @@ REQUEST_ID_SCHEMA = RequestIdSchema()
 class JsonWsgiApp(WsgiApp):
     """Each request gets a correlation id (the client's ``X-Request-Id``/``X-Correlation-Id`` or a new
     one) for every log line and RPC call it causes, returned in ``X-Request-Id``; it is counted and timed
-    by its route's template. Unknown paths and wrong methods answer in the JSON error format."""
+    by its route's template. Unknown paths and wrong methods answer in the JSON error format under
+    ``/api/`` and as the Russian HTML error page elsewhere; every answer gets the security headers of
+    ``web/headers.py``."""
 
     def __call__(self, environ, start_response):
         started, statuses, route = time.perf_counter(), [], "unmatched"
