@@ -1,4 +1,5 @@
-"""The visitor's session: a signed, HttpOnly, SameSite=Lax (over HTTPS also Secure) cookie with the access token and a CSRF token.
+"""The visitor's session: a signed, HttpOnly, SameSite=Lax cookie (over HTTPS also Secure) with the
+access token and a CSRF token.
 
 The cookie holds ``{"token", "csrf"}`` signed with HMAC-SHA256 under the JWT secret, so nothing is
 stored on the server. A guest gets a session too (token ``None``) because the sign-in form needs a
