@@ -16,9 +16,10 @@ from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from services.gateway.schemas import RequestIdSchema
+from services.gateway.web.headers import add_security_headers
 from shared import logs
 from shared.auth import refuse_if_revoked
 from shared.db import database_unavailable
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
 MAX_JSON_BYTES = 1024 * 1024
 ROUTES = []
+API_PREFIX = "/api/"
 
 HTTP_ERROR_MESSAGES = {
     404: ("not_found", "Такого адреса нет"),
@@ -64,7 +66,9 @@ REQUEST_ID_SCHEMA = RequestIdSchema()
 class JsonWsgiApp(WsgiApp):
     """Each request gets a correlation id (the client's ``X-Request-Id``/``X-Correlation-Id`` or a new
     one) for every log line and RPC call it causes, returned in ``X-Request-Id``; it is counted and timed
-    by its route's template. Unknown paths and wrong methods answer in the JSON error format."""
+    by its route's template. Unknown paths and wrong methods answer in the JSON error format under
+    ``/api/`` and as the Russian HTML error page elsewhere; every answer gets the security headers of
+    ``web/headers.py``."""
 
     def __call__(self, environ, start_response):
         started, statuses, route = time.perf_counter(), [], "unmatched"
@@ -72,6 +76,7 @@ class JsonWsgiApp(WsgiApp):
         def start(status, headers, exc_info=None):
             statuses.append(status[:3])
             headers.append((REQUEST_ID_HEADER, logs.correlation_id.get()))
+            add_security_headers(environ, headers)
             return start_response(status, headers, exc_info)
 
         try:
@@ -80,6 +85,8 @@ class JsonWsgiApp(WsgiApp):
             return super().__call__(environ, start)
         except HTTPException as exc:
             code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
+            if not environ.get("PATH_INFO", "").startswith(API_PREFIX):  # a mistyped page address
+                return unmatched_page(environ, exc.code, message)(environ, start)
             return json_response({"error": {"code": code, "message": message}}, exc.code)(environ, start)
         except NetworkError as error:
             return error_response(error)(environ, start)
@@ -96,6 +103,12 @@ def begin_correlation(environ):
     given = environ.get("HTTP_X_REQUEST_ID") or environ.get("HTTP_X_CORRELATION_ID")
     if given is not None:
         logs.correlation_id.set(load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"])
+
+
+def unmatched_page(environ, status, message):
+    """The Russian HTML error page, in the site's layout, for an address no route matches."""
+    from services.gateway.web.rendering import page_for_unmatched  # rendering builds on this module
+    return page_for_unmatched(Request(environ), status, message)
 
 
 class GatewayWebServer(WebServer):

@@ -19,6 +19,8 @@ EXPORT_BATCH = 500
 COLUMNS = ("id", "kind", "kind_title", "title", "summary", "direction", "organization", "tags",
            "municipality", "municipality_name", "oktmo", "license", "license_title", "license_url",
            "profession", "grades", "format", "duration_hours", "version", "approved_at", "updated_at", "url")
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (a tab or CR before one too).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"  # so that Excel reads the file as UTF-8 and shows Cyrillic
 
 
@@ -96,8 +98,14 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return value
+        return neutralised("; ".join(str(item) for item in value))
+    return neutralised(value) if isinstance(value, str) else value
+
+
+def neutralised(text):
+    """A text cell a spreadsheet would run as a formula gets a leading ``'`` (OWASP's rule for CSV
+    injection): it then shows as the text it is. Numbers are written as numbers and never touched."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _drain(buffer):

@@ -15,6 +15,7 @@ from services.festivals.schemas import (
     ResultsInputSchema,
 )
 from services.gateway import calendar, views
+from services.gateway.endpoints.opendata import base_url
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import CalendarQuery
@@ -98,13 +99,13 @@ class FestivalEndpoints:
             states = views.festival_states(session, municipality)
             name = "Фестивали сети практик" + (f": {views.municipality_name(session, municipality)}"
                                                if municipality else "")
-        return self._ics(calendar.calendar_of(states, name), "festivals.ics")
+        return self._ics(calendar.calendar_of(states, name, base_url(request)), "festivals.ics")
 
     @route("GET", "/api/v1/festivals/<int:festival_id>.ics", "Фестиваль с программой в календарь (RFC 5545)", TAG,
            response_type=ICS_TYPE)
     def festival_calendar(self, request, festival_id):
         state = self.festivals.get_festival(festival_id)
-        return self._ics(calendar.calendar_of([state], state["title"], with_programme=True),
+        return self._ics(calendar.calendar_of([state], state["title"], base_url(request), with_programme=True),
                          f"festival-{festival_id}.ics")
 
     def _ics(self, body, filename):

@@ -87,5 +87,5 @@ class NotificationEndpoints:
         identity = notifications.feed_identity(feed_token, config["JWT_SECRET"])
         with self.read_model() as session:
             items = notifications.of(session, identity, per_page=FEED_ENTRIES)["items"]
-        body = notifications.atom(identity, items, request.host_url.rstrip("/"))
+        body = notifications.atom(identity, items, request.host_url.rstrip("/"), request.base_url)
         return Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")

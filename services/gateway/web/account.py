@@ -3,7 +3,7 @@ from services.catalog.schemas import CredentialsSchema
 from services.gateway import views
 from services.gateway.endpoints.system import sign_in, sign_out
 from services.gateway.web import session
-from services.gateway.web.forms import form_dict
+from services.gateway.web.forms import form_dict, next_path
 from services.gateway.web.rendering import page, redirect, render
 from shared.auth import METHODIST, REVIEWER, SCHOOL
 from shared.errors import Forbidden, TooManyRequests, Unauthorized, ValidationFailed
@@ -13,15 +13,10 @@ from shared.schemas import load
 WORKSPACE_SIZE = 50
 
 
-def local_path(target):
-    """Only a path of this site is followed after signing in (never ``//elsewhere`` or a full URL)."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/cabinet"
-
-
 class AccountPages:
     @page("GET", "/login")
     def login_page(self, request, visitor):
-        return render(request, "login.html", typed={}, errors={}, next=request.args.get("next", ""))
+        return render(request, "login.html", typed={}, errors={}, next=next_path(request.args.get("next"), ""))
 
     @page("POST", "/login")
     def login(self, request, visitor):
@@ -31,14 +26,14 @@ class AccountPages:
                 key: form.get(key) for key in ("username", "password") if form.get(key)}), request)
         except (ValidationFailed, Unauthorized, Forbidden, TooManyRequests) as error:
             return render(request, "login.html", status=error.status, typed=form, errors=error.fields,
-                          message=error.message, next=form.get("next", ""))
-        return session.remember(redirect(local_path(form.get("next") or "/cabinet")), session.new_session(token))
+                          message=error.message, next=next_path(form.get("next"), ""))
+        return session.remember(redirect(next_path(form.get("next"), "/cabinet")), session.new_session(token), request)
 
     @page("POST", "/logout")
     def logout(self, request, visitor):
         if visitor.token:
             sign_out(self.catalog, visitor.token)
-        return session.remember(redirect("/?done=signed_out"), session.new_session())
+        return session.remember(redirect("/?done=signed_out"), session.new_session(), request)
 
     @page("GET", "/cabinet")
     def cabinet(self, request, visitor):

@@ -3,8 +3,10 @@
 An entry form is built from its kind's schema (the common fields plus the kind's own), so a kind
 added as a plugin gets its form without a template of its own.
 """
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -59,6 +61,41 @@ def session_input(when, zone):
     return {"starts_at": datetime.combine(when["day"], when["starts_at"], zone).isoformat(),
             "ends_at": datetime.combine(when["day"], when["ends_at"], zone).isoformat(),
             "capacity": when["capacity"], "place": when["place"]}
+
+
+# One leading slash, then anything but a slash or backslash (``//host`` and ``/\host`` name another
+# site to browsers), and no backslash, control character (browsers drop tabs and line breaks, which
+# would turn ``/<tab>/host`` into ``//host``; a line break in ``Location`` splits the header) anywhere.
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f-\x9f]*")
+# Characters that keep their meaning in a URL; everything else is percent-encoded for the header.
+URL_CHARACTERS = "/?#[]@!$&'()*+,;=:%~"
+
+
+class SameSitePath(fields.Str):
+    """An address on this site to go to after signing in, ready for a ``Location`` header (ASCII)."""
+
+    default_error_messages = {"invalid_path": "Только адрес на этом сайте: начинается с одной «/»"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        path = super()._deserialize(value, attr, data, **kwargs)
+        if len(path) > 2000 or not SAME_SITE_PATH.fullmatch(path):
+            raise self.make_error("invalid_path")
+        return quote(path, safe=URL_CHARACTERS)
+
+
+class NextSchema(Schema):
+    next = SameSitePath(required=True)
+
+
+def next_path(value, default="/"):
+    """Where to go after signing in: ``value`` when it is a path of this site, else the home page
+    (``default`` when nothing was asked for)."""
+    if not value:
+        return default
+    try:
+        return NextSchema().load({"next": value})["next"]
+    except ValidationError:
+        return "/"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Russian page with the error's status, and a request that needs signing in goes t
 import functools
 import json
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -127,13 +128,29 @@ def error_page(request, error):
     return render(request, "error.html", status=error.status, error=error)
 
 
+@dataclass(frozen=True)
+class PageError:
+    """What error.html shows for an answer that is no NetworkError (an address no route matches)."""
+    status: int
+    message: str
+
+
+UNMATCHED_MESSAGES = {404: "Такой страницы на сайте нет. Проверьте адрес или начните с главной страницы."}
+
+
+def page_for_unmatched(request, status, message):
+    """The error page of an address no page answers (404), or a method it does not take (405)."""
+    request.visitor = session.visitor_of(request)  # the layout shows who is signed in
+    return error_page(request, PageError(status, UNMATCHED_MESSAGES.get(status, message)))
+
+
 class PageEntrypoint(ApiEntrypoint):
     """An ``http`` entrypoint answering HTML, with the visitor's session read before the worker starts."""
 
     def handle_request(self, request):
         visitor = session.visitor_of(request)
         request.visitor, request.session_token = visitor, visitor.token
-        return session.remember(super().handle_request(request), visitor)
+        return session.remember(super().handle_request(request), visitor, request)
 
     def response_from_exception(self, exc):
         if isinstance(exc, NetworkError):  # refused before the page ran (an address naming nothing)

@@ -1,4 +1,5 @@
-"""The visitor's session: a signed, HttpOnly, SameSite=Lax cookie with the access token and a CSRF token.
+"""The visitor's session: a signed, HttpOnly, SameSite=Lax cookie (over HTTPS also Secure) with the
+access token and a CSRF token.
 
 The cookie holds ``{"token", "csrf"}`` signed with HMAC-SHA256 under the JWT secret, so nothing is
 stored on the server. A guest gets a session too (token ``None``) because the sign-in form needs a
@@ -79,10 +80,22 @@ def check_csrf(request, visitor):
                         {"csrf_token": ["Неверный код формы"]})
 
 
-def remember(response, visitor):
-    """Send the visitor's session if it is new, unless the page has just started another (sign-in, sign-out)."""
+def remember(response, visitor, request=None):
+    """Send the visitor's session if it is new, unless the page has just started another (sign-in, sign-out).
+    Over HTTPS the cookie is Secure, so that no plain-HTTP request ever carries it. An answer meant for
+    any cache (a static file) starts no session: a cache would hand the cookie to everybody."""
     started = any(cookie.startswith(COOKIE + "=") for cookie in response.headers.getlist("Set-Cookie"))
-    if visitor.fresh and not started:
+    if visitor.fresh and not started and not response.cache_control.public:
         response.set_cookie(COOKIE, encode(visitor.token, visitor.csrf), httponly=True, samesite="Lax",
+                            secure=request is not None and served_over_https(request.environ),
                             path="/", max_age=int(config["TOKEN_TTL_SECONDS"]) if visitor.token else None)
     return response
+
+
+def served_over_https(environ):
+    """Whether the visitor reached the site over HTTPS: the public address says so, or the request
+    came so, directly or through the proxy of ``deploy/nginx.conf`` (``X-Forwarded-Proto``). A client
+    that forges the header only makes its own cookie Secure, which its plain-HTTP visits then lack."""
+    forwarded = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+    return ((config.get("PUBLIC_BASE_URL") or "").lower().startswith("https://")
+            or environ.get("wsgi.url_scheme") == "https" or forwarded == "https")
