@@ -7,7 +7,7 @@ from shared.schemas import ErrorSchema
 
 ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен вход", 403: "Нет прав",
                   404: "Не найдено", 409: "Конфликт состояния", 413: "Слишком большой файл",
-                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
+                  415: "Неподдерживаемый тип файла или тела запроса (не application/json)", 422: "Данные не прошли проверку",
                   429: "Слишком много попыток: повторите через Retry-After секунд"}
 
 
@@ -63,6 +63,7 @@ def _operation(registered, converter):
     elif registered.response_type != "application/json":
         success["content"] = {registered.response_type: {"schema": {"type": "string", "format": "binary"}}}
     operation = {
+        "operationId": registered.operation_id,
         "summary": registered.summary,
         "tags": [registered.tag],
         "responses": {str(registered.status): success, **_error_responses(registered)},
@@ -95,6 +96,8 @@ def _error_responses(registered):
     statuses = [404, *registered.errors]
     if registered.body is not None or registered.query is not None or registered.upload is not None:
         statuses += [400, 422]
+    if registered.body is not None:
+        statuses += [415]  # a body not declared application/json
     if registered.upload is not None:
         statuses += [413, 415]
     if registered.auth:
