@@ -203,10 +203,10 @@ def test_the_review_queue_takes_the_registry_filters(network):
     assert queued(q=marker + "ничего") == set()
 
 
-def test_a_guest_may_ask_for_approved_or_published_and_nothing_else(network):
+def test_a_guest_or_a_school_may_ask_for_approved_or_published_and_a_guest_nothing_else(network):
     everything = network.api("GET", "/api/v1/practices", params={"per_page": 1}).json()["total"]
-    for status in ("approved", "published"):
-        listed = network.api("GET", "/api/v1/practices", params={"status": status, "per_page": 1})
+    for status, user in (("approved", None), ("published", None), ("approved", "school-kyshtym")):
+        listed = network.api("GET", "/api/v1/practices", user=user, params={"status": status, "per_page": 1})
         assert listed.status_code == 200 and listed.json()["total"] == everything, listed.text
     drafts = network.api("GET", "/api/v1/practices", params={"status": "draft"})
     assert drafts.status_code == 403 and "status" in drafts.json()["error"]["fields"]
@@ -292,3 +292,20 @@ def test_every_error_carries_code_message_and_fields(network, case):
     error = response.json()["error"]
     assert set(error) == {"code", "message", "fields"}, error
     assert isinstance(error["code"], str) and error["message"] and isinstance(error["fields"], dict)
+
+
+def test_the_answers_carry_the_fields_the_document_names(network, samples):
+    trial = samples["practices"]
+    cities = network.api("GET", "/api/v1/municipalities").json()["items"]
+    assert cities and all({"code", "name", "region"} <= city.keys() for city in cities)
+    history = network.api("GET", f"/api/v1/practices/{trial}/history").json()["items"]
+    assert history and all({"who", "when", "from", "to", "comment"} <= step.keys() for step in history)
+    sessions = network.api("GET", f"/api/v1/practices/{trial}/sessions").json()["items"]
+    assert sessions and all({"starts_at", "ends_at", "capacity", "place", "seats_left"} <= s.keys() for s in sessions)
+    facets = network.api("GET", "/api/v1/search", params={"q": "лазерный"}).json()["facets"]
+    assert {"municipality", "kind"} <= facets.keys() and facets["kind"].get("career_trial")
+    assert network.api("GET", f"/api/v1/practices/{trial}.jsonld").json()["@type"] in ("Course", "LearningResource")
+    signed_in = network.api("POST", "/api/v1/auth/token", json={"username": "school-kyshtym", "password": "demo"})
+    assert signed_in.json()["token_type"] == "bearer" and signed_in.json()["expires_in"] > 0
+    assert signed_in.json()["user"] == {**signed_in.json()["user"], "username": "school-kyshtym", "role": "school",
+                                        "municipality": "kyshtym"}

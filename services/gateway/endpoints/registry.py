@@ -1,5 +1,6 @@
 """The registry of practices and career trials: commands go to the practices service; published
 listings come from the read model."""
+from nameko import config
 from werkzeug.wrappers import Response
 
 from services.gateway import spreadsheets, views
@@ -16,6 +17,7 @@ from services.practices.schemas import (
     ReviewQueueQuery,
     TransitionInputSchema,
 )
+from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token
 from shared.errors import Forbidden
 from shared.filetypes import XLSX, inspect_as
 from shared.schemas import PageQuery, page_of_list, page_schema
@@ -23,6 +25,11 @@ from shared.schemas import PageQuery, page_of_list, page_schema
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 TAG = "Реестр практик и профпроб"
 ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
+
+
+def _reader(token):
+    """Whether the token's holder only reads the registry (a school): it has no managed list."""
+    return verify_token(token, config["JWT_SECRET"]).role not in (METHODIST, REVIEWER, ADMIN)
 
 
 def import_spreadsheet(practices, request, dry_run):
@@ -43,10 +50,10 @@ class RegistryEndpoints:
            query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
     def list_practices(self, request):
         query = read_query(request, PracticeListQuery())
-        status = query.pop("status", None)
-        if status in PUBLISHED_STATUSES and bearer_token(request) is None:
-            status = None  # a guest sees the published registry: that is what the filter asks for
-        elif status and bearer_token(request) is None:
+        status, token = query.pop("status", None), bearer_token(request)
+        if status in PUBLISHED_STATUSES and (token is None or _reader(token)):
+            status = None  # guests and schools see the published registry: that is what the filter asks for
+        elif status and token is None:
             raise Forbidden("Гостю доступны только опубликованные записи (status=approved); "
                             "записи в других состояниях видят методисты и эксперты после входа",
                             {"status": ["Без входа — только approved или published"]})
