@@ -101,7 +101,8 @@ def test_guests_list_published_practices_and_methodists_their_drafts(network):
     assert draft["id"] not in [item["id"] for item in public["items"]]
     mine = network.api("GET", "/api/v1/practices", user="methodist-snezhinsk", params={"status": "draft"}).json()
     assert draft["id"] in [item["id"] for item in mine["items"]]
-    assert network.api("GET", "/api/v1/practices", params={"status": "draft"}).status_code == 401
+    # A guest sees what is published (status=approved is taken); drafts are for those who manage them.
+    assert network.api("GET", "/api/v1/practices", params={"status": "draft"}).status_code == 403
 
 
 def test_history_and_review_queue(network):
@@ -115,7 +116,8 @@ def test_history_and_review_queue(network):
     assert refused.status_code == 422 and "comment" in refused.json()["error"]["fields"]
     network.api("POST", f"/api/v1/practices/{entry['id']}/request-changes", user="reviewer-chippkro",
                 json={"comment": "Опишите результаты"})
-    history = network.api("GET", f"/api/v1/practices/{entry['id']}/history", user="methodist-magnitogorsk").json()["items"]
+    history = network.api("GET", f"/api/v1/practices/{entry['id']}/history",
+                          user="methodist-magnitogorsk").json()["items"]
     assert [(h["from"], h["to"]) for h in history] == [
         (None, "draft"), ("draft", "submitted"), ("submitted", "changes_requested")]
     assert history[-1]["comment"] == "Опишите результаты" and history[-1]["who"] == "reviewer-chippkro"
