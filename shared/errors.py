@@ -27,10 +27,8 @@ class NetworkError(Exception):
         return {}
 
     def to_body(self):
-        error = {"code": self.code, "message": self.message}
-        if self.fields:
-            error["fields"] = self.fields
-        return {"error": error}
+        # ``fields`` is always there (empty when no field is to blame): clients read it without a check.
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields or {}}}
 
 
 @deserialize_to_instance

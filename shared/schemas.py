@@ -5,6 +5,7 @@ send), :class:`Int` for every count or number in a JSON body (no coercion from `
 :class:`Moment` and :class:`Day` for every date (within a sane range).
 """
 import datetime as dt
+from functools import cache
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -155,6 +156,13 @@ def page_of(items, total, page, per_page):
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
+def page_of_list(items, page=1, per_page=MAX_PER_PAGE):
+    """The list envelope around one page of ``items``, a whole (short) list an owner answered at once."""
+    start = (page - 1) * per_page
+    return page_of(items[start:start + per_page], len(items), page, per_page)
+
+
+@cache  # one schema class per item schema: OpenAPI names it once, however many routes answer it
 def page_schema(item_schema):
     """The list envelope of API.md around ``item_schema``."""
     return Schema.from_dict(
@@ -171,7 +179,8 @@ def page_schema(item_schema):
 class ErrorDetailSchema(Schema):
     code = Text(required=True)
     message = Text(required=True)
-    fields = fields.Dict(keys=Text(), values=fields.Raw())
+    fields = fields.Dict(keys=Text(), values=fields.Raw(), required=True,
+                         metadata={"description": "Причины по полям; {} — если дело не в конкретном поле"})
 
 
 class ErrorSchema(Schema):

@@ -23,7 +23,14 @@ from services.gateway.web.headers import add_security_headers
 from shared import logs
 from shared.auth import refuse_if_revoked
 from shared.db import database_unavailable
-from shared.errors import BadRequest, NetworkError, NotFound, PayloadTooLarge, ServiceUnavailable
+from shared.errors import (
+    BadRequest,
+    NetworkError,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import MAX_ID, load
 from shared.text import first_bad_character
@@ -87,7 +94,8 @@ class JsonWsgiApp(WsgiApp):
             code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
             if not environ.get("PATH_INFO", "").startswith(API_PREFIX):  # a mistyped page address
                 return unmatched_page(environ, exc.code, message)(environ, start)
-            return json_response({"error": {"code": code, "message": message}}, exc.code)(environ, start)
+            return json_response({"error": {"code": code, "message": message, "fields": {}}},
+                                 exc.code)(environ, start)
         except NetworkError as error:
             return error_response(error)(environ, start)
         finally:
@@ -164,7 +172,7 @@ class ApiEntrypoint(HttpRequestHandler):
             return error_response(ServiceUnavailable("База данных шлюза недоступна, повторите запрос позже"))
         log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
         return json_response(
-            {"error": {"code": "internal_error", "message": "Внутренняя ошибка сервера"}}, 500)
+            {"error": {"code": "internal_error", "message": "Внутренняя ошибка сервера", "fields": {}}}, 500)
 
 
 @dataclass(frozen=True)
@@ -182,12 +190,19 @@ class Route:
     upload: str | None = None  # the multipart field of an uploaded file
     errors: tuple = ()  # error statuses it may answer beyond those its declaration implies
     versioned: bool = False  # answers an ETag (services/gateway/revisions.py); a change takes If-Match
+    operation_id: str = ""  # the handler's name: unique, and stable as long as the handler keeps it
 
 
 def route(method, path, summary, tag, **details):
     """Declare an HTTP handler: registers it for OpenAPI and makes it a nameko entrypoint."""
-    ROUTES.append(Route(method, path, summary, tag, **details))
-    return ApiEntrypoint.decorator(method, path, expected_exceptions=NetworkError)
+    entrypoint = ApiEntrypoint.decorator(method, path, expected_exceptions=NetworkError)
+
+    def register(handler):
+        if any(known.operation_id == handler.__name__ for known in ROUTES):
+            raise ValueError(f"operationId {handler.__name__} is taken: give the handler another name")
+        ROUTES.append(Route(method, path, summary, tag, operation_id=handler.__name__, **details))
+        return entrypoint(handler)
+    return register
 
 
 PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<choices>[^)]*)\))?:)?(?P<name>[a-z_]+)>")
@@ -215,11 +230,17 @@ def read_json(request, schema=None, optional=False):
 
     Without ``schema`` the object is passed on as it is, for commands whose shape depends on what
     they change (an entry's fields depend on its kind): the owning service validates those.
-    With ``optional`` an empty body counts as ``{}``.
+    With ``optional`` an empty body counts as ``{}``. A non-empty body must be declared
+    ``Content-Type: application/json`` (a charset may follow): anything else is 415, so a form or a
+    text that happens to parse is never taken for a command.
     """
     if request.content_length and request.content_length > MAX_JSON_BYTES:
         raise PayloadTooLarge("Тело запроса слишком велико", {"body": ["Не больше 1 МБ"]})
     raw = request.get_data(cache=False, as_text=False)
+    if raw and request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            "Тело запроса должно быть в формате JSON",
+            {"Content-Type": [f"Ожидался application/json, получен {request.mimetype or 'запрос без типа'}"]})
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else ({} if optional else None)
     except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, or nesting too deep to parse

@@ -9,7 +9,8 @@ ERROR_STATUSES = {400: "Некорректный запрос", 401: "Нужен
                   404: "Не найдено", 409: "Конфликт состояния",
                   412: "Запись изменил кто-то другой: If-Match не совпал с её текущим ETag",
                   413: "Слишком большой файл",
-                  415: "Неподдерживаемый тип файла", 422: "Данные не прошли проверку",
+                  415: "Неподдерживаемый тип файла или тела запроса (не application/json)",
+                  422: "Данные не прошли проверку",
                   429: "Слишком много попыток: повторите через Retry-After секунд"}
 
 ETAG_HEADER = {"description": "Ревизия записи в кавычках (сильный ETag): передайте её в If-Match при изменении",
@@ -74,6 +75,7 @@ def _operation(registered, converter):
     if registered.versioned:
         success["headers"] = {"ETag": ETAG_HEADER}
     operation = {
+        "operationId": registered.operation_id,
         "summary": registered.summary,
         "tags": [registered.tag],
         "responses": {str(registered.status): success, **_error_responses(registered)},
@@ -113,6 +115,8 @@ def _error_responses(registered):
     statuses = [404, *registered.errors]
     if registered.body is not None or registered.query is not None or registered.upload is not None:
         statuses += [400, 422]
+    if registered.body is not None:
+        statuses += [415]  # a body not declared application/json
     if registered.upload is not None:
         statuses += [413, 415]
     if registered.auth:

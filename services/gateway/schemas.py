@@ -72,9 +72,13 @@ class SearchQuery(PageQuery):
     format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
 
 
+PUBLISHED_STATUSES = ("approved", "published")  # «published» is the word a guest would use for «approved»
+
+
 class PracticeListQuery(SearchQuery):
-    status = Text(validate=validate.OneOf(list(STATUS_TITLES)),
-                  metadata={"description": "Состояние (для методистов и экспертов; нужен токен)"})
+    status = Text(validate=validate.OneOf([*STATUS_TITLES, "published"]), metadata={"description": (
+        "Состояние. approved (или published) — опубликованные, доступно и гостям; остальные состояния — "
+        "для методистов (своего города), экспертов и администраторов, гостю — 403")})
 
     class Meta:
         exclude = ("type",)

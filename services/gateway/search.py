@@ -4,31 +4,19 @@ The engine is the database's own: SQLite FTS5 over Snowball stems on the embedde
 PostgreSQL's ``russian`` text search configuration where the read model lives on PostgreSQL. Every
 query word is a prefix of a stem, so «токарный» finds «токарного» and a typed «лазер» finds «лазерного».
 """
-import re
-
-from snowballstemmer import stemmer
 from sqlalchemy import delete, func, insert, literal_column, select, text, update
 
 from services.gateway.models import SearchDocument, SearchFilters
+from shared.wordforms import russian, stems, words
 
 FACETS = ("municipality", "kind", "direction", "format")
 FILTERED_COLUMNS = ("doc_type", "kind", "municipality", "direction", "format")
-WORD = re.compile(r"\w+")
-russian = stemmer("russian")
 
 
 DOCUMENTS, FILTERS = SearchDocument.__table__, SearchFilters.__table__
 RESULT_COLUMNS = [DOCUMENTS.c[name] for name in (
     "id", "key", "ref_id", "title", "summary", "profession", "organization", "tags", "body")] + [
     FILTERS.c[name] for name in ("doc_type", "kind", "municipality", "direction", "format", "grades_mask")]
-
-
-def words(value):
-    return WORD.findall(str(value or "").lower().replace("ё", "е"))
-
-
-def stems(value):
-    return [russian.stemWord(word) for word in words(value)]
 
 
 def _is_postgres(session):

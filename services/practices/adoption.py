@@ -11,10 +11,17 @@ from sqlalchemy import select, update
 
 from services.practices.adoption_schemas import AdoptionSchema
 from services.practices.models import Adoption, EntryVersion, PracticesOutbox
-from services.practices.registry import create_entries, get_visible_entry, published_version
+from services.practices.registry import (
+    create_entries,
+    entry_view,
+    get_visible_entry,
+    published_version,
+    working_version,
+)
+from services.practices.schemas import EntrySchema
 from shared.auth import METHODIST, require_city, require_role
 from shared.db import get_row
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, NotFound
 from shared.messaging import record, utcnow
 
 DEFAULT_REPORT_AFTER_DAYS = 182
@@ -23,11 +30,13 @@ DUE_CHECK_SECONDS = 600
 
 
 def adopt_entry(session, actor, entry_id, data, report_after_days=DEFAULT_REPORT_AFTER_DAYS):
-    """Copy the published version of ``entry_id`` into a draft of the actor's city, linked to it."""
+    """Copy the published version of ``entry_id`` into a draft of the actor's city, linked to it.
+    Returns ``(adaptation entry, adoption view)``."""
     require_role(actor, METHODIST)
     original = get_visible_entry(session, actor, entry_id)
     if original.municipality == actor.municipality:
-        raise Forbidden("Внедрить у себя можно практику другого города; свою можно изменить")
+        raise Conflict("Внедрить у себя можно практику другого города; свою можно изменить",
+                       {"entry_id": ["Это практика вашего города"]})
     published = published_version(original)
     if published is None:
         raise Conflict("Внедрить можно только опубликованную запись", {"status": [original.status]})
@@ -44,7 +53,15 @@ def adopt_entry(session, actor, entry_id, data, report_after_days=DEFAULT_REPORT
     session.add(adoption)
     session.flush()
     announce(session, adoption, "practice_adopted", actor.username)
-    return view(session, adoption)
+    return adaptation, view(session, adoption)
+
+
+def adopted_draft(adaptation, adoption):
+    """The answer of API.md: the new draft with ``based_on``, and the ``adoption`` view beside it."""
+    draft = EntrySchema().dump(entry_view(adaptation, working_version(adaptation)))
+    return {**draft, **{key: value for key, value in adoption.items() if key != "id"}, "adoption_id": adoption["id"],
+            "based_on": {"id": adoption["original_entry_id"], "version": adoption["original_version"],
+                         "municipality": adoption["original_municipality"]}}
 
 
 def report_results(session, actor, adoption_id, text):

@@ -5,10 +5,11 @@ from services.practices.models import Entry, EntryTransition, EntryVersion, Prac
 from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
-from shared.errors import Conflict, NotFound, PreconditionFailed
+from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from shared.messaging import record, utcnow
 from shared.plugins import entry_kinds
 from shared.schemas import load
+from shared.wordforms import matches
 
 EDITABLE_IN_PLACE = {"draft", "changes_requested"}
 EDITABLE_AS_NEW_VERSION = {"approved"}
@@ -57,11 +58,20 @@ def edit_entry(session, actor, entry_id, changes, expected_revisions=None):
         raise Conflict(f"Запись в состоянии «{STATUS_TITLES[entry.status]}» нельзя изменить",
                        {"status": [entry.status]})
     version = working_version(entry)
-    merged = {**version.content, **_only_declared(entry.kind, changes)}
+    merged = {**version.content, **_only_declared(entry.kind, _without_same_kind(entry, changes))}
     version.content = load(content_schema(entry.kind)(), merged)
     version.author = actor.username
     announce(session, entry, "edited", actor, from_status=previous_status)
     return entry
+
+
+def _without_same_kind(entry, changes):
+    """A change may repeat the entry's ``kind`` (API.md lists it among the fields); it cannot alter it."""
+    changes = dict(changes)
+    if "kind" in changes and changes.pop("kind") != entry.kind:
+        raise ValidationFailed("Вид записи нельзя изменить", {"kind": [
+            f"Запись — «{entry_kinds()[entry.kind].title}» ({entry.kind}); для другого вида создайте новую запись"]})
+    return changes
 
 
 def _only_declared(kind_name, changes):
@@ -139,8 +149,9 @@ def entry_view(entry, version, status=None):
     }
 
 
-def list_entries(session, actor, kind=None, municipality=None, status=None, page=1, per_page=20):
-    """Entries the caller may manage: a methodist's own city, or every city for reviewers/admins."""
+def list_entries(session, actor, kind=None, municipality=None, status=None, page=1, per_page=20, **content):
+    """Entries the caller may manage: a methodist's own city, or every city for reviewers/admins;
+    ``content`` filters (q, direction, grade, format) look at the working copy."""
     require_role(actor, METHODIST, REVIEWER, ADMIN)
     query = select(Entry)
     if actor.role == METHODIST:
@@ -151,8 +162,27 @@ def list_entries(session, actor, kind=None, municipality=None, status=None, page
         query = query.where(Entry.kind == kind)
     if status:
         query = query.where(Entry.status == status)
-    entries, total = paginate(session, query, Entry.updated_at.desc(), Entry.id.desc(), page=page, per_page=per_page)
-    return [entry_view(entry, working_version(entry)) for entry in entries], total
+    return page_of_views(session, query, (Entry.updated_at.desc(), Entry.id.desc()), page, per_page, **content)
+
+
+def page_of_views(session, query, order_by, page, per_page, q=None, direction=None, grade=None, format=None):
+    """``(views, total)`` of one page of ``query``'s entries. The content filters are applied here,
+    over the working copies, as the stored content is a document; without them the database pages."""
+    if not (q or direction or grade or format):
+        entries, total = paginate(session, query, *order_by, page=page, per_page=per_page)
+        return [entry_view(entry, working_version(entry)) for entry in entries], total
+    views = [view for view in (entry_view(entry, working_version(entry))
+                               for entry in session.scalars(query.order_by(*order_by)))
+             if _content_matches(view, q, direction, grade, format)]
+    return views[(page - 1) * per_page:page * per_page], len(views)
+
+
+def _content_matches(view, q, direction, grade, format):
+    searchable = " ".join(str(view.get(key) or "") for key in ("title", "summary", "profession", "organization"))
+    return ((not q or matches(q, searchable + " " + " ".join(view.get("tags") or [])))
+            and (not direction or view.get("direction") == direction)
+            and (not grade or grade in (view.get("grades") or []))
+            and (not format or view.get("format") == format))
 
 
 def announce(session, entry, action, actor, from_status, comment=""):

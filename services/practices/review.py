@@ -12,16 +12,15 @@ from services.practices.models import Entry, EntryTransition
 from services.practices.registry import (
     announce,
     entry_not_found,
-    entry_view,
     get_entries,
     get_entry,
     get_visible_entry,
+    page_of_views,
     sees_working_copy,
     working_version,
 )
 from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
-from shared.db import paginate
 from shared.errors import Conflict, Forbidden, NetworkError, ValidationFailed
 from shared.messaging import utcnow
 
@@ -117,12 +116,15 @@ def _apply(entry, status):
     entry.status = status
 
 
-def review_queue(session, actor, page=1, per_page=20):
-    """Entries of every city waiting for review, oldest submission first."""
+def review_queue(session, actor, kind=None, municipality=None, page=1, per_page=20, **content):
+    """Entries of every city waiting for review, oldest submission first, with the registry's filters."""
     require_role(actor, REVIEWER)
     query = select(Entry).where(Entry.status == "submitted")
-    entries, total = paginate(session, query, Entry.submitted_at, Entry.id, page=page, per_page=per_page)
-    return [entry_view(entry, working_version(entry)) for entry in entries], total
+    if kind:
+        query = query.where(Entry.kind == kind)
+    if municipality:
+        query = query.where(Entry.municipality == municipality)
+    return page_of_views(session, query, (Entry.submitted_at, Entry.id), page, per_page, **content)
 
 
 def history(session, actor, entry_id):

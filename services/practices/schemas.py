@@ -75,9 +75,22 @@ class BulkResultSchema(Schema):
 
 
 class EntryQuery(PageQuery):
+    """The registry's filters (API.md) over the entries one manages, applied to their working copies."""
+
+    q = Text(validate=validate.Length(max=200), metadata={"description": "Слова в любой форме или начало слова"})
     kind = Text(validate=validate.OneOf(sorted(entry_kinds())))
     municipality = Text(validate=validate.Length(max=40))
+    direction = Text(validate=validate.Length(max=200))
+    grade = fields.Int(validate=validate.Range(min=1, max=11))
+    format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
     status = Text(validate=validate.OneOf(STATUS_TITLES))
+
+
+class ReviewQueueQuery(EntryQuery):
+    """The review queue holds submitted entries only: the same filters without ``status``."""
+
+    class Meta:
+        exclude = ("status",)
 
 
 class EntryOutputSchema(Schema):

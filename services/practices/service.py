@@ -20,6 +20,7 @@ from services.practices.schemas import (
     KindSchema,
     ResourceInputSchema,
     ResourceSchema,
+    ReviewQueueQuery,
     SessionInputSchema,
     SessionSchema,
     StoredCollectionSchema,
@@ -91,7 +92,7 @@ class PracticesService(OwningService, ExpertiseRpc):
 
     @rpc(expected_exceptions=NetworkError)
     def review_queue(self, query):
-        query = load(EntryQuery(only=("page", "per_page")), query)
+        query = load(ReviewQueueQuery(), query)
         with self.db() as session:
             items, total = review.review_queue(session, self.identity(), **query)
             return page_of(EntrySchema(many=True).dump(items), total, query["page"], query["per_page"])
@@ -166,7 +167,7 @@ class PracticesService(OwningService, ExpertiseRpc):
         data = load(AdoptionInputSchema(), data)
         after_days = int(config.get("ADOPTION_REPORT_AFTER_DAYS", adoption.DEFAULT_REPORT_AFTER_DAYS))
         with self.db.begin() as session:
-            return adoption.adopt_entry(session, self.identity(), entry_id, data, after_days)
+            return adoption.adopted_draft(*adoption.adopt_entry(session, self.identity(), entry_id, data, after_days))
 
     @rpc(expected_exceptions=NetworkError)
     def report_adoption_results(self, adoption_id, data):

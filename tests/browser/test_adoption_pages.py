@@ -26,7 +26,7 @@ def test_kopeysk_adopts_in_the_browser_magnitogorsk_is_notified_and_the_chart_sh
     author = visit()
     author.sign_in("methodist-magnitogorsk")
     mine = author.page
-    assert eventually(lambda: network.api("GET", f"/api/v1/practices/{original_id}/adoptions").json())
+    assert eventually(lambda: network.api("GET", f"/api/v1/practices/{original_id}/adoptions").json()["items"])
     mine.get_by_role("link", name="Уведомления").click()
     expect(mine.get_by_role("link", name=f"Практику «{title}» внедряет Копейск")).to_be_visible()
     author.screenshot("notifications")

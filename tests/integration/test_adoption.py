@@ -26,12 +26,16 @@ def adopted_by_kopeysk(network):
 
 
 def listed(network, original_id):
-    return network.api("GET", f"/api/v1/practices/{original_id}/adoptions").json()
+    return network.api("GET", f"/api/v1/practices/{original_id}/adoptions").json()["items"]
 
 
 def test_kopeysk_adopts_a_magnitogorsk_practice_as_a_linked_draft_listed_on_the_original(network):
     original_id, title, adoption = adopted_by_kopeysk(network)
-    adaptation = network.api("GET", f"/api/v1/practices/{adoption['adaptation_entry_id']}", user="methodist-kopeysk")
+    # API.md: the answer is the new draft in the adopter's city, with what it is based on.
+    assert (adoption["id"], adoption["municipality"], adoption["status"]) == (
+        adoption["adaptation_entry_id"], "kopeysk", "draft")
+    assert adoption["based_on"] == {"id": original_id, "version": 1, "municipality": "magnitogorsk"}
+    adaptation = network.api("GET", f"/api/v1/practices/{adoption['id']}", user="methodist-kopeysk")
     assert adaptation.json()["municipality"] == "kopeysk" and adaptation.json()["status"] == "draft"
     assert adaptation.json()["title"] == title
 
@@ -52,11 +56,15 @@ def test_only_another_citys_methodist_adopts_a_published_practice_once(network):
     again = network.api("POST", f"/api/v1/practices/{original_id}/adopt", user="methodist-kopeysk", json=WHY)
     assert again.status_code == 409 and "уже внедряет" in again.json()["error"]["message"]
     own = network.api("POST", f"/api/v1/practices/{original_id}/adopt", user="methodist-magnitogorsk", json=WHY)
-    assert own.status_code == 403
+    assert own.status_code == 409 and "другого города" in own.json()["error"]["message"]
     school = network.api("POST", f"/api/v1/practices/{original_id}/adopt", user="school-kyshtym", json=WHY)
     assert school.status_code == 403
     empty = network.api("POST", f"/api/v1/practices/{original_id}/adopt", user="methodist-kyshtym", json={})
-    assert empty.status_code == 422 and set(empty.json()["error"]["fields"]) == {"changes", "reason"}
+    assert empty.status_code == 422 and set(empty.json()["error"]["fields"]) == {"changes"}
+    # The contract's body is {"changes"} alone: the reason is the project's own, optional.
+    bare = network.api("POST", f"/api/v1/practices/{original_id}/adopt", user="methodist-kyshtym",
+                       json={"changes": "Занятия по вторникам"})
+    assert bare.status_code == 201 and bare.json()["municipality"] == "kyshtym", bare.text
 
 
 def test_the_practice_page_offers_adoption_to_another_city_and_the_form_creates_it(network):
@@ -102,7 +110,7 @@ def test_the_adopter_is_asked_for_a_results_report_when_it_falls_due_and_the_ori
     def awaiting():
         found = network.api("GET", "/api/v1/adoptions", params={"adopter": "kopeysk", "awaiting_report": "true",
                                                                 "per_page": 100}).json()["items"]
-        return [item for item in found if item["id"] == adoption["id"]]
+        return [item for item in found if item["id"] == adoption["adoption_id"]]
 
     network.cli("request-adoption-reports", "--as-of", (due - timedelta(days=1)).isoformat())
     assert not awaiting()  # a day early: not yet asked
@@ -112,10 +120,11 @@ def test_the_adopter_is_asked_for_a_results_report_when_it_falls_due_and_the_ori
     browser = signed_in(network, "methodist-kopeysk")
     assert "Пора рассказать о результатах" in browser.get(network.url("/adoptions"), timeout=30).text
 
-    reported = network.api("POST", f"/api/v1/adoptions/{adoption['id']}/report", user="methodist-kopeysk",
+    reported = network.api("POST", f"/api/v1/adoptions/{adoption['adoption_id']}/report", user="methodist-kopeysk",
                            json={"text": "За полугодие пришли 40 учеников из 6 школ"})
     assert reported.status_code == 200, reported.text
-    assert network.api("POST", f"/api/v1/adoptions/{adoption['id']}/report", user="methodist-magnitogorsk",
+    assert network.api("POST", f"/api/v1/adoptions/{adoption['adoption_id']}/report",
+                       user="methodist-magnitogorsk",
                        json={"text": "Чужой отчёт"}).status_code == 403
     eventually(lambda: listed(network, original_id)[0]["report_text"])
     assert "пришли 40 учеников" in network.api("GET", f"/practices/{original_id}").text

@@ -84,7 +84,8 @@ def test_forty_bookings_over_both_gateways_take_exactly_the_ten_seats(cluster):
     assert statuses.count(201) == 10 and statuses.count(409) == 30, statuses
 
     def seats_left_everywhere():
-        return {cluster.api("GET", f"/api/v1/practices/{entry_id}/sessions", gateway=gateway).json()[0]["seats_left"]
+        return {cluster.api("GET", f"/api/v1/practices/{entry_id}/sessions",
+                            gateway=gateway).json()["items"][0]["seats_left"]
                 for gateway in GATEWAYS}
 
     assert eventually(lambda: seats_left_everywhere() == {0}, timeout=15), seats_left_everywhere()

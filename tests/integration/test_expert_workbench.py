@@ -49,7 +49,7 @@ def test_a_rubric_edit_is_a_new_version_and_a_round_keeps_the_version_it_used(ne
     revised = network.api("PUT", f"/api/v1/rubrics/{rubric['code']}", user="reviewer-snezhinsk",
                           json={"title": "Рубрика, версия 2", "criteria": CRITERIA[:1]})
     assert revised.status_code == 201 and revised.json()["version"] == 2
-    listed = network.api("GET", "/api/v1/rubrics", user="reviewer-kopeysk").json()
+    listed = network.api("GET", "/api/v1/rubrics", user="reviewer-kopeysk", params={"per_page": 100}).json()["items"]
     assert next(r for r in listed if r["code"] == rubric["code"])["title"] == "Рубрика, версия 2"
     kept = network.api("GET", f"/api/v1/expertise/rounds/{expert_round['id']}", user="reviewer-chippkro").json()
     assert kept["rubric"]["version"] == 1 and len(kept["rubric"]["criteria"]) == 3
@@ -72,7 +72,8 @@ def test_a_snezhinsk_reviewer_is_never_assigned_a_snezhinsk_entry(network):
         assigned = {a["reviewer"] for a in expert_round["assignments"]}
         assert len(assigned) == 2 and assigned <= EXPERTS - {"reviewer-snezhinsk"}
         assert all(a["reviewer_municipality"] != "snezhinsk" for a in expert_round["assignments"])
-    mine = network.api("GET", "/api/v1/expertise/assignments", user="reviewer-snezhinsk").json()
+    mine = network.api("GET", "/api/v1/expertise/assignments", user="reviewer-snezhinsk",
+                       params={"per_page": 100}).json()["items"]
     assert not {r["id"] for r in mine} & {r["id"] for r in rounds}
     # A Магнитогорск entry may go to the Снежинск expert, never to the Магнитогорск one.
     magnitogorsk = open_round(network, submitted_entry(network, "methodist-magnitogorsk"), rubric)
@@ -97,7 +98,7 @@ def test_the_second_reviewer_sees_the_first_review_only_after_submitting_their_o
     assert review(network, round_id, second, 7, 8, 4).status_code == 200
     both = network.api("GET", f"/api/v1/expertise/rounds/{round_id}/reviews", user=second)
     assert both.status_code == 200
-    by_reviewer = {r["reviewer"]: r for r in both.json()}
+    by_reviewer = {r["reviewer"]: r for r in both.json()["items"]}
     assert by_reviewer[first]["comment"] == "Сильная практика"
     assert by_reviewer[first]["field_comments"] == {"results": "Добавьте цифры охвата"}
     decided = network.api("GET", f"/api/v1/expertise/rounds/{round_id}", user="reviewer-snezhinsk").json()
@@ -156,12 +157,12 @@ def test_the_author_city_reads_the_field_remarks_without_names_and_resubmits_for
     expert_round = open_round(network, entry_id, rubric)
     first, second = (a["reviewer"] for a in expert_round["assignments"])
     early = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-snezhinsk")
-    assert early.status_code == 200 and early.json() == []
+    assert early.status_code == 200 and early.json()["items"] == []
     for reviewer in (first, second):
         assert review(network, expert_round["id"], reviewer, 4, 3, 2, recommendation="revise",
                       field_comments={"results": "Нет данных о результатах"}).status_code == 200
     remarks = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-snezhinsk")
-    assert [r["field_comments"] for r in remarks.json()] == [{"results": "Нет данных о результатах"}] * 2
+    assert [r["field_comments"] for r in remarks.json()["items"]] == [{"results": "Нет данных о результатах"}] * 2
     assert first not in remarks.text and second not in remarks.text
     other_city = network.api("GET", f"/api/v1/practices/{entry_id}/expert-remarks", user="methodist-kopeysk")
     assert other_city.status_code == 403

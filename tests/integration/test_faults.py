@@ -76,7 +76,8 @@ def test_a_service_killed_with_kill_9_mid_approvals_loses_nothing_once_it_is_bac
     network.processes.start("practices")
     assert len(approver.finish(timeout=90)) == len(in_review), "approvals did not go through after the restart"
     assert eventually(lambda: found(network, marker) == len(in_review), timeout=30), found(network, marker)
-    history = network.api("GET", f"/api/v1/practices/{in_review[-1]}/history", user="methodist-kyshtym").json()
+    history = network.api("GET", f"/api/v1/practices/{in_review[-1]}/history", user="methodist-kyshtym",
+                          params={"per_page": 100}).json()["items"]
     assert [step["to"] for step in history].count("approved") == 1, history
 
 

@@ -47,7 +47,7 @@ def test_installing_a_city_plugin_adds_the_city_without_changing_any_service(net
     network.processes.start("catalog", env={"PYTHONPATH": str(target)})
 
     def sysert():
-        cities = network.api("GET", "/api/v1/municipalities").json()
+        cities = network.api("GET", "/api/v1/municipalities").json()["items"]
         return next((city for city in cities if city["code"] == "sysert"), None)
 
     city = eventually(sysert, timeout=30)

@@ -93,7 +93,7 @@ def test_a_festival_is_an_event_with_its_programme_as_sub_events_in_json_ld_and_
 
 
 def test_municipalities_carry_their_oktmo_codes(network):
-    cities = {city["code"]: city["oktmo"] for city in network.api("GET", "/api/v1/municipalities").json()}
+    cities = {city["code"]: city["oktmo"] for city in network.api("GET", "/api/v1/municipalities").json()["items"]}
     assert {code: cities[code] for code in ("magnitogorsk", "snezhinsk", "kopeysk", "kyshtym")} == {
         "magnitogorsk": "75738000", "snezhinsk": "75746000", "kopeysk": "75728000", "kyshtym": "75734000"}
 

@@ -48,18 +48,22 @@ def test_another_city_adopts_a_published_practice_as_a_linked_draft_of_its_own(d
     assert (adoption["original_entry_id"], adoption["original_version"]) == (original_id, 1)
     assert (adoption["original_municipality"], adoption["adopter_municipality"]) == ("magnitogorsk", "kopeysk")
     assert adoption["original_title"] == PRACTICE["title"]
+    # The answer is the new draft, as API.md has it: its own id, city and status, and what it is based on.
+    assert (adoption["id"], adoption["municipality"], adoption["status"], adoption["version"]) == (
+        adoption["adaptation_entry_id"], "kopeysk", "draft", 1)
+    assert adoption["based_on"] == {"id": original_id, "version": 1, "municipality": "magnitogorsk"}
     adaptation = practices(db, KOPEYSK).get_entry(adoption["adaptation_entry_id"])
     assert (adaptation["municipality"], adaptation["status"]) == ("kopeysk", "draft")
     assert adaptation["title"] == PRACTICE["title"] and adaptation["organization"] == "Лицей № 1"
     due = datetime.fromisoformat(adoption["report_due_at"]) - datetime.fromisoformat(adoption["adopted_at"])
     assert due == timedelta(days=182)
     [announced] = events(db, "practice_adopted")
-    assert announced["id"] == adoption["id"] and announced["actor"] == "methodist-kopeysk"
+    assert announced["id"] == adoption["adoption_id"] and announced["actor"] == "methodist-kopeysk"
 
 
 def test_only_a_methodist_of_another_city_adopts_and_only_once(db):
     original_id = published(db)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Conflict):  # API.md: one's own city → 409
         practices(db, MAGNITOGORSK).adopt_entry(original_id, WHY)
     for outsider in (REVIEWER, SCHOOL):
         with pytest.raises(Forbidden):
@@ -76,11 +80,13 @@ def test_an_unpublished_entry_cannot_be_adopted(db):
         practices(db, KOPEYSK).adopt_entry(draft["id"], WHY)
 
 
-def test_adoption_needs_what_changed_and_why(db):
+def test_adoption_needs_what_changed_and_the_reason_may_be_left_out(db):
     original_id = published(db)
     with pytest.raises(ValidationFailed) as refused:
         practices(db, KOPEYSK).adopt_entry(original_id, {"changes": ""})
-    assert set(refused.value.fields) == {"changes", "reason"}
+    assert set(refused.value.fields) == {"changes"}
+    adopted = practices(db, KOPEYSK).adopt_entry(original_id, {"changes": "Занятия по средам"})
+    assert (adopted["changes"], adopted["reason"]) == ("Занятия по средам", "")
 
 
 def test_the_report_is_asked_for_once_when_due_and_given_by_the_adopter_only(db):
@@ -89,23 +95,23 @@ def test_the_report_is_asked_for_once_when_due_and_given_by_the_adopter_only(db)
     with db.begin() as session:
         assert request_due_reports(session, due - timedelta(days=1)) == []
     with db.begin() as session:
-        assert request_due_reports(session, due) == [adoption["id"]]
+        assert request_due_reports(session, due) == [adoption["adoption_id"]]
     with db.begin() as session:
         assert request_due_reports(session, due + timedelta(days=30)) == []
     [asked] = events(db, "adoption_report_due")
     assert asked["adopter_municipality"] == "kopeysk" and asked["report_requested_at"]
 
     with pytest.raises(Forbidden):
-        practices(db, MAGNITOGORSK).report_adoption_results(adoption["id"], {"text": "Чужой отчёт"})
-    reported = practices(db, KOPEYSK).report_adoption_results(adoption["id"], {"text": "Пришли 40 учеников"})
+        practices(db, MAGNITOGORSK).report_adoption_results(adoption["adoption_id"], {"text": "Чужой отчёт"})
+    reported = practices(db, KOPEYSK).report_adoption_results(adoption["adoption_id"], {"text": "Пришли 40 учеников"})
     assert reported["report_text"] == "Пришли 40 учеников" and reported["reported_by"] == "methodist-kopeysk"
     with pytest.raises(Conflict):
-        practices(db, KOPEYSK).report_adoption_results(adoption["id"], {"text": "Ещё раз"})
+        practices(db, KOPEYSK).report_adoption_results(adoption["adoption_id"], {"text": "Ещё раз"})
     assert [e["report_text"] for e in events(db, "adoption_reported")] == ["Пришли 40 учеников"]
 
 
 def test_a_report_given_early_is_not_asked_for(db):
     adoption = practices(db, KOPEYSK).adopt_entry(published(db), WHY)
-    practices(db, KOPEYSK).report_adoption_results(adoption["id"], {"text": "Уже видно: работает"})
+    practices(db, KOPEYSK).report_adoption_results(adoption["adoption_id"], {"text": "Уже видно: работает"})
     with db.begin() as session:
         assert request_due_reports(session, datetime.now(timezone.utc) + timedelta(days=400)) == []

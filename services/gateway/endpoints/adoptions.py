@@ -3,8 +3,13 @@ adoptions and how practices spread between cities come from the read model."""
 from services.gateway import adoptions
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.schemas import AdoptionQuery, AdoptionViewSchema, SpreadSchema
-from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema, AdoptionSchema
-from shared.schemas import page_schema
+from services.practices.adoption_schemas import (
+    AdoptedDraftSchema,
+    AdoptionInputSchema,
+    AdoptionReportInputSchema,
+    AdoptionSchema,
+)
+from shared.schemas import PageQuery, page_of_list, page_schema
 
 TAG = "Внедрение практик в других городах"
 
@@ -12,7 +17,7 @@ TAG = "Внедрение практик в других городах"
 class AdoptionEndpoints:
     @route("POST", "/api/v1/practices/<int:entry_id>/adopt",
            "Внедрить у себя: черновик-адаптация опубликованной практики другого города (методист)", TAG,
-           body=AdoptionInputSchema, response=AdoptionSchema, status=201, auth=True)
+           body=AdoptionInputSchema, response=AdoptedDraftSchema, status=201, auth=True)
     def adopt_practice(self, request, entry_id):
         data = read_json(request, AdoptionInputSchema())
         return json_response(self.practices.adopt_entry(entry_id, data), 201)
@@ -25,10 +30,12 @@ class AdoptionEndpoints:
         return json_response(self.practices.report_adoption_results(adoption_id, data))
 
     @route("GET", "/api/v1/practices/<int:entry_id>/adoptions", "Где внедрена практика и с какими результатами",
-           TAG, response=AdoptionViewSchema(many=True))
+           TAG, query=PageQuery, response=page_schema(AdoptionViewSchema))
     def practice_adoptions(self, request, entry_id):
+        query = read_query(request, PageQuery())
         with self.read_model() as session:
-            return json_response(AdoptionViewSchema(many=True).dump(adoptions.of_practice(session, entry_id)))
+            found = AdoptionViewSchema(many=True).dump(adoptions.of_practice(session, entry_id))
+        return json_response(page_of_list(found, **query))
 
     @route("GET", "/api/v1/adoptions", "Внедрения: по городам, ожидающие отчёта", TAG,
            query=AdoptionQuery, response=page_schema(AdoptionViewSchema))

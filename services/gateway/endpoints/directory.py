@@ -3,17 +3,19 @@ from services.catalog.schemas import MunicipalitySchema, OrganizationQuery
 from services.gateway import directory
 from services.gateway.http import json_response, read_query, route
 from services.gateway.schemas import OrganizationViewSchema
-from shared.schemas import page_of, page_schema
+from shared.schemas import PageQuery, page_of, page_of_list, page_schema
 
 TAG = "Справочник"
 
 
 class DirectoryEndpoints:
     @route("GET", "/api/v1/municipalities", "Муниципалитеты сети", TAG,
-           response=MunicipalitySchema(many=True))
+           query=PageQuery, response=page_schema(MunicipalitySchema))
     def municipalities(self, request):
+        query = read_query(request, PageQuery())
         with self.read_model() as session:
-            return json_response(MunicipalitySchema(many=True).dump(directory.municipalities(session)))
+            cities = MunicipalitySchema(many=True).dump(directory.municipalities(session))
+        return json_response(page_of_list(cities, **query))
 
     @route("GET", "/api/v1/municipalities/<code>", "Муниципалитет", TAG, response=MunicipalitySchema)
     def municipality(self, request, code):

@@ -1,5 +1,5 @@
 """The expert workbench: rubrics, expert rounds and reviews (owned by the practices service)."""
-from services.gateway.http import json_response, read_json, route
+from services.gateway.http import json_response, read_json, read_query, route
 from services.practices.expertise_schemas import (
     NewRubricSchema,
     RemarkSchema,
@@ -10,6 +10,7 @@ from services.practices.expertise_schemas import (
     RubricInputSchema,
     RubricSchema,
 )
+from shared.schemas import PageQuery, page_of_list, page_schema
 
 TAG = "Экспертиза"
 
@@ -21,9 +22,10 @@ class ExpertiseEndpoints:
         return json_response(self.practices.create_rubric(read_json(request, NewRubricSchema())), 201)
 
     @route("GET", "/api/v1/rubrics", "Рубрики экспертизы (последние версии)", TAG,
-           response=RubricSchema(many=True), auth=True)
+           query=PageQuery, response=page_schema(RubricSchema), auth=True)
     def list_rubrics(self, request):
-        return json_response(self.practices.list_rubrics())
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.list_rubrics(), **query))
 
     @route("PUT", "/api/v1/rubrics/<code>", "Изменить рубрику: появляется новая версия, прежние остаются", TAG,
            body=RubricInputSchema, response=RubricSchema, status=201, auth=True)
@@ -37,9 +39,10 @@ class ExpertiseEndpoints:
         return json_response(self.practices.open_expert_round(entry_id, read_json(request, RoundInputSchema())), 201)
 
     @route("GET", "/api/v1/expertise/assignments", "Мои назначения экспертом (открытые первыми)", TAG,
-           response=RoundSchema(many=True), auth=True)
+           query=PageQuery, response=page_schema(RoundSchema), auth=True)
     def my_expert_assignments(self, request):
-        return json_response(self.practices.my_expert_assignments())
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.my_expert_assignments(), **query))
 
     @route("GET", "/api/v1/expertise/rounds/<int:round_id>",
            "Экспертиза: назначенные эксперты и рецензии (чужие — после своей и когда поданы обе)", TAG,
@@ -49,9 +52,10 @@ class ExpertiseEndpoints:
 
     @route("GET", "/api/v1/expertise/rounds/<int:round_id>/reviews",
            "Рецензии экспертизы; 403, пока они скрыты от вас", TAG,
-           response=ReviewSchema(many=True), auth=True)
+           query=PageQuery, response=page_schema(ReviewSchema), auth=True)
     def expert_round_reviews(self, request, round_id):
-        return json_response(self.practices.expert_round_reviews(round_id))
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.expert_round_reviews(round_id), **query))
 
     @route("POST", "/api/v1/expertise/rounds/<int:round_id>/review",
            "Подать рецензию: баллы по критериям рубрики, рекомендация, замечания к полям записи", TAG,
@@ -61,6 +65,7 @@ class ExpertiseEndpoints:
 
     @route("GET", "/api/v1/practices/<int:entry_id>/expert-remarks",
            "Замечания экспертов к полям записи для её автора (без имён экспертов), когда поданы обе рецензии", TAG,
-           response=RemarkSchema(many=True), auth=True)
+           query=PageQuery, response=page_schema(RemarkSchema), auth=True)
     def expert_remarks(self, request, entry_id):
-        return json_response(self.practices.expert_remarks(entry_id))
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.expert_remarks(entry_id), **query))

@@ -13,6 +13,9 @@ TAG = "Открытые данные"
 JSON_LD_TYPE = "application/ld+json; charset=utf-8"
 CSV_TYPE = "text/csv; charset=utf-8"
 JSONL_TYPE = "application/x-ndjson; charset=utf-8"
+CSV_SUMMARY = ("Весь опубликованный реестр в CSV (UTF-8 с BOM, разделитель — запятая; столбцы: "
+               + ", ".join(opendata.COLUMNS) + ")")
+JSONL_SUMMARY = "Весь опубликованный реестр в JSON Lines: одна запись — одна строка JSON с теми же полями, что в CSV"
 
 
 class JsonLdSchema(Schema):
@@ -51,16 +54,29 @@ class OpenDataEndpoints:
         with self.read_model() as session:
             return json_ld_response(opendata.festival_json_ld(session, festival_id, base_url(request)))
 
-    @route("GET", "/api/v1/export/registry.csv",
-           "Весь опубликованный реестр в CSV (UTF-8 с BOM, разделитель — запятая; столбцы: "
-           + ", ".join(opendata.COLUMNS) + ")", TAG, response_type="text/csv")
+    # /export/practices.* are the contract's names (API.md); /export/registry.* came first and stay.
+    @route("GET", "/api/v1/export/practices.csv", CSV_SUMMARY, TAG, response_type="text/csv")
+    def export_practices_csv(self, request):
+        return self._csv(request)
+
+    @route("GET", "/api/v1/export/registry.csv", CSV_SUMMARY + "; прежний адрес /export/practices.csv", TAG,
+           response_type="text/csv")
     def export_csv(self, request):
+        return self._csv(request)
+
+    @route("GET", "/api/v1/export/practices.jsonl", JSONL_SUMMARY, TAG, response_type="application/x-ndjson")
+    def export_practices_jsonl(self, request):
+        return self._jsonl(request)
+
+    @route("GET", "/api/v1/export/registry.jsonl", JSONL_SUMMARY + "; прежний адрес /export/practices.jsonl", TAG,
+           response_type="application/x-ndjson")
+    def export_jsonl(self, request):
+        return self._jsonl(request)
+
+    def _csv(self, request):
         rows = opendata.export_rows(self.read_model, base_url(request))
         return download(opendata.csv_lines(rows), CSV_TYPE, "reestr-praktik.csv")
 
-    @route("GET", "/api/v1/export/registry.jsonl",
-           "Весь опубликованный реестр в JSON Lines: одна запись — одна строка JSON с теми же полями, что в CSV",
-           TAG, response_type="application/x-ndjson")
-    def export_jsonl(self, request):
+    def _jsonl(self, request):
         rows = opendata.export_rows(self.read_model, base_url(request))
         return download(opendata.jsonl_lines(rows), JSONL_TYPE, "reestr-praktik.jsonl")

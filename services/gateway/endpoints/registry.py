@@ -1,28 +1,36 @@
 """The registry of practices and career trials: commands go to the practices service; published
 listings come from the read model."""
+from nameko import config
 from werkzeug.wrappers import Response
 
 from services.gateway import spreadsheets, views
-from services.gateway.http import json_response, read_json, read_query, read_upload, route
+from services.gateway.http import bearer_token, json_response, read_json, read_query, read_upload, route
 from services.gateway.revisions import expected_revisions, versioned_response
-from services.gateway.schemas import ImportQuery, PracticeListQuery, SearchPageSchema
+from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
 from services.practices.review import TRANSITIONS
 from services.practices.schemas import (
     BulkResultSchema,
     BulkTransitionSchema,
     EntryInputSchema,
-    EntryQuery,
     EntrySchema,
     HistoryItemSchema,
     ImportReportSchema,
+    ReviewQueueQuery,
     TransitionInputSchema,
 )
+from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token
+from shared.errors import Forbidden
 from shared.filetypes import XLSX, inspect_as
-from shared.schemas import page_schema
+from shared.schemas import PageQuery, page_of_list, page_schema
 
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 TAG = "Реестр практик и профпроб"
 ACTIONS = ", ".join(f'"{action}"' for action in TRANSITIONS)
+
+
+def _reader(token):
+    """Whether the token's holder only reads the registry (a school): it has no managed list."""
+    return verify_token(token, config["JWT_SECRET"]).role not in (METHODIST, REVIEWER, ADMIN)
 
 
 def import_spreadsheet(practices, request, dry_run):
@@ -44,9 +52,16 @@ class RegistryEndpoints:
            query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
     def list_practices(self, request):
         query = read_query(request, PracticeListQuery())
-        if query.get("status"):
-            managed = {key: query[key] for key in EntryQuery().fields if key in query}
-            return json_response(self.practices.list_entries(managed))
+        status, token = query.pop("status", None), bearer_token(request)
+        if status in PUBLISHED_STATUSES and (token is None or _reader(token)):
+            status = None  # guests and schools see the published registry: that is what the filter asks for
+        elif status and token is None:
+            raise Forbidden("Гостю доступны только опубликованные записи (status=approved); "
+                            "записи в других состояниях видят методисты и эксперты после входа",
+                            {"status": ["Без входа — только approved или published"]})
+        if status:
+            return json_response(self.practices.list_entries(
+                {**query, "status": "approved" if status in PUBLISHED_STATUSES else status}))
         with self.read_model() as session:
             return json_response(views.search(session, doc_type="practice", **query))
 
@@ -75,15 +90,16 @@ class RegistryEndpoints:
     def transition_practices(self, request, action):
         return json_response(self.practices.transition_many(action, read_json(request, BulkTransitionSchema())))
 
-    @route("GET", "/api/v1/practices/<int:entry_id>/history", "История изменений и решений", TAG,
-           response=HistoryItemSchema(many=True))
+    @route("GET", "/api/v1/practices/<int:entry_id>/history", "История изменений и решений, старые первыми", TAG,
+           query=PageQuery, response=page_schema(HistoryItemSchema))
     def practice_history(self, request, entry_id):
-        return json_response(self.practices.history(entry_id))
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.history(entry_id), **query))
 
     @route("GET", "/api/v1/review-queue", "Очередь на рассмотрение (эксперт), старые первыми", TAG,
-           query=EntryQuery, response=page_schema(EntrySchema), auth=True)
+           query=ReviewQueueQuery, response=page_schema(EntrySchema), auth=True)
     def review_queue(self, request):
-        return json_response(self.practices.review_queue(dict(request.args)))
+        return json_response(self.practices.review_queue(read_query(request, ReviewQueueQuery())))
 
     @route("POST", "/api/v1/practices/import",
            "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,

@@ -1,5 +1,5 @@
 """Career-trial sessions and bookings: commands and exact seat counts come from the practices service."""
-from services.gateway.http import json_response, read_json, route
+from services.gateway.http import json_response, read_json, read_query, route
 from services.practices.schemas import (
     BookingInputSchema,
     BookingQuery,
@@ -7,7 +7,7 @@ from services.practices.schemas import (
     SessionInputSchema,
     SessionSchema,
 )
-from shared.schemas import page_schema
+from shared.schemas import PageQuery, page_of_list, page_schema
 
 TAG = "Занятия и запись на профпробы"
 
@@ -19,9 +19,10 @@ class TrialEndpoints:
         return json_response(self.practices.schedule_session(entry_id, read_json(request, SessionInputSchema())), 201)
 
     @route("GET", "/api/v1/practices/<int:entry_id>/sessions", "Занятия пробы со свободными местами", TAG,
-           response=SessionSchema(many=True))
+           query=PageQuery, response=page_schema(SessionSchema))
     def list_sessions(self, request, entry_id):
-        return json_response(self.practices.list_sessions(entry_id))
+        query = read_query(request, PageQuery())
+        return json_response(page_of_list(self.practices.list_sessions(entry_id), **query))
 
     @route("POST", "/api/v1/sessions/<int:session_id>/bookings",
            "Записать группу (школа); 409, если мест меньше, чем нужно", TAG,
