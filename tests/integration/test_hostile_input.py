@@ -474,11 +474,13 @@ def test_bodies_that_are_not_a_json_object_are_refused(network, document, target
 
         def send_all(operation=operation, has_required=has_required):
             valid = json.dumps(operation.valid_body()).encode()
-            for role in ROLES:
-                for name, (content_type, raw) in NOT_JSON_BODIES.items():
-                    if name == "no body" and not has_required:
-                        continue  # the body is optional there: an empty one is a valid request
-                    attack.send(operation, role, name, raw=valid if raw is None else raw, content_type=content_type)
+            # The body is optional where nothing is required: an empty one is a valid request there.
+            bodies = [(name, body) for name, body in NOT_JSON_BODIES.items() if name != "no body" or has_required]
+            owner = OWNERS.get(operation.label, "methodist")
+            sent = [(owner, body) for body in bodies] + [
+                (role, bodies[index % len(bodies)]) for index, role in enumerate(r for r in ROLES if r != owner)]
+            for role, (name, (content_type, raw)) in sent:
+                attack.send(operation, role, name, raw=valid if raw is None else raw, content_type=content_type)
         attack.batch(operation, send_all)
     attack.verdict()
 
