@@ -35,6 +35,10 @@ NOT_ATTACKED = {"POST /api/v1/auth/sign-out"}
 UNWATCHED_TABLES = {"alembic_version", "outbox", "processed_events", "replay_checkpoints", "login_failures",
                     "revoked_tokens"}
 WATCHED_GATEWAY_TABLES = {"notification_reads"}
+# Reads that whatever was sent must leave working (one stored bad value once broke a whole city's list).
+READS_AFTERWARDS = (("methodist", "/api/v1/practices?status=draft"), ("reviewer", "/api/v1/review-queue"),
+                    ("guest", "/api/v1/festivals.ics"), ("guest", "/api/v1/export/registry.csv"),
+                    ("methodist", "/api/v1/bookings"))
 
 CONTROL_CHARACTERS = {"NUL": "\x00", "SOH": "\x01", "ESC": "\x1b", "DEL": "\x7f", "NEL (C1)": "\x85"}
 SURROGATE = "\ud800"  # sent as the JSON escape "\ud800": json.dumps writes it so
@@ -325,6 +329,11 @@ class Attack:
         changed = sorted(table for table in before.keys() | after.keys() if before.get(table) != after.get(table))
         if changed:
             self.violations.append(f"{operation.label}: refused input changed {', '.join(changed)}")
+        for role, path in READS_AFTERWARDS:
+            answer = self.http.get(self.network.url(path), timeout=60, headers={
+                "Authorization": "Bearer " + self.tokens[role]} if self.tokens[role] else {})
+            if answer.status_code != 200:
+                self.violations.append(f"after {operation.label}: GET {path} as {role} answers {answer.status_code}")
 
     def verdict(self):
         self.pool.shutdown()
