@@ -401,6 +401,12 @@ def send_field(attack, operation, role, place, name, value):
 
 # ----------------------------------------------------------------------------- the corpus, kind by kind
 
+def awaiting(item, what):
+    """A test that states the right behaviour before the fix of issue #12's ``item`` has landed: it
+    runs and reports, and XPASSes once the fix is in (then the marker goes)."""
+    return pytest.mark.xfail(strict=False, reason=f"issue #12, item {item}: {what}")
+
+
 def is_text(schema):
     return schema.get("type") == "string" and schema.get("format") not in ("date", "date-time", "binary")
 
@@ -430,10 +436,12 @@ def wrong_type_values(schema):
     return [(f"a {name}", value) for name, value in WRONG_TYPES.items() if refused[name]]
 
 
+@awaiting(2, "one text type refusing control characters")
 def test_control_characters_are_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, control_values)
 
 
+@awaiting(2, "one text type refusing unpaired surrogates (500 today)")
 def test_an_unpaired_surrogate_is_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, surrogate_values)
 
@@ -442,6 +450,7 @@ def test_huge_and_negative_numbers_are_refused_everywhere(network, document, tar
     attack_fields(network, document, targets, tokens, number_values)
 
 
+@awaiting(3, "datetimes outside a sane range answer 422")
 def test_far_dates_are_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, date_values)
 
@@ -472,6 +481,7 @@ NOT_JSON_BODIES = {
 }
 
 
+@awaiting(9, "a body that is not JSON is refused")
 def test_bodies_that_are_not_a_json_object_are_refused(network, document, targets, tokens):
     """A JSON operation answers 415 or 4xx to another content type, even when the text is valid JSON;
     an empty body is refused where the body has required fields."""
@@ -517,10 +527,10 @@ def test_bad_path_and_query_values_are_refused(network, document, targets, token
 
 
 def test_the_harness_reaches_every_write_operation(document, targets):
-    """The document lists the writes the harness attacks: a new operation is attacked without a change."""
+    """Taken from the document: a new write operation is attacked without a change here."""
     operations = write_operations(document, targets)
-    assert len(operations) >= 25
-    for operation in operations:
-        assert "{" not in operation.url(type("N", (), {"url": staticmethod(lambda path: path)})())
-        if operation.json_body:
-            assert operation.places(), operation.label
+    labels = {operation.label for operation in operations}
+    assert len(labels) >= 25
+    assert {"POST /api/v1/practices", "PATCH /api/v1/festivals/{festival_id}",
+            "DELETE /api/v1/bookings/{booking_id}", "POST /api/v1/resources"} <= labels
+    assert all(operation.places() for operation in operations if operation.json_body)
