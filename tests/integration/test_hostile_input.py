@@ -436,23 +436,8 @@ def wrong_type_values(schema):
     return [(f"a {name}", value) for name, value in WRONG_TYPES.items() if refused[name]]
 
 
-@awaiting(2, "one text type refusing control characters")
-def test_control_characters_are_refused_everywhere(network, document, targets, tokens):
-    attack_fields(network, document, targets, tokens, control_values)
-
-
-@awaiting(2, "one text type refusing unpaired surrogates (500 today)")
-def test_an_unpaired_surrogate_is_refused_everywhere(network, document, targets, tokens):
-    attack_fields(network, document, targets, tokens, surrogate_values)
-
-
 def test_huge_and_negative_numbers_are_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, number_values)
-
-
-@awaiting(3, "datetimes outside a sane range answer 422")
-def test_far_dates_are_refused_everywhere(network, document, targets, tokens):
-    attack_fields(network, document, targets, tokens, date_values)
 
 
 def test_values_of_a_wrong_type_are_refused_everywhere(network, document, targets, tokens):
@@ -524,6 +509,24 @@ def test_bad_path_and_query_values_are_refused(network, document, targets, token
                         attack.send(operation, role, f"query {name} = {value!r}", query={name: value}, files=files)
         attack.batch(operation, send_all)
     attack.verdict()
+
+
+# Last: until the fixes land, what these store breaks later reads (a stored surrogate makes the
+# city's draft list answer 500, a festival ending in 9999 the calendars), failing every test after.
+
+@awaiting(2, "one text type refusing control characters")
+def test_control_characters_are_refused_everywhere(network, document, targets, tokens):
+    attack_fields(network, document, targets, tokens, control_values)
+
+
+@awaiting(2, "one text type refusing unpaired surrogates (500 today)")
+def test_an_unpaired_surrogate_is_refused_everywhere(network, document, targets, tokens):
+    attack_fields(network, document, targets, tokens, surrogate_values)
+
+
+@awaiting(3, "datetimes outside a sane range answer 422")
+def test_far_dates_are_refused_everywhere(network, document, targets, tokens):
+    attack_fields(network, document, targets, tokens, date_values)
 
 
 def test_the_harness_reaches_every_write_operation(document, targets):
