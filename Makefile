@@ -14,6 +14,7 @@ run-cluster: install  ## the same with 2 replicas of every service and of the ga
 
 test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
