@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from services.practices.adoption_schemas import AdoptionSchema
-from services.practices.schemas import STATUS_TITLES, SessionSchema
+from services.practices.schemas import STATUS_TITLES, CollectionEditionSchema, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import IdentitySchema, PageQuery, RecordId
@@ -127,7 +127,7 @@ class ResourceQuery(PageQuery):
     municipality = fields.Str(validate=validate.Length(max=40))
 
 
-class CollectionRequestSchema(Schema):
+class CollectionRequestSchema(CollectionEditionSchema):
     title = fields.Str(required=True, validate=validate.Length(min=3, max=300),
                        metadata={"example": "Сборник лучших практик Кыштыма"})
     municipality = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=40))
