@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from services.practices.adoption_schemas import AdoptionSchema
-from services.practices.schemas import STATUS_TITLES, SessionSchema
+from services.practices.schemas import STATUS_TITLES, CollectionEditionSchema, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import IdentitySchema, PageQuery, RecordId, Text
@@ -151,9 +151,9 @@ class ResourceQuery(PageQuery):
     municipality = Text(validate=validate.Length(max=40))
 
 
-class CollectionRequestSchema(Schema):
+class CollectionRequestSchema(CollectionEditionSchema):
     title = Text(required=True, validate=validate.Length(min=3, max=300),
-                 metadata={"example": "Сборник лучших практик Кыштыма"})
+                       metadata={"example": "Сборник лучших практик Кыштыма"})
     municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     festival_id = RecordId(load_default=None, allow_none=True)
     direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))

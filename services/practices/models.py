@@ -133,7 +133,9 @@ class Resource(PracticesBase):
 class Collection(PracticesBase):
     """A сборник: approved practices typeset as DOCX and PDF, built in the background.
 
-    ``contents`` records exactly which version of which entry went in; ``progress`` is 0–100.
+    ``contents`` records exactly which version of which entry went in; ``progress`` is 0–100;
+    ``edition`` is the front matter (compilers, annotation, foreword, order, publisher, place, time
+    zone); ``rebuilt_from`` the collection whose parameters this one was built again with.
     """
 
     __tablename__ = "collections"
@@ -148,8 +150,11 @@ class Collection(PracticesBase):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(80))
+    created_by_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    edition: Mapped[dict] = mapped_column(JSON, default=dict)
+    rebuilt_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class Rubric(PracticesBase):

@@ -246,13 +246,41 @@ class StoredFileSchema(ResourceSchema):
     sha256 = Text()
 
 
-class CollectionInputSchema(Schema):
+COLLECTION_ORDERS = {"municipality": "по городам", "direction": "по направлениям"}
+
+
+class CollectionEditionSchema(Schema):
+    """The front matter a methodist types when she asks for a collection (several lines each)."""
+
+    compilers = Text(multiline=True, load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "Составители: ФИО, должности (можно в несколько строк)"})
+    annotation = Text(multiline=True, load_default="", validate=validate.Length(max=5000),
+                            metadata={"description": "Аннотация: для кого сборник и что в нём"})
+    foreword = Text(multiline=True, load_default="", validate=validate.Length(max=20000),
+                          metadata={"description": "Предисловие составителей; абзацы через пустую строку"})
+    order = Text(load_default="municipality", validate=validate.OneOf(
+        COLLECTION_ORDERS, error="Порядок: municipality (по городам) или direction (по направлениям)"),
+        metadata={"description": "Порядок практик: municipality — по городам, direction — по направлениям"})
+
+
+class PublisherSchema(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
+    place = Text(load_default="", validate=validate.Length(max=200))
+    timezone = Text(load_default="Asia/Yekaterinburg", validate=validate.Length(max=60))
+
+
+class CollectionInputSchema(CollectionEditionSchema):
     title = Text(required=True, validate=validate.Length(min=3, max=300))
     municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    festival_id = RecordId(load_default=None, allow_none=True,
+                           metadata={"description": "Фестиваль, чьи заявки вошли (для показа и пересборки)"})
     practice_ids = fields.List(RecordId(), load_default=None, allow_none=True,
                                metadata={"description": "Только эти записи (например, заявленные на фестиваль)"})
     city_names = fields.Dict(keys=Text(), values=Text(), load_default=dict)
+    publisher = fields.Nested(PublisherSchema, load_default=None, allow_none=True,
+                              metadata={"description": "Кто издаёт: управление образования города или институт"})
+    rebuilt_from = RecordId(load_default=None, allow_none=True)
 
 
 class CollectionSchema(Schema):
@@ -266,8 +294,11 @@ class CollectionSchema(Schema):
     pdf_url = fields.Function(lambda c: f"/api/v1/collections/{c.id}.pdf" if c.pdf_sha256 else None)
     error = Text()
     created_by = Text()
+    created_by_name = Text(metadata={"description": "Кто собрал: имя, если известно, иначе логин"})
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)
+    edition = fields.Dict(metadata={"description": "Составители, аннотация, предисловие, порядок, издатель"})
+    rebuilt_from = fields.Int(allow_none=True, metadata={"description": "Сборник, собранный заново этим"})
 
 
 class StoredCollectionSchema(CollectionSchema):

@@ -28,10 +28,11 @@ from services.practices.schemas import (
     TransitionInputSchema,
 )
 from shared.auth import CurrentIdentity
+from shared.config import public_base_url
 from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.messaging import utcnow
-from shared.schemas import ExpectedRevisionsSchema, load, page_of
+from shared.schemas import ExpectedRevisionsSchema, PageQuery, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
@@ -115,10 +116,17 @@ class PracticesService(OwningService, ExpertiseRpc):
         with self.db() as session:
             return StoredCollectionSchema().dump(collections.get_collection(session, collection_id))
 
+    @rpc(expected_exceptions=NetworkError)
+    def list_collections(self, query):
+        query = load(PageQuery(), query)
+        with self.db() as session:
+            items, total = collections.list_collections(session, **query)
+            return page_of(CollectionSchema(many=True).dump(items), total, query["page"], query["per_page"])
+
     @timer(interval=1)
     def build_collections(self):
         """Builds queued collections one by one, in the background of every replica."""
-        collections.build_next(self.db, file_store(config))
+        collections.build_next(self.db, file_store(config), public_base_url(config))
 
     @rpc(expected_exceptions=NetworkError)
     def add_resource(self, data):

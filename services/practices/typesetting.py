@@ -1,134 +1,227 @@
-"""Typesetting a сборник: title page, contents, a section per practice, an index by city.
+"""Typesetting a сборник as a Russian institute publishes it (DOMAIN.md, «What the people expect»).
 
-The same ``Book`` becomes a Word document (python-docx) and a PDF (WeasyPrint, with DejaVu fonts
-embedded so Cyrillic renders anywhere).
+A ``Book`` holds the front matter (``Edition``) and the practices as articles grouped into chapters
+(by city or by direction); services/practices/book_docx.py lays it out for Word and LibreOffice,
+services/practices/book_pdf.py as a PDF.
 """
-import io
 from dataclasses import dataclass, field
-from datetime import date
-from html import escape
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-from weasyprint import HTML
+from marshmallow import validate
 
+from services.practices.schemas import CommonContentSchema, content_schema
+from shared.licenses import license_of
+from shared.plugins import entry_kinds
 from shared.text import printable
 
 NETWORK = "Сеть практик"
+REGION_TIMEZONE = "Asia/Yekaterinburg"  # Челябинская область; a city's own zone comes with its edition
+NO_DIRECTION = "Другие направления"
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
-FIELDS = (("goal", "Цель"), ("audience", "Для кого"), ("profession", "Профессия"), ("results", "Результаты"))
+# How a printed article names the fields of every kind; a plugin kind's own fields fall back to the
+# description in its schema's metadata.
+LABELS = {
+    "direction": "Направление", "profession": "Профессия", "grades": "Классы", "format": "Формат проведения",
+    "duration_hours": "Продолжительность", "profminimum_level": "Уровень профминимума", "goal": "Цель",
+    "audience": "Для кого", "results": "Результаты", "tags": "Ключевые слова", "license": "Лицензия",
+}
+# Printed elsewhere in the article: its heading, lead paragraph, byline and organisation.
+NOT_LISTED = {"title", "summary", "organization", "authors"}
+AUTHORS_FIELD = "authors"  # the version's list of authors: «Фамилия И. О.» or {"full_name", "position"}
+
+
+def text(value):
+    """Every piece of stored text passes here on its way into the book (one place to clean it): text stored
+    before the input rules could hold characters a DOCX (XML) cannot."""
+    return printable(str(value or "")).strip()
+
+
+@dataclass
+class Edition:
+    """The front matter entered when the collection is made, and who publishes it where."""
+
+    title: str
+    publisher: str = NETWORK
+    place: str = ""
+    timezone: str = REGION_TIMEZONE
+    compilers: str = ""
+    annotation: str = ""
+    foreword: str = ""
+    order: str = "municipality"
+    built_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def __post_init__(self):
+        for name in ("title", "publisher", "place", "compilers", "annotation", "foreword"):
+            setattr(self, name, printable(getattr(self, name)))
+
+    @property
+    def local_date(self):
+        return self.built_at.astimezone(ZoneInfo(self.timezone)).date()
+
+    @property
+    def date_text(self):
+        day = self.local_date
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
+
+    @property
+    def imprint(self):
+        """«Кыштым, 2026» under the title."""
+        return ", ".join(part for part in (self.place, str(self.local_date.year)) if part)
+
+
+@dataclass
+class Article:
+    id: int
+    version: int
+    title: str
+    municipality: str
+    city: str
+    kind_title: str
+    direction: str
+    organization: str
+    summary: str
+    authors: list  # (name, position) pairs
+    fields: list  # (label, value) pairs, every field of its kind
+    resources: list  # (title, absolute url) pairs
+    number: int = 0
+
+    @property
+    def anchor(self):
+        return f"practice{self.id}"
+
+    def byline(self):
+        return [", ".join(part for part in pair if part) for pair in self.authors]
+
+
+@dataclass
+class Chapter:
+    heading: str
+    articles: list
 
 
 @dataclass
 class Book:
-    title: str
+    edition: Edition
     city_names: dict
-    sections: list = field(default_factory=list)
+    base_url: str
+    articles: list = field(default_factory=list)
 
-    def __post_init__(self):
-        # Text stored before the input rules could hold characters a DOCX (XML) cannot: never typeset them.
-        self.title, self.city_names = printable(self.title), printable(self.city_names)
+    @property
+    def title(self):
+        return self.edition.title
 
     def add(self, practice, resources):
-        self.sections.append(printable({**practice, "resources": [
-            {"title": r.title, "link": r.url or f"/api/v1/resources/{r.id}/file"} for r in resources]}))
+        self.articles.append(article(practice, resources, self.city(practice["municipality"]), self.base_url))
+
+    def city(self, code):
+        return text(self.city_names.get(code, code))
+
+    @property
+    def by_city(self):
+        """Whether chapters are cities (then an article does not repeat its city)."""
+        return self.edition.order != "direction"
+
+    def chapters(self):
+        """Articles grouped into chapters and numbered through the book in that order."""
+        key = (lambda a: a.city) if self.by_city else (lambda a: a.direction or NO_DIRECTION)
+        groups = {}
+        for item in sorted(self.articles, key=lambda a: (key(a) == NO_DIRECTION, key(a), a.title, a.id)):
+            groups.setdefault(key(item), []).append(item)
+        chapters = [Chapter(heading, items) for heading, items in groups.items()]
+        for number, item in enumerate((a for c in chapters for a in c.articles), 1):
+            item.number = number
+        return chapters
 
     @property
     def contents(self):
-        return [{"id": s["id"], "version": s["version"], "title": s["title"], "municipality": s["municipality"]}
-                for s in self.sections]
+        """Exactly which version of which entry went in, in the book's order."""
+        return [{"id": a.id, "version": a.version, "title": a.title, "municipality": a.municipality}
+                for chapter in self.chapters() for a in chapter.articles]
 
-    def city(self, code):
-        return self.city_names.get(code, code)
-
-    def by_city(self):
+    def city_index(self):
+        """City name → its articles, alphabetically: the index at the end of the book."""
         index = {}
-        for number, section in enumerate(self.sections, 1):
-            index.setdefault(self.city(section["municipality"]), []).append((number, section["title"]))
+        for chapter in self.chapters():
+            for item in chapter.articles:
+                index.setdefault(item.city, []).append(item)
         return dict(sorted(index.items()))
 
 
-def _today():
-    today = date.today()
-    return f"{today.day} {MONTHS[today.month - 1]} {today.year} г."
+def article(practice, resources, city, base_url):
+    """One practice as the book prints it, from its published view and its resources."""
+    return Article(
+        id=practice["id"], version=practice["version"], title=text(practice["title"]),
+        municipality=practice["municipality"], city=city, kind_title=text(practice.get("kind_title")),
+        direction=text(practice.get("direction")), organization=text(practice.get("organization")),
+        summary=text(practice.get("summary")), authors=authors_of(practice), fields=kind_fields(practice),
+        resources=[(text(r.title), absolute_link(r, base_url)) for r in resources])
 
 
-def _details(section):
-    lines = [(label, section.get(key)) for key, label in FIELDS if section.get(key)]
-    if section.get("authors"):
-        lines.append(("Авторы", ", ".join(section["authors"])))
-    return lines
+def authors_of(practice):
+    """(name, position) pairs of a practice's authors, never a login.
+
+    Read from the version's ``authors`` (strings or ``{"full_name", "position"}`` objects); when a
+    version names none, from ``author_full_name``/``author_position`` of the practice if the registry
+    supplies them (the names of accounts are the catalog's); otherwise there is no byline.
+    """
+    listed = practice.get(AUTHORS_FIELD) or []
+    pairs = [(text(a.get("full_name")), text(a.get("position"))) if isinstance(a, dict) else (text(a), "")
+             for a in listed]
+    if not pairs and practice.get("author_full_name"):
+        pairs = [(text(practice["author_full_name"]), text(practice.get("author_position")))]
+    return [pair for pair in pairs if pair[0]]
 
 
-def docx(book):
-    document = Document()
-    document.styles["Normal"].font.name = "DejaVu Sans"
-    document.styles["Normal"].font.size = Pt(11)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(book.title).bold = True
-    document.add_paragraph(f"{NETWORK} · {_today()} · практик: {len(book.sections)}").alignment = \
-        WD_ALIGN_PARAGRAPH.CENTER
-    document.add_page_break()
-    document.add_heading("Содержание", level=1)
-    for number, section in enumerate(book.sections, 1):
-        document.add_paragraph(f"{number}. {section['title']} — {book.city(section['municipality'])}")
-    for number, section in enumerate(book.sections, 1):
-        document.add_page_break()
-        document.add_heading(f"{number}. {section['title']}", level=1)
-        document.add_paragraph(f"{section.get('organization') or ''}, {book.city(section['municipality'])}".strip(", "))
-        if section.get("summary"):
-            document.add_paragraph(section["summary"])
-        for label, value in _details(section):
-            paragraph = document.add_paragraph()
-            paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(str(value))
-        for resource in section["resources"]:
-            document.add_paragraph(f"Ресурс: {resource['title']} — {resource['link']}", style="List Bullet")
-    document.add_page_break()
-    document.add_heading("Указатель по муниципалитетам", level=1)
-    for city, items in book.by_city().items():
-        document.add_heading(city, level=2)
-        for number, item_title in items:
-            document.add_paragraph(f"{number}. {item_title}", style="List Bullet")
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
+def kind_fields(practice):
+    """Every field of the practice's kind that has a value, as (Russian label, printed value)."""
+    kind = practice["kind"]
+    if kind not in entry_kinds():  # a kind whose plugin was uninstalled: nothing to label it by
+        return []
+    declared = content_schema(kind)._declared_fields
+    own = [name for name in declared if name not in CommonContentSchema._declared_fields]
+    names = ["direction", *own, "tags", "license"]
+    printed = [(name, _printed(name, declared[name], practice.get(name), practice)) for name in names
+               if name not in NOT_LISTED]
+    return [(LABELS.get(name) or declared[name].metadata.get("description") or name, value)
+            for name, value in printed if value]
 
 
-STYLE = """
-@page { size: A4; margin: 2cm; @bottom-center { content: counter(page); font-size: 9pt; } }
-body { font-family: "DejaVu Serif", serif; font-size: 11pt; line-height: 1.4; }
-h1, h2 { font-family: "DejaVu Sans", sans-serif; }
-.title-page { page-break-after: always; text-align: center; padding-top: 35%; }
-.title-page h1 { font-size: 24pt; }
-section, .index { page-break-before: always; }
-.toc a { color: black; text-decoration: none; }
-.toc a::after { content: leader('.') target-counter(attr(href), page); }
-.meta { color: #444; }
-"""
+def _printed(name, schema_field, value, practice):
+    if name == "license":
+        return license_of(practice).title
+    if name == "grades":
+        return grades_text(value or [])
+    if name == "duration_hours" and value:
+        return f"{decimal(value)} ч"
+    choices = next((v.choices for v in schema_field.validators if isinstance(v, validate.OneOf)), None)
+    if isinstance(choices, dict):  # a closed field whose codes map to what people read
+        return choices.get(value, value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(text(item) for item in value)
+    return text(value)
 
 
-def pdf(book):
-    sections = "".join(_html_section(number, section, book) for number, section in enumerate(book.sections, 1))
-    toc = "".join(f'<li><a href="#s{number}">{number}. {escape(s["title"])}</a></li>'
-                  for number, s in enumerate(book.sections, 1))
-    index = "".join(f"<h2>{escape(city)}</h2><ul>" + "".join(f"<li>{n}. {escape(t)}</li>" for n, t in items)
-                    + "</ul>" for city, items in book.by_city().items())
-    html = (f"<html lang='ru'><head><meta charset='utf-8'><style>{STYLE}</style></head><body>"
-            f"<div class='title-page'><h1>{escape(book.title)}</h1><p>{NETWORK}</p><p>{_today()}</p></div>"
-            f"<h1>Содержание</h1><ul class='toc'>{toc}</ul>{sections}"
-            f"<div class='index'><h1>Указатель по муниципалитетам</h1>{index}</div></body></html>")
-    return HTML(string=html).write_pdf()
+def grades_text(grades):
+    """«8–9 классы», «9 класс», «6, 8, 10 классы»."""
+    grades = sorted(set(grades))
+    if not grades:
+        return ""
+    if len(grades) == 1:
+        return f"{grades[0]} класс"
+    if grades == list(range(grades[0], grades[-1] + 1)):
+        return f"{grades[0]}–{grades[-1]} классы"
+    return f"{', '.join(map(str, grades))} классы"
 
 
-def _html_section(number, section, book):
-    details = "".join(f"<p><b>{label}:</b> {escape(str(value))}</p>" for label, value in _details(section))
-    resources = "".join(f"<li>{escape(r['title'])} — {escape(r['link'])}</li>" for r in section["resources"])
-    organisation = escape(section.get("organization") or "")
-    return (f"<section id='s{number}'><h1>{number}. {escape(section['title'])}</h1>"
-            f"<p class='meta'>{organisation} {escape(book.city(section['municipality']))}</p>"
-            f"<p>{escape(section.get('summary') or '')}</p>{details}"
-            + (f"<h2>Ресурсы</h2><ul>{resources}</ul>" if resources else "") + "</section>")
+def decimal(number):
+    """4 → «4», 1.5 → «1,5»: Russian decimal comma."""
+    return f"{float(number):g}".replace(".", ",")
+
+
+def absolute_link(resource, base_url):
+    """Where a reader's click opens a resource: its own address, or its file on the public site."""
+    link = resource.url or f"/api/v1/resources/{resource.id}/file"
+    return link if "://" in link else base_url.rstrip("/") + "/" + link.lstrip("/")
+
