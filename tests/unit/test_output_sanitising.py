@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from services.gateway import calendar, notifications, opendata
-from services.practices import typesetting
+from services.practices import book_docx, typesetting
 from shared.auth import Identity
 
 BAD = "Про\x01ба\x0b «Токарь»\ufffe\ud800 \x85конец\x7f\U0001ffff"
@@ -65,11 +65,12 @@ def test_the_calendar_keeps_strict_content_lines():
 
 
 def test_a_collection_docx_is_well_formed_word_xml():
-    book = typesetting.Book(title="Сборник\x01\ud800", city_names={"kyshtym": "Кыштым\x0b"})
+    edition = typesetting.Edition(title="Сборник\x01\ud800", compilers="Петрова\x07 А. И.")
+    book = typesetting.Book(edition, {"kyshtym": "Кыштым\x0b"}, "http://x")
     practice = {"id": 1, "version": 1, "title": BAD, "municipality": "kyshtym", "summary": "Итог\x00\ufffe",
                 "organization": "ЦДЮТТ\x1f", "goal": "Цель\x08", "authors": ["Иванов\x02"]}
     book.add(practice, [])
-    with zipfile.ZipFile(io.BytesIO(typesetting.docx(book))) as package:
+    with zipfile.ZipFile(io.BytesIO(book_docx.render(book))) as package:
         body = etree.fromstring(package.read("word/document.xml"), STRICT_XML)
     words = "".join(body.itertext())
     assert CLEAN in words and "Сборник" in words and "Кыштым" in words
