@@ -67,7 +67,8 @@ def test_the_calendar_keeps_strict_content_lines():
 def test_a_collection_docx_is_well_formed_word_xml():
     edition = typesetting.Edition(title="Сборник\x01\ud800", compilers="Петрова\x07 А. И.")
     book = typesetting.Book(edition, {"kyshtym": "Кыштым\x0b"}, "http://x")
-    practice = {"id": 1, "version": 1, "title": BAD, "municipality": "kyshtym", "summary": "Итог\x00\ufffe",
+    practice = {"id": 1, "version": 1, "kind": "best_practice", "title": BAD, "municipality": "kyshtym",
+                "summary": "Итог\x00\ufffe",
                 "organization": "ЦДЮТТ\x1f", "goal": "Цель\x08", "authors": ["Иванов\x02"]}
     book.add(practice, [])
     with zipfile.ZipFile(io.BytesIO(book_docx.render(book))) as package:
