@@ -401,11 +401,6 @@ def send_field(attack, operation, role, place, name, value):
 
 # ----------------------------------------------------------------------------- the corpus, kind by kind
 
-def awaiting(item, what):
-    """A test that states the right behaviour before the fix of issue #12's ``item`` has landed: it
-    runs and reports, and XPASSes once the fix is in (then the marker goes)."""
-    return pytest.mark.xfail(strict=False, reason=f"issue #12, item {item}: {what}")
-
 
 def is_text(schema):
     return schema.get("type") == "string" and schema.get("format") not in ("date", "date-time", "binary")
@@ -466,7 +461,6 @@ NOT_JSON_BODIES = {
 }
 
 
-@awaiting(9, "a body that is not JSON is refused")
 def test_bodies_that_are_not_a_json_object_are_refused(network, document, targets, tokens):
     """A JSON operation answers 415 or 4xx to another content type, even when the text is valid JSON;
     an empty body is refused where the body has required fields."""
@@ -514,17 +508,14 @@ def test_bad_path_and_query_values_are_refused(network, document, targets, token
 # Last: until the fixes land, what these store breaks later reads (a stored surrogate makes the
 # city's draft list answer 500, a festival ending in 9999 the calendars), failing every test after.
 
-@awaiting(2, "one text type refusing control characters")
 def test_control_characters_are_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, control_values)
 
 
-@awaiting(2, "one text type refusing unpaired surrogates (500 today)")
 def test_an_unpaired_surrogate_is_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, surrogate_values)
 
 
-@awaiting(3, "datetimes outside a sane range answer 422")
 def test_far_dates_are_refused_everywhere(network, document, targets, tokens):
     attack_fields(network, document, targets, tokens, date_values)
 
