@@ -198,7 +198,7 @@ class Network:
         try:
             requests.get(base_url + "/health", timeout=5)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
             return False
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):
