@@ -107,9 +107,16 @@ def test_an_event_of_another_installation_is_refused_loudly(network):
 def test_two_installations_on_one_broker_see_only_their_own_data(tmp_path):
     """Both started as `practice-network run` starts them without AMQP_URI (the demo's accounts, no entries)."""
     networks = [RunningNetwork("sqlite", tmp_path / name, installation_vhost=True) for name in "ab"]
+
+    def start_with_accounts(network):
+        network.cli("migrate")
+        network.cli("load-demo")
+        network.processes.start_all()
+        network.processes.wait_healthy(timeout=120)
+
     try:
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda network: network.start(demo=False), networks))
+            list(pool.map(start_with_accounts, networks))
         a, b = networks
         vhosts = {broker_vhost(network.env["AMQP_URI"]) for network in networks}
         assert vhosts == {f"practice-network-{network.env['INSTALLATION_ID']}" for network in networks}
