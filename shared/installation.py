@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
+from kombu import Connection
 from nameko.extensions import DependencyProvider
 
 # Generated values: a signing key of 64 random bytes, an identity short enough for a vhost name.
@@ -89,12 +90,23 @@ def own_vhost_uri(base_uri, installation_id):
     parts = urlsplit(base_uri)
     vhost = VHOST_PREFIX + installation_id
     user, password = unquote(parts.username or "guest"), unquote(parts.password or "guest")
-    if not _create_vhost(parts.hostname or "127.0.0.1", vhost, user, password):
+    uri = urlunsplit(parts._replace(path="/" + quote(vhost, safe="")))
+    if not _create_vhost(parts.hostname or "127.0.0.1", vhost, user, password) and not broker_answers(uri):
         raise InstallationError(
             f"Не удалось создать виртуальный хост RabbitMQ «{vhost}» (нет доступа к rabbitmqctl и к HTTP API "
             f"управления). Создайте его и дайте права пользователю {user} (rabbitmqctl add_vhost {vhost}; "
             f"rabbitmqctl set_permissions -p {vhost} {user} '.*' '.*' '.*') или задайте AMQP_URI явно.")
-    return urlunsplit(parts._replace(path="/" + quote(vhost, safe="")))
+    return uri
+
+
+def broker_answers(uri):
+    """RabbitMQ answers at ``uri``, its vhost exists and the user may use it."""
+    try:
+        with Connection(uri, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1)
+        return True
+    except Exception:  # kombu raises a variety of socket and AMQP errors here
+        return False
 
 
 def broker_vhost(uri):

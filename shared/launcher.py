@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import requests
-from kombu import Connection
 
 from shared import installation
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, database_url, gateway_base_url, replica_database_url
-from shared.installation import InstallationError
+from shared.installation import InstallationError, broker_answers
 
 BROKER_START_SECONDS = 60
 # A second installation on this machine whose default ports are taken moves them all by one step:
@@ -27,18 +26,9 @@ class BrokerMissing(RuntimeError):
     pass
 
 
-def broker_reachable(amqp_uri):
-    try:
-        with Connection(amqp_uri, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
-        return True
-    except Exception:  # kombu raises a variety of socket and AMQP errors here
-        return False
-
-
 def ensure_broker(amqp_uri):
     """Make sure RabbitMQ answers; start a locally installed one if it does not."""
-    if broker_reachable(amqp_uri):
+    if broker_answers(amqp_uri):
         return "running"
     if shutil.which("rabbitmq-server") is None:
         raise BrokerMissing(
@@ -47,7 +37,7 @@ def ensure_broker(amqp_uri):
     subprocess.run(["rabbitmq-server", "-detached"], check=False)
     deadline = time.monotonic() + BROKER_START_SECONDS
     while time.monotonic() < deadline:
-        if broker_reachable(amqp_uri):
+        if broker_answers(amqp_uri):
             return "started"
         time.sleep(1)
     raise BrokerMissing(f"RabbitMQ запущен, но не ответил за {BROKER_START_SECONDS} с по адресу {amqp_uri}")

@@ -10,7 +10,7 @@ from nameko import config
 
 from shared.events import make_envelope, open_envelope, stamped
 from shared.errors import ValidationFailed
-from shared.installation import InstallationError, InstallationSettings, settings
+from shared.installation import InstallationError, InstallationSettings, own_vhost_uri, settings
 from shared.launcher import claim, free_ports
 
 OLD_CONSTANT = "insecure-development-secret-change-me"
@@ -118,3 +118,13 @@ def test_the_stamp_is_not_stored_in_the_outbox_envelope():
     with config.patch({"INSTALLATION_ID": "ours"}):
         assert stamped(envelope)["installation"] == "ours"
     assert "installation" not in envelope
+
+
+def test_a_vhost_that_cannot_be_created_nor_opened_stops_the_start_with_the_commands_to_make_it():
+    with mock.patch("shared.installation._create_vhost", return_value=False), \
+            mock.patch("shared.installation.broker_answers", return_value=False), \
+            pytest.raises(InstallationError, match="rabbitmqctl add_vhost practice-network-abc"):
+        own_vhost_uri("pyamqp://guest:guest@127.0.0.1:5672/", "abc")
+    with mock.patch("shared.installation._create_vhost", return_value=False), \
+            mock.patch("shared.installation.broker_answers", return_value=True):
+        assert own_vhost_uri("pyamqp://u:p@127.0.0.1:5672/", "abc") == "pyamqp://u:p@127.0.0.1:5672/practice-network-abc"
