@@ -102,7 +102,7 @@ def own_vhost_uri(base_uri, installation_id):
 def broker_answers(uri):
     """RabbitMQ answers at ``uri``, its vhost exists and the user may use it."""
     try:
-        with Connection(uri, connect_timeout=5) as connection:
+        with Connection(uri, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1)
         return True
     except Exception:  # kombu raises a variety of socket and AMQP errors here

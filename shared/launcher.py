@@ -70,7 +70,10 @@ def claim(config):
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.seek(0)
-        running = json.loads(lock.read() or "{}")
+        try:
+            running = json.loads(lock.read() or "{}")
+        except ValueError:  # being written at this very moment
+            running = {}
         lock.close()
         raise InstallationError(
             f"Эта установка ({var_dir}) уже запущена: процесс {running.get('pid', '?')}, "
