@@ -1,6 +1,7 @@
 """``practice-network``: migrate, load the demo network, run everything, rebuild the read model, back up
 and restore."""
 import argparse
+import os
 import signal
 import sys
 import time
@@ -8,10 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shared import backup as backups
+from shared import installation
 from shared import config as settings
 from shared.db import session_factory
 from shared.demo import load_demo_content
-from shared.launcher import BrokerMissing, Network, ensure_broker
+from shared.installation import InstallationError, broker_vhost
+from shared.launcher import BrokerMissing, Network, announce, claim, ensure_broker, installation_env
 from shared.migrations import new_revision, upgrade
 
 DATABASES = (*settings.SERVICES, "gateway")
@@ -80,10 +83,15 @@ def make_migration(config, service, message):
 
 def run(config, replicas=1):
     """Broker, migrations, demo data, then every service and the gateway until Ctrl-C."""
+    keys_given = bool(os.environ.get("JWT_SECRET"))
     try:
+        lock = claim(config)
         print(f"RabbitMQ: {ensure_broker(config['AMQP_URI'])}")
-    except BrokerMissing as missing:
-        sys.exit(f"Ошибка: {missing}")
+        os.environ.update(installation_env(config, replicas))
+    except (BrokerMissing, InstallationError) as failure:
+        sys.exit(f"Ошибка: {failure}")
+    config = settings.load()  # with this installation's keys, vhost and ports
+    announce_installation(config, lock, replicas, keys_given)
     migrate(config, replicas=replicas)
     load_demo(config)
     network = Network(config, replicas=replicas)
@@ -102,6 +110,17 @@ def run(config, replicas=1):
         print("\nОстанавливаю сеть…")
     finally:
         network.stop_all()
+
+
+def announce_installation(config, lock, replicas, keys_given):
+    """Say where this installation runs: its ports may have moved (another one holds the defaults)."""
+    addresses = [settings.gateway_base_url(config, replica) for replica in range(1, replicas + 1)]
+    announce(lock, addresses)
+    metrics = ", ".join(str(port) for port in (config.get("METRICS_PORTS") or {}).values() if int(port or 0))
+    print(f"Установка {config['INSTALLATION_ID']}: виртуальный хост RabbitMQ «{broker_vhost(config['AMQP_URI'])}», "
+          f"шлюз {', '.join(addresses)}, метрики сервисов на портах {metrics or '— (не публикуются)'}")
+    print("Ключи подписи: " + ("из окружения" if keys_given else
+                               f"этой установки, в {installation.secrets_dir(config)} (доступны только владельцу)"))
 
 
 def main(argv=None):

@@ -4,13 +4,22 @@ Grep an event name to see who publishes it (``outbox.record(..., "<name>", ...)`
 (``@event_handler("<source>", "<name>")``). Every event travels in the same envelope:
 ``{"event_id", "event_type", "source", "occurred_at", "data"}``; ``data`` is validated against the
 schema registered here both when it is recorded and when it is handled.
+
+On the broker the envelope also carries ``installation``, the INSTALLATION_ID of the publisher (added
+when it is published, not stored: a backup restored elsewhere replays its log as the new installation's).
+A consumer refuses an event of another installation: two networks on one broker must never cross-write.
 """
+import logging
 import uuid
 from datetime import datetime, timezone
 
 from marshmallow import Schema, fields
+from nameko import config
 
+from shared.errors import ValidationFailed
 from shared.schemas import StoredText, load
+
+log = logging.getLogger(__name__)
 
 EVENTS = {}
 
@@ -32,6 +41,8 @@ class EnvelopeSchema(Schema):
     source = StoredText(required=True)
     occurred_at = fields.AwareDateTime(required=True)
     data = fields.Dict(required=True)
+    # Only on the broker (see the module's docstring); events read from an owner's log have none.
+    installation = StoredText(load_default=None)
 
 
 @event("municipality_registered", source="catalog")
@@ -98,9 +109,21 @@ def make_envelope(name, data):
     }
 
 
+def stamped(envelope):
+    """The envelope as published: with this installation's id."""
+    return {**envelope, "installation": config.get("INSTALLATION_ID")}
+
+
 def open_envelope(name, payload):
-    """Validate a received event; returns ``(event_id, data)``. Raises ValidationFailed."""
+    """Validate a received event; returns ``(event_id, data)``. Raises ValidationFailed, also for an
+    event of another installation."""
     envelope = load(EnvelopeSchema(), payload)
+    ours, theirs = config.get("INSTALLATION_ID"), envelope["installation"]
+    if ours and theirs and theirs != ours:
+        log.error("event %s %s of installation %s refused: this is installation %s (two networks share "
+                  "a RabbitMQ virtual host)", name, envelope["event_id"], theirs, ours)
+        raise ValidationFailed(f"Событие другой установки сети («{theirs}», а это «{ours}»): не обработано",
+                               {"installation": ["Чужая установка"]})
     return str(envelope["event_id"]), load(EVENTS[name](), envelope["data"])
 
 

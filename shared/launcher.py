@@ -1,35 +1,34 @@
 """Starting and stopping the network's processes: used by ``practice-network run`` and the tests."""
+import fcntl
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
-from kombu import Connection
 
+from shared import installation
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, database_url, gateway_base_url, replica_database_url
+from shared.installation import InstallationError, broker_answers
 
 BROKER_START_SECONDS = 60
+# A second installation on this machine whose default ports are taken moves them all by one step:
+# the gateway's by 10 (room for 9 replicas on consecutive ports), the metrics ports by 100.
+PORT_ATTEMPTS = 50
 
 
 class BrokerMissing(RuntimeError):
     pass
 
 
-def broker_reachable(amqp_uri):
-    try:
-        with Connection(amqp_uri, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
-        return True
-    except Exception:  # kombu raises a variety of socket and AMQP errors here
-        return False
-
-
 def ensure_broker(amqp_uri):
     """Make sure RabbitMQ answers; start a locally installed one if it does not."""
-    if broker_reachable(amqp_uri):
+    if broker_answers(amqp_uri):
         return "running"
     if shutil.which("rabbitmq-server") is None:
         raise BrokerMissing(
@@ -38,7 +37,7 @@ def ensure_broker(amqp_uri):
     subprocess.run(["rabbitmq-server", "-detached"], check=False)
     deadline = time.monotonic() + BROKER_START_SECONDS
     while time.monotonic() < deadline:
-        if broker_reachable(amqp_uri):
+        if broker_answers(amqp_uri):
             return "started"
         time.sleep(1)
     raise BrokerMissing(f"RabbitMQ запущен, но не ответил за {BROKER_START_SECONDS} с по адресу {amqp_uri}")
@@ -61,6 +60,83 @@ def replica_env(config, name, replica):
     return {f"{name.upper()}_METRICS_PORT": str(port + 10 * (replica - 1) if port else 0)}
 
 
+def claim(config):
+    """Refuse a second ``run`` of the same installation (the same VAR_DIR): its databases and queues
+    are this one's. Returns the open lock file, held until this process ends; :func:`announce` fills it."""
+    var_dir = Path(config.get("VAR_DIR") or "var").resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    lock = open(var_dir / "run.lock", "a+", encoding="utf-8")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        try:
+            running = json.loads(lock.read() or "{}")
+        except ValueError:  # being written at this very moment
+            running = {}
+        lock.close()
+        raise InstallationError(
+            f"Эта установка ({var_dir}) уже запущена: процесс {running.get('pid', '?')}, "
+            f"{', '.join(running.get('addresses', [])) or 'адрес ещё не выбран'}. Остановите её (Ctrl-C) или "
+            "запустите вторую сеть из другого каталога (или с другим VAR_DIR).") from None
+    return lock
+
+
+def announce(lock, addresses):
+    """Write who holds the lock, for the message of a second start."""
+    lock.seek(0)
+    lock.truncate()
+    lock.write(json.dumps({"pid": os.getpid(), "addresses": addresses}))
+    lock.flush()
+
+
+def installation_env(config, replicas=1):
+    """The environment every process of this installation gets: its keys and identity
+    (shared/installation.py), its own RabbitMQ virtual host unless AMQP_URI is set explicitly, and
+    listener ports free on this machine. Raises InstallationError rather than start half of it."""
+    env = installation.settings(config)
+    if not os.environ.get("AMQP_URI"):
+        env["AMQP_URI"] = installation.own_vhost_uri(config["AMQP_URI"], env["INSTALLATION_ID"])
+    env.update(free_ports(config, replicas))
+    return env
+
+
+def free_ports(config, replicas):
+    """``{GATEWAY_PORT, <SERVICE>_METRICS_PORT}``: the configured ones when free. A port the operator
+    set explicitly must be free; default ones taken (by another installation) all move one step up."""
+    host, gateway_port = config["WEB_SERVER_ADDRESS"].rsplit(":", 1)
+    metrics_host = config.get("METRICS_HOST") or "127.0.0.1"
+    # name: (host, port, spacing of further replicas' ports, step when moved)
+    listeners = {"GATEWAY_PORT": (host, int(gateway_port), 1, 10)}
+    for service, port in (config.get("METRICS_PORTS") or {}).items():
+        if int(port or 0):  # 0: not served
+            listeners[f"{service.upper()}_METRICS_PORT"] = (metrics_host, int(port), 10, 100)
+    for name, (address, port, spacing, _) in listeners.items():
+        if os.environ.get(name) and not _free(address, port, spacing, replicas):
+            raise InstallationError(f"Порт {port} ({name}) на {address} занят: освободите его или задайте другой")
+    movable = [name for name in listeners if not os.environ.get(name)]
+    for attempt in range(PORT_ATTEMPTS):
+        chosen = {name: port + (attempt * step if name in movable else 0)
+                  for name, (_, port, _, step) in listeners.items()}
+        if all(_free(listeners[name][0], chosen[name], listeners[name][2], replicas) for name in movable):
+            return {name: str(port) for name, port in chosen.items()}
+    raise InstallationError("Не нашлось свободных портов для шлюза и метрик: задайте GATEWAY_PORT и "
+                            "<СЕРВИС>_METRICS_PORT явно")
+
+
+def _free(host, port, spacing, replicas):
+    """Nobody listens on ``port`` nor on the ports of further replicas (``spacing`` apart)."""
+    for candidate in range(port, port + spacing * replicas, spacing):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # A port left in TIME_WAIT by this installation's previous run is free to take again.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                return False
+    return True
+
+
 class Network:
     """The processes of one running network: nameko processes of every service and of the gateway,
     ``replicas`` of each, all on one broker; the services' replicas share their databases."""
@@ -69,6 +145,8 @@ class Network:
         self.config = config
         # eventlet announces its deprecation on every import; it is pinned on purpose (pyproject.toml).
         self.env = {"PYTHONWARNINGS": "ignore::DeprecationWarning", **os.environ, **(env or {})}
+        # Every process signs and checks with this installation's keys, generated on the first start.
+        self.env.update(installation.settings(config))
         self.log_dir = log_dir
         self.replicas = replicas
         self.processes = {}
@@ -113,7 +191,7 @@ class Network:
         try:
             requests.get(base_url + "/health", timeout=5)
             return True
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
             return False
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):

@@ -21,6 +21,7 @@ from nameko.timer import timer
 
 from shared.errors import NetworkError
 from shared.events import open_envelope
+from shared.installation import InstallationSettings
 from shared.rpc import TimedServiceRpc
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,10 @@ ACCOUNTS = AccountAccess()
 
 
 class RefusesRevokedTokens:
-    """Mixin of every nameko service: keeps :data:`REVOKED` up to date in this process."""
+    """Mixin of every nameko service: keeps :data:`REVOKED` up to date in this process. It also will
+    not start without this installation's own keys (``installation``): every service checks tokens."""
 
+    installation = InstallationSettings()
     revocation_source = TimedServiceRpc("catalog", timeout=5)
 
     @event_handler("catalog", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)

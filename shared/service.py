@@ -15,6 +15,7 @@ from shared import (
 )
 from shared.db import database_unavailable
 from shared.errors import NetworkError, ServiceUnavailable
+from shared.events import stamped
 from shared.messaging import events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
 
@@ -39,13 +40,14 @@ rpc = OwnedDataRpc.decorator
 
 class OutboxDispatcher(EventDispatcher):
     """``dispatch(event_type, envelope, correlation_id)``: an event carries the correlation id of the
-    request that caused it (kept with its outbox row), not that of the relay's timer."""
+    request that caused it (kept with its outbox row), not that of the relay's timer, and this
+    installation's id."""
 
     def get_dependency(self, worker_ctx):
         headers = encode_to_headers(worker_ctx.context_data)
 
         def dispatch(event_type, envelope, correlation_id=None):
-            self.publisher.publish(envelope, exchange=self.exchange, routing_key=event_type,
+            self.publisher.publish(stamped(envelope), exchange=self.exchange, routing_key=event_type,
                                    extra_headers={**headers, **encode_to_headers({logs.CONTEXT_KEY: correlation_id})})
 
         return dispatch

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, text
 
 from shared import config as settings
 from shared.demo import load_demo_content
-from shared.launcher import Network, ensure_broker
+from shared.installation import broker_vhost
+from shared.launcher import Network, ensure_broker, installation_env
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/test")
 DATABASES = (*settings.SERVICES, "gateway")
@@ -91,18 +92,21 @@ class PostgresDatabases:
 
 class RunningNetwork:
     """Every service and the gateway, started as ``make run`` starts them (``replicas`` of each, as
-    ``make run-cluster`` does), on a private vhost."""
+    ``make run-cluster`` does), on a private vhost. With ``installation_vhost`` the vhost is the one
+    ``practice-network run`` gives an installation when no AMQP_URI is set (its own, named by its id).
+    Either way no JWT_SECRET is given: the launcher generates the installation's keys in its VAR_DIR."""
 
-    def __init__(self, backend, work_dir, env=None, replicas=1):
+    def __init__(self, backend, work_dir, env=None, replicas=1, installation_vhost=False):
         self.backend = backend
         self.replicas = replicas
         self.work_dir = Path(work_dir)
         base_config = settings.load()
         ensure_broker(base_config["AMQP_URI"])
-        self.vhost = BrokerVhost(base_config["AMQP_URI"])
-        self.postgres = PostgresDatabases(f"pn_{self.vhost.name[8:]}", replicas) if backend == "postgresql" else None
+        self.vhost = None if installation_vhost else BrokerVhost(base_config["AMQP_URI"])
+        prefix = f"pn_{uuid.uuid4().hex[:10]}"
+        self.postgres = PostgresDatabases(prefix, replicas) if backend == "postgresql" else None
         self.env = {
-            "AMQP_URI": self.vhost.uri,
+            **({} if installation_vhost else {"AMQP_URI": self.vhost.uri}),
             "VAR_DIR": str(self.work_dir / "var"),
             "GATEWAY_PORT": str(free_port()),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
@@ -116,6 +120,8 @@ class RunningNetwork:
         for service, url in (self.postgres.urls.items() if self.postgres else ()):
             self.env[f"{service.upper()}_DB_URL"] = url
         self.env.update(env or {})
+        if installation_vhost:
+            self.env.update(self.installation_env())
         self.config = self.load_config()
         self.processes = Network(self.config, self.env, log_dir=str(self.work_dir), replicas=replicas)
         self.base_url = self.processes.base_url
@@ -124,6 +130,12 @@ class RunningNetwork:
     def load_config(self):
         with mock.patch.dict(os.environ, self.env):
             return settings.load()
+
+    def installation_env(self):
+        """What ``practice-network run`` gives the processes when the operator sets no AMQP_URI."""
+        with mock.patch.dict(os.environ, self.env):
+            os.environ.pop("AMQP_URI", None)
+            return installation_env(settings.load(), self.replicas)
 
     def cli(self, *args, check=True):
         """``practice-network *args`` with this network's settings; its output, or an error showing it."""
@@ -147,7 +159,10 @@ class RunningNetwork:
 
     def close(self):
         self.processes.stop_all()
-        self.vhost.delete()
+        if self.vhost:
+            self.vhost.delete()
+        else:
+            rabbitmqctl("delete_vhost", broker_vhost(self.env["AMQP_URI"]))
         if self.postgres:
             self.postgres.drop()
 

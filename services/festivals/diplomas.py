@@ -35,7 +35,7 @@ def diploma(session, festival_id, entry_id, store, config):
     nomination = next(n.title for n in festival.nominations if n.id == entry.nomination_id)
     city = session.get(KnownMunicipality, entry.municipality)
     place = PLACES.get(entry.place, str(entry.place))
-    url = verification_url(config, code_of(config["JWT_SECRET"], festival.id, entry.id))
+    url = verification_url(config, code_of(config["DIPLOMA_SECRET"], festival.id, entry.id))
     html = (f"<html lang='ru'><head><meta charset='utf-8'><style>{STYLE}</style></head><body>"
             f"<h1>ДИПЛОМ</h1><p class='place'>{place} степени</p>"
             f"<p>в номинации «{escape(nomination)}»</p>"

@@ -96,7 +96,7 @@ class FestivalsService(OwningService, CatchesUp):
     def verify_diploma(self, code):
         """Who a diploma was awarded to, by the code of its QR; 404 for a code never issued."""
         with self.db() as session:
-            return DiplomaSchema().dump(verification.verify(session, config["JWT_SECRET"], code))
+            return DiplomaSchema().dump(verification.verify(session, config["DIPLOMA_SECRET"], code))
 
     @rpc(expected_exceptions=NetworkError)
     def announce_results(self, festival_id, data):

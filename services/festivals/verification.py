@@ -1,6 +1,7 @@
 """Diploma verification codes: each diploma carries a QR code of a public page that names its winner.
 
-A code is the festival and entry ids signed with the network's secret, so it needs no table of its own
+A code is the festival and entry ids signed with DIPLOMA_SECRET (not JWT_SECRET: rotating the key of the
+sessions must not void printed diplomas), so it needs no table of its own
 and cannot be guessed for an entry that won nothing: the page checks the signature and the place.
 """
 import hashlib

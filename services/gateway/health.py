@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.gateway import projections
 from shared.config import SERVICES
-from shared.launcher import broker_reachable
+from shared.installation import broker_answers
 
 OK, UNAVAILABLE, UNKNOWN, CATCHING_UP = "ok", "unavailable", "unknown", "catching_up"
 READ_MODEL_PROBLEMS = {CATCHING_UP: "модель чтения ещё догоняет журналы событий",
@@ -25,7 +25,7 @@ def ping_services(rpc, timeout):
 
 def broker_status(amqp_uri):
     """Whether a new connection to RabbitMQ opens (the gateway's own ones may be stale)."""
-    return OK if broker_reachable(amqp_uri) else UNAVAILABLE
+    return OK if broker_answers(amqp_uri) else UNAVAILABLE
 
 
 def database_status(sessions):

@@ -16,6 +16,7 @@ import yaml
 
 from shared.cli import build_parser
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES
+from shared.installation import SIGNING_KEYS, unusable_reason
 
 DEPLOY = REPO_ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -25,7 +26,7 @@ DEFAULTED = {
     "GATEWAY_DB_URL": "each gateway replica keeps its read model in SQLite on its own volume (gateway.yaml)",
 }
 # Settings that carry passwords or keys: in the k8s Secret, never in the ConfigMap.
-SECRET = re.compile(r"^(JWT_SECRET|AMQP_URI|.*_DB_URL)$")
+SECRET = re.compile(r"^(.*_SECRET|AMQP_URI|.*_DB_URL)$")
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*):")
 ENV_READ = re.compile(r"""os\.(?:environ\.get\(|getenv\(|environ\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
 CONFIG_READ = re.compile(r"""\bconfig(?:\.get\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
@@ -107,6 +108,26 @@ def test_every_setting_is_set_in_compose_and_in_the_k8s_configmap_or_secret():
 def test_the_deliberately_defaulted_settings_still_exist():
     stale = set(DEFAULTED) - config_variables() - code_variables()
     assert not stale, f"DEFAULTED называет настройки, которых больше нет: {sorted(stale)}"
+
+
+def test_the_repository_gives_no_signing_key():
+    """A key anyone can read signs nothing: config.yaml leaves the keys empty (``practice-network run``
+    generates them), compose refuses to start without them, the k8s Secret has none the code accepts."""
+    text = CONFIG_PATH.read_text(encoding="utf-8")
+    environment = compose()["services"]["gateway"]["environment"]
+    secret = {key: value for document in k8s_kind("Secret") for key, value in document.get("stringData", {}).items()}
+    for name in SIGNING_KEYS:
+        assert f"{name}: ${{{name}:}}\n" in text, f"{name}: в deploy/config.yaml не должно быть значения"
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", environment[name]), f"compose: {name} обязателен"
+        assert unusable_reason(name, secret[name]), f"k8s: {name} из Secret принимается как ключ"
+    defaults = re.findall(r"\$\{[A-Z_]*(?:PASSWORD|SECRET)[A-Z_]*:-", (DEPLOY / "compose.yaml").read_text())
+    assert not defaults, "compose: у паролей и ключей не должно быть значений по умолчанию"
+
+
+@pytest.mark.parametrize("value", ["insecure-development-secret-change-me", "change-me-a-long-random-string",
+                                   "", "short", "x" * 40, "my-production-secret-please-replace-it-now"])
+def test_placeholders_and_short_values_are_not_keys(value):
+    assert unusable_reason("JWT_SECRET", value)
 
 
 @pytest.mark.parametrize("process", PROCESSES)
