@@ -76,7 +76,8 @@ def created(response):
 @pytest.fixture(scope="module")
 def targets(network):
     """Objects for the path parameters, each owned by the role that may act on it: a Кыштым draft, a
-    published Кыштым trial with a session and a booking, a Кыштым festival, a Копейск adoption."""
+    published Кыштым trial with a session and a booking, a Кыштым festival, a Копейск adoption, a Кыштым
+    collection and an account for the admin's operations."""
     api = network.api
     draft = created(api("POST", "/api/v1/practices", user="methodist-kyshtym", json={
         "kind": "best_practice", "title": "Черновик для атаки", "summary": "Кратко"}))
@@ -90,9 +91,15 @@ def targets(network):
         "nominations": [{"title": "Техсалон"}]}))
     adoption = created(api("POST", f"/api/v1/practices/{published['id']}/adopt", user="methodist-kopeysk", json={
         "changes": "Адаптировано для Копейска", "reason": "Другие условия"}))
+    collection = created(api("POST", "/api/v1/collections", user="methodist-kyshtym", json={
+        "title": "Сборник для атаки", "municipality": "kyshtym"}))
+    account = created(api("POST", "/api/v1/accounts", user="admin", json={
+        "username": "hostile-target", "password": "Надёжный-пароль-7", "role": "school",
+        "municipality": "kyshtym", "full_name": "Мишень Атаки"}))
     settled(network)
     return {"entry_id": draft["id"], "published_id": published["id"], "session_id": session["id"],
-            "booking_id": booking["id"], "festival_id": festival["id"], "adoption_id": adoption["id"],
+            "booking_id": booking["id"], "festival_id": festival["id"], "adoption_id": adoption["adoption_id"],
+            "collection_id": collection["id"], "username": account["username"],
             "round_id": 1, "code": "hostile-rubric", "action": "submit"}
 
 
@@ -358,7 +365,8 @@ OWNERS = {"POST /api/v1/practices/{entry_id}/adopt": "other-city methodist",
           "POST /api/v1/rubrics": "reviewer", "PUT /api/v1/rubrics/{code}": "reviewer",
           "POST /api/v1/practices/{entry_id}/expertise": "reviewer",
           "POST /api/v1/expertise/rounds/{round_id}/review": "reviewer",
-          "POST /api/v1/accounts": "admin", "POST /api/v1/auth/token": "guest"}
+          "POST /api/v1/accounts": "admin", "POST /api/v1/auth/token": "guest",
+          "POST /api/v1/accounts/{username}/disable": "admin", "POST /api/v1/accounts/{username}/enable": "admin"}
 
 
 def attack_fields(network, document, targets, tokens, values_for):
