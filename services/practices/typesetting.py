@@ -14,6 +14,7 @@ from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import license_of
 from shared.plugins import entry_kinds
 from shared.text import printable
+from shared.wording import grades_text
 
 NETWORK = "Сеть практик"
 REGION_TIMEZONE = "Asia/Yekaterinburg"  # Челябинская область; a city's own zone comes with its edition
@@ -202,17 +203,6 @@ def _printed(name, schema_field, value, practice):
         return ", ".join(text(item) for item in value)
     return text(value)
 
-
-def grades_text(grades):
-    """«8–9 классы», «9 класс», «6, 8, 10 классы»."""
-    grades = sorted(set(grades))
-    if not grades:
-        return ""
-    if len(grades) == 1:
-        return f"{grades[0]} класс"
-    if grades == list(range(grades[0], grades[-1] + 1)):
-        return f"{grades[0]}–{grades[-1]} классы"
-    return f"{', '.join(map(str, grades))} классы"
 
 
 def decimal(number):

@@ -24,7 +24,6 @@ import requests
 from sqlalchemy import create_engine, inspect, text
 
 from shared import config as settings
-from tests.support import RunningNetwork
 
 PARALLEL_REQUESTS = 4  # the gateway serves requests concurrently; one at a time the run takes minutes
 ROLES = {"guest": None, "methodist": "methodist-kyshtym", "other-city methodist": "methodist-kopeysk",
@@ -55,12 +54,8 @@ BAD_QUERY_VALUES = ("\x00", "\x1b", "\ud800", str(2 ** 63), "-1", "1e308", "[]")
 # ----------------------------------------------------------------------------- the network and its objects
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
-    running = RunningNetwork("sqlite", tmp_path_factory.mktemp("hostile"))
-    try:
-        yield running.start()
-    finally:
-        running.close()
+def network(module_network):
+    return module_network
 
 
 @pytest.fixture(scope="module")

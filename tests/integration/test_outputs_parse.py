@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from shared import config as settings
-from tests.support import RunningNetwork, eventually
+from tests.support import eventually
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP, CSV injection).
@@ -40,12 +40,8 @@ FESTIVAL = {"title": "Фестиваль «Разбор выгрузок»", "ki
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
-    running = RunningNetwork("sqlite", tmp_path_factory.mktemp("outputs"))
-    try:
-        yield running.start()
-    finally:
-        running.close()
+def network(module_network):
+    return module_network
 
 
 def ok(response):

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from services.practices import book_docx, book_pdf, typesetting
 from services.practices.demo import BEST_PRACTICES, CAREER_TRIALS
+from shared.wording import grades_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -138,9 +139,9 @@ def test_ordered_by_direction_the_chapters_are_directions_and_articles_name_thei
 
 
 def test_grades_and_hours_read_as_people_write_them():
-    assert typesetting.grades_text([9, 8]) == "8–9 классы"
-    assert typesetting.grades_text([9]) == "9 класс"
-    assert typesetting.grades_text([6, 8, 10]) == "6, 8, 10 классы"
+    assert grades_text([9, 8]) == "8–9 классы"
+    assert grades_text([9]) == "9 класс"
+    assert grades_text([6, 8, 10]) == "6, 8, 10 классы"
     assert typesetting.decimal(1.5) == "1,5"
 
 

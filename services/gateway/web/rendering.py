@@ -21,6 +21,7 @@ from services.gateway.http import ApiEntrypoint
 from services.gateway.web import session
 from shared.errors import NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
+from shared.wording import grades_text
 
 log = logging.getLogger(__name__)
 HTML_TYPE = "text/html; charset=utf-8"
@@ -44,18 +45,6 @@ def ru_date(value, with_time=False):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def grade_range(grades):
-    """``[8, 9, 10, 11]`` → «8–11 классы»."""
-    grades = sorted(grades or [])
-    if not grades:
-        return ""
-    if len(grades) == 1:
-        return f"{grades[0]} класс"
-    if grades == list(range(grades[0], grades[-1] + 1)):
-        return f"{grades[0]}–{grades[-1]} классы"
-    return ", ".join(map(str, grades)) + " классы"
-
-
 def messages(value):
     """Error messages of one field, however nested (a list field reports ``{index: [...]}``)."""
     if isinstance(value, dict):
@@ -67,7 +56,7 @@ def messages(value):
 
 environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
-environment.filters.update(ru_date=ru_date, grade_range=grade_range, messages=messages)
+environment.filters.update(ru_date=ru_date, grade_range=grades_text, messages=messages)
 
 
 def script_json(document):
