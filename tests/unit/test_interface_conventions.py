@@ -7,7 +7,7 @@ from marshmallow import Schema
 from werkzeug.datastructures import MultiDict
 
 from services.gateway.web.forms import entry_fields, entry_input
-from services.gateway.web.rendering import PageError, decimal, environment, plural, render
+from services.gateway.web.rendering import PageEntrypoint, PageError, decimal, environment, plural, render
 from shared import plugins
 from shared.errors import ValidationFailed
 from shared.plugins import Direction, direction_code, direction_title, directions
@@ -108,3 +108,12 @@ def test_error_pages_share_the_layout_and_say_what_to_do_next():
     assert broken.status_code == 500 and page.headings == ["Внутренняя ошибка сервера"] and "/" in page.links
     body = broken.get_data(as_text=True)
     assert "Обновите страницу" in body and "Сеть практик" in body and 'class="menu"' in body
+
+
+def test_an_unexpected_exception_in_a_page_answers_the_russian_500_page():
+    entrypoint = object.__new__(PageEntrypoint)
+    entrypoint.method, entrypoint.url = "GET", "/cabinet"
+    response = entrypoint.response_from_exception(ZeroDivisionError("division by zero"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and response.content_type.startswith("text/html")
+    assert "Внутренняя ошибка сервера" in body and "ZeroDivisionError" not in body and "Traceback" not in body
