@@ -20,6 +20,7 @@ from marshmallow import Schema
 
 MUNICIPALITIES = "practice_network.municipalities"
 ENTRY_KINDS = "practice_network.entry_kinds"
+DIRECTIONS = "practice_network.directions"
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,61 @@ def municipalities():
 def entry_kinds():
     """Installed entry kinds by name; read once per process (installing a kind needs a restart)."""
     return load_plugins(ENTRY_KINDS)
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A direction of work an entry belongs to (the closed list people choose from).
+
+    ``code``: stable lowercase Latin identifier stored with entries and used in the API (``mentoring``).
+    ``title``: what people read (``Наставничество``).
+
+    A plugin adds directions by an entry point in ``practice_network.directions`` naming a Direction
+    or a tuple of them::
+
+        [project.entry-points."practice_network.directions"]
+        ecology = "sysert_municipality:ecology"
+    """
+
+    code: str
+    title: str
+
+
+BUILTIN_DIRECTIONS = (
+    Direction("self_determination", "Профессиональное самоопределение"),
+    Direction("mentoring", "Наставничество"),
+    Direction("digital_environment", "Цифровая образовательная среда"),
+    Direction("digital_literacy", "Цифровая грамотность"),
+    Direction("stem", "Инженерное и естественно-научное образование"),
+    Direction("technical_creativity", "Техническое творчество"),
+    Direction("it", "Информационные технологии"),
+    Direction("teacher_training", "Повышение квалификации педагогов"),
+    Direction("networking", "Сетевое взаимодействие"),
+    Direction("patriotic", "Патриотическое воспитание"),
+    Direction("inclusive", "Инклюзивное образование"),
+    Direction("gifted", "Работа с одарёнными детьми"),
+)
+
+
+@cache
+def directions():
+    """Every direction, code → title: the built-in ones, then those of installed plugins."""
+    found = {direction.code: direction.title for direction in BUILTIN_DIRECTIONS}
+    for plugged in load_plugins(DIRECTIONS).values():
+        for direction in plugged if isinstance(plugged, (tuple, list)) else (plugged,):
+            found.setdefault(direction.code, direction.title)
+    return found
+
+
+def direction_code(value):
+    """The code a person or a file means: a code itself, or a title in any letter case; None if unknown."""
+    known = directions()
+    if value in known:
+        return value
+    wanted = (value or "").strip().casefold()
+    return next((code for code, title in known.items() if title.casefold() == wanted or code == wanted), None)
+
+
+def direction_title(value):
+    """What a stored direction reads as: its title; text stored before the list existed, as it is."""
+    return directions().get(value, value or "")

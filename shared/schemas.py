@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from shared import messages_ru  # noqa: F401  (Russian validation messages)
 from shared.errors import validation_failed
+from shared.plugins import direction_code, directions
 from shared.text import first_bad_character, printable
 
 MAX_PER_PAGE = 100
@@ -60,6 +61,27 @@ class Text(fields.String):
             if self.required and not text:
                 raise self.make_error("required")
         return text
+
+
+class DirectionCode(Text):
+    """A direction from the closed list (``shared.plugins.directions``): its code or its Russian title,
+    loaded as the code. ``strict=False`` (search filters) passes unknown text on as it is, so a link
+    made before the list existed still answers (empty) rather than an error."""
+
+    default_error_messages = {"unknown": "Выберите направление из списка: {choices}."}
+
+    def __init__(self, *, strict=True, **kwargs):
+        super().__init__(**kwargs)
+        self.strict = strict
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return text
+        code = direction_code(text)
+        if code is None and self.strict:
+            raise self.make_error("unknown", choices=", ".join(f"{c} ({t})" for c, t in directions().items()))
+        return code or text
 
 
 class StoredText(Text):

@@ -6,7 +6,7 @@ their free seats (``remainingAttendeeCapacity``: CourseInstance is an Event); an
 is an ``AdministrativeArea`` identified by its ОКТМО code.
 """
 from shared.licenses import license_of
-from shared.plugins import entry_kinds
+from shared.plugins import direction_title, entry_kinds
 
 CONTEXT = "https://schema.org"
 LANGUAGE = "ru"
@@ -73,7 +73,7 @@ def entry_document(published, city, sessions, base_url):
     if published.get("tags"):
         document["keywords"] = ", ".join(published["tags"])
     if published.get("direction"):
-        document["educationalUse"] = published["direction"]
+        document["educationalUse"] = direction_title(published["direction"])
     document.update(_authors(published, city))
     if kind is not None and kind.has_sessions:
         return {"@context": CONTEXT, "@type": "Course", **document, **_course(published, city, sessions, url)}

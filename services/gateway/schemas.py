@@ -5,7 +5,7 @@ from services.practices.adoption_schemas import AdoptionSchema
 from services.practices.schemas import STATUS_TITLES, CollectionEditionSchema, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
-from shared.schemas import IdentitySchema, PageQuery, RecordId, Text
+from shared.schemas import DirectionCode, IdentitySchema, PageQuery, RecordId, Text
 
 
 class UserSchema(IdentitySchema):
@@ -67,7 +67,7 @@ class SearchQuery(PageQuery):
                 validate=validate.OneOf(["practice", "festival", "resource"]))
     kind = Text(validate=validate.Length(max=40))
     municipality = Text(validate=validate.Length(max=40))
-    direction = Text(validate=validate.Length(max=200))
+    direction = DirectionCode(strict=False, validate=validate.Length(max=200))
     grade = fields.Int(validate=validate.Range(min=1, max=11))
     format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
 
@@ -156,7 +156,7 @@ class CollectionRequestSchema(CollectionEditionSchema):
                        metadata={"example": "Сборник лучших практик Кыштыма"})
     municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     festival_id = RecordId(load_default=None, allow_none=True)
-    direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    direction = DirectionCode(strict=False, load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 CITY_CODE = validate.Regexp(r"^[a-z0-9_-]{1,40}$", error="Код города: латинские буквы, цифры, - и _")

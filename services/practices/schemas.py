@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.licenses import license_field
 from shared.plugins import entry_kinds
-from shared.schemas import Int, Moment, PageQuery, RecordId, Text, not_in_past
+from shared.schemas import DirectionCode, Int, Moment, PageQuery, RecordId, Text, not_in_past
 
 STATUS_TITLES = {
     "draft": "Черновик",
@@ -24,8 +24,9 @@ class CommonContentSchema(Schema):
 
     title = Text(required=True, validate=validate.Length(min=3, max=300))
     summary = Text(multiline=True, load_default="", validate=validate.Length(max=5000))
-    direction = Text(load_default="", validate=validate.Length(max=200),
-                     metadata={"description": "Направление, например «Профессиональное самоопределение»"})
+    direction = DirectionCode(load_default="", validate=validate.Length(max=200),
+                              metadata={"description": "Код направления из списка (GET /api/v1/directions) "
+                                                       "или его название, например «mentoring» или «Наставничество»"})
     organization = Text(load_default="", validate=validate.Length(max=300),
                         metadata={"description": "Организация-автор или провайдер пробы"})
     tags = fields.List(Text(validate=validate.Length(min=1, max=60)), load_default=list,
@@ -80,7 +81,7 @@ class EntryQuery(PageQuery):
     q = Text(validate=validate.Length(max=200), metadata={"description": "Слова в любой форме или начало слова"})
     kind = Text(validate=validate.OneOf(sorted(entry_kinds())))
     municipality = Text(validate=validate.Length(max=40))
-    direction = Text(validate=validate.Length(max=200))
+    direction = DirectionCode(strict=False, validate=validate.Length(max=200))
     grade = fields.Int(validate=validate.Range(min=1, max=11))
     format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
     status = Text(validate=validate.OneOf(STATUS_TITLES))
@@ -272,7 +273,7 @@ class PublisherSchema(Schema):
 class CollectionInputSchema(CollectionEditionSchema):
     title = Text(required=True, validate=validate.Length(min=3, max=300))
     municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    direction = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    direction = DirectionCode(strict=False, load_default=None, allow_none=True, validate=validate.Length(max=200))
     festival_id = RecordId(load_default=None, allow_none=True,
                            metadata={"description": "Фестиваль, чьи заявки вошли (для показа и пересборки)"})
     practice_ids = fields.List(RecordId(), load_default=None, allow_none=True,

@@ -12,7 +12,7 @@ from marshmallow import validate
 
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import license_of
-from shared.plugins import entry_kinds
+from shared.plugins import direction_title, entry_kinds
 from shared.text import printable
 from shared.wording import grades_text
 
@@ -155,7 +155,7 @@ def article(practice, resources, city, base_url):
     return Article(
         id=practice["id"], version=practice["version"], title=text(practice["title"]),
         municipality=practice["municipality"], city=city, kind_title=text(practice.get("kind_title")),
-        direction=text(practice.get("direction")), organization=text(practice.get("organization")),
+        direction=text(direction_title(practice.get("direction"))), organization=text(practice.get("organization")),
         summary=text(practice.get("summary")), authors=authors_of(practice), fields=kind_fields(practice),
         resources=[(text(r.title), absolute_link(r, base_url)) for r in resources])
 

@@ -10,7 +10,7 @@ from requests.adapters import HTTPAdapter
 from tests.integration.test_expert_workbench import new_rubric
 from tests.support import eventually
 
-ENTRY = {"kind": "best_practice", "title": "Практика для проверки прав", "summary": "Кратко", "direction": "ИТ"}
+ENTRY = {"kind": "best_practice", "title": "Практика для проверки прав", "summary": "Кратко", "direction": "it"}
 TRIAL = {"kind": "career_trial", "title": "Профпроба «Электромонтёр» для проверки контактов",
          "profession": "Электромонтёр", "grades": [9], "duration_hours": 2, "format": "in_person",
          "profminimum_level": "basic", "organization": "ЦДЮТТ"}

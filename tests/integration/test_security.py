@@ -49,7 +49,7 @@ def own_token(network, username):
     return {"Authorization": "Bearer " + response.json()["access_token"]}
 
 
-DRAFT = {"kind": "best_practice", "title": "Практика после выхода", "summary": "Кратко", "direction": "ИТ"}
+DRAFT = {"kind": "best_practice", "title": "Практика после выхода", "summary": "Кратко", "direction": "it"}
 
 
 def test_after_sign_out_the_token_is_refused_for_writes_and_for_reads(network):

@@ -1,11 +1,19 @@
-"""Municipalities and organisations, from the read model."""
+"""Municipalities and organisations, from the read model; the list of directions."""
+from marshmallow import Schema
+
 from services.catalog.schemas import MunicipalitySchema, OrganizationQuery
 from services.gateway import directory
 from services.gateway.http import json_response, read_query, route
 from services.gateway.schemas import OrganizationViewSchema
-from shared.schemas import PageQuery, page_of, page_of_list, page_schema
+from shared.plugins import directions
+from shared.schemas import PageQuery, Text, page_of, page_of_list, page_schema
 
 TAG = "Справочник"
+
+
+class DirectionSchema(Schema):
+    code = Text(metadata={"description": "Код, который принимают записи и фильтр direction", "example": "mentoring"})
+    title = Text(metadata={"example": "Наставничество"})
 
 
 class DirectoryEndpoints:
@@ -16,6 +24,13 @@ class DirectoryEndpoints:
         with self.read_model() as session:
             cities = MunicipalitySchema(many=True).dump(directory.municipalities(session))
         return json_response(page_of_list(cities, **query))
+
+    @route("GET", "/api/v1/directions", "Направления работы (закрытый список)", TAG,
+           query=PageQuery, response=page_schema(DirectionSchema))
+    def directions(self, request):
+        query = read_query(request, PageQuery())
+        listed = [{"code": code, "title": title} for code, title in directions().items()]
+        return json_response(page_of_list(DirectionSchema(many=True).dump(listed), **query))
 
     @route("GET", "/api/v1/municipalities/<code>", "Муниципалитет", TAG, response=MunicipalitySchema)
     def municipality(self, request, code):

@@ -13,7 +13,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
-from shared.schemas import MAX_ID, Day, Text, form_number, load
+from shared.plugins import directions
+from shared.schemas import MAX_ID, Day, DirectionCode, Text, form_number, load
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
@@ -128,6 +129,8 @@ def _form_field(name, field):
             choices = tuple((str(n), str(n)) for n in range(inner_range.min, inner_range.max + 1))
             return FormField(name, label, "checks", field.required, choices)
         return FormField(name, label, "list", field.required)
+    if isinstance(field, DirectionCode):  # the closed list, with plugins' directions
+        return FormField(name, label, "select", field.required, tuple(directions().items()))
     if one_of:
         return FormField(name, label, "select", field.required,
                          tuple((str(value), CHOICE_TITLES.get(value, value)) for value in one_of.choices))

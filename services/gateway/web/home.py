@@ -10,7 +10,7 @@ from services.gateway.web.rendering import page, render, ru_date
 from shared.errors import NotFound
 
 STATIC = Path(__file__).parent / "static"
-STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".js": "text/javascript; charset=utf-8"}
 FESTIVALS_SHOWN = 6
 SEAT_WEEKS = 8
 

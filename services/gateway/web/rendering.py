@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -21,6 +23,7 @@ from services.gateway.http import ApiEntrypoint
 from services.gateway.web import session
 from shared.errors import NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
+from shared.plugins import direction_title, directions
 from shared.wording import grades_text
 
 log = logging.getLogger(__name__)
@@ -54,9 +57,27 @@ def messages(value):
     return [str(value)]
 
 
+RUSSIAN = Locale("ru")
+
+
+def plural(count, one, few, many, number=True):
+    """``24|plural("практика", "практики", "практик")`` → «24 практики»: the form CLDR's Russian rule
+    picks (Babel); ``number=False`` gives the word alone, for a number set apart in the markup."""
+    form = {"one": one, "few": few}.get(RUSSIAN.plural_form(count), many)
+    return f"{count} {form}" if number else form
+
+
+def decimal(value, places=2):
+    """``0.5`` → «0,5»: a Russian decimal comma, at most ``places`` digits after it, none when whole."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, format="#,##0." + "#" * places, locale=RUSSIAN)
+
+
 environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
-environment.filters.update(ru_date=ru_date, grade_range=grades_text, messages=messages)
+environment.filters.update(ru_date=ru_date, grade_range=grades_text, messages=messages, plural=plural,
+                           decimal=decimal, direction_title=direction_title)
 
 
 def script_json(document):
@@ -66,7 +87,8 @@ def script_json(document):
 
 
 environment.filters["script_json"] = script_json
-environment.globals.update(license_of=license_of, licenses=LICENSES, default_license=DEFAULT_LICENSE)
+environment.globals.update(license_of=license_of, licenses=LICENSES, default_license=DEFAULT_LICENSE,
+                           directions=directions)
 
 
 # What a redirect after a successful form says on the next page (``?done=booked``); a code rather than
