@@ -193,6 +193,7 @@ class ImportLineSchema(Schema):
     title = Text()
     status = Text(metadata={"description": "valid, invalid или created"})
     errors = fields.Dict()
+    messages = fields.List(Text(), metadata={"description": "Ошибки словами: «Строка 5, столбец «Классы»: …»"})
     id = fields.Int()
 
 
@@ -203,6 +204,8 @@ class ImportReportSchema(Schema):
     invalid = fields.Int()
     created = fields.Int()
     rows = fields.List(fields.Nested(ImportLineSchema))
+    token = Text(metadata={"description": "После проверки без ошибок: токен, по которому файл импортируется "
+                                          "без повторной загрузки (час)"})
 
 
 class ResourceInputSchema(Schema):
