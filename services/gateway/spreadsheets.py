@@ -202,11 +202,12 @@ def _header(cells):
 
 
 def _unknown_title(written, described):
-    expected = [column.title for column in described.values()]
-    close = difflib.get_close_matches(written.lower(), [title.lower() for title in expected], n=1, cutoff=0.6)
+    """What to say of a title no column has: the closest expected title, or all of them."""
+    expected = {column.title.lower(): column.title for column in described.values()}
+    close = difflib.get_close_matches(written.lower(), expected, n=1, cutoff=0.6)
     if close:
-        return f"Столбец «{written}» не распознан — возможно, «{expected[[t.lower() for t in expected].index(close[0])]}»?"
-    return f"Столбец «{written}» не распознан; столбцы шаблона: {', '.join(f'«{title}»' for title in expected)}"
+        return f"Столбец «{written}» не распознан — возможно, «{expected[close[0]]}»?"
+    return f"Столбец «{written}» не распознан; столбцы шаблона: {', '.join(f'«{t}»' for t in expected.values())}"
 
 
 def _value(column, many, cell):
