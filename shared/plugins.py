@@ -12,6 +12,8 @@ Example ``pyproject.toml`` of a city plugin::
 
 Plugins import only this module.
 """
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
@@ -80,6 +82,9 @@ class EntryKindPlugin:
     ``searchable``: names of the kind's text fields that full-text search should cover.
     ``has_sessions``: whether entries of this kind have dated sessions that schools book.
     ``example``: a valid content dict of the kind's own fields, used for the Excel import template.
+    ``sheet_columns``: how the Excel import titles and reads the kind's fields, by field name
+    (:class:`SheetColumn`); a field left out is titled by its ``description`` metadata (or its name)
+    and read as written.
     """
 
     name: str
@@ -88,6 +93,51 @@ class EntryKindPlugin:
     searchable: tuple[str, ...] = ()
     has_sessions: bool = False
     example: dict = field(default_factory=dict)
+    sheet_columns: dict = field(default_factory=dict)
+
+
+class CellError(ValueError):
+    """A cell's text cannot become the field's value; the message (Russian) says what is expected."""
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of the Excel template and import.
+
+    ``title``: the column's Russian title in the file (and in error messages).
+    ``choices``: for a closed field, the stored code → the label the forms show; the template gets a
+    dropdown of the labels and the import accepts either (case and surrounding spaces ignored).
+    ``parse``: turns the cell's text into the field's value, raising :class:`CellError`; ``None``
+    keeps the text. ``hint`` and ``example`` explain the column on the template's «Пояснения» sheet.
+    """
+
+    title: str
+    choices: dict = field(default_factory=dict)
+    parse: Callable | None = None
+    hint: str = ""
+    example: str = ""
+
+
+def number_list(text):
+    """Whole numbers as methodists write them: «8-9», «8–9», «8, 9, 10», «8 9», «8; 10»."""
+    numbers = []
+    for part in re.split(r"[,;\s]+", re.sub(r"\s*[-–—]\s*", "-", str(text).strip())):
+        bounds = re.fullmatch(r"(\d+)-(\d+)", part)
+        if bounds and int(bounds[1]) <= int(bounds[2]):
+            numbers += range(int(bounds[1]), int(bounds[2]) + 1)
+        elif part.isdigit():
+            numbers.append(int(part))
+        elif part:
+            raise CellError(f"«{part}» — не число; пишите, например, «8-9» или «8, 9, 10»")
+    return numbers
+
+
+def decimal(text):
+    """A number with a decimal comma or point: «1,5», «1.5», «4»."""
+    try:
+        return float(str(text).strip().replace(",", ".").replace(" ", ""))
+    except ValueError:
+        raise CellError(f"«{text}» — не число; пишите, например, «1,5»") from None
 
 
 def load_plugins(group):

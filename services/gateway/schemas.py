@@ -126,6 +126,9 @@ class NetworkStatsSchema(Schema):
 
 class ImportQuery(Schema):
     dry_run = fields.Bool(load_default=True, metadata={"description": "true — только проверить и показать отчёт"})
+    token = Text(validate=validate.Regexp(r"^[A-Za-z0-9_-]{20,64}$", error="Неверный токен проверенного файла"),
+                 metadata={"description": "Токен из отчёта проверки (dry_run=true без ошибок): импортировать "
+                                          "проверенный файл без повторной загрузки; хранится час"})
 
 
 class CalendarQuery(Schema):

@@ -194,6 +194,7 @@ class ImportLineSchema(Schema):
     title = Text()
     status = Text(metadata={"description": "valid, invalid или created"})
     errors = fields.Dict()
+    messages = fields.List(Text(), metadata={"description": "Ошибки словами: «Строка 5, столбец «Классы»: …»"})
     id = fields.Int()
 
 
@@ -204,6 +205,8 @@ class ImportReportSchema(Schema):
     invalid = fields.Int()
     created = fields.Int()
     rows = fields.List(fields.Nested(ImportLineSchema))
+    token = Text(metadata={"description": "После проверки без ошибок: токен, по которому файл импортируется "
+                                          "без повторной загрузки (час)"})
 
 
 class ResourceInputSchema(Schema):

@@ -30,12 +30,12 @@ def sheet(rows_xml, prolog=""):
 def refusal(data, filename="spisok.xlsx"):
     with pytest.raises(NetworkError) as refused:
         spreadsheets.refuse_other_spreadsheets(data, filename)
-        spreadsheets.read_rows(data)
+        spreadsheets.read_sheet(data)
     return refused.value.status, refused.value.fields["file"][0]
 
 
 def test_the_template_itself_reads():
-    assert [row["row"] for row in spreadsheets.read_rows(spreadsheets.template())] == [2, 3]
+    assert [row["row"] for row in spreadsheets.read_sheet(spreadsheets.template()).rows] == [2, 3]
 
 
 def test_broken_sheet_xml_is_422_with_the_reason():

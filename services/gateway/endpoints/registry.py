@@ -3,7 +3,7 @@ listings come from the read model."""
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.gateway import spreadsheets, views
+from services.gateway import checked_imports, spreadsheets, views
 from services.gateway.http import bearer_token, json_response, read_json, read_query, read_upload, route
 from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
@@ -19,9 +19,9 @@ from services.practices.schemas import (
     TransitionInputSchema,
 )
 from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token
-from shared.errors import Forbidden
+from shared.errors import Forbidden, ValidationFailed
 from shared.filetypes import XLSX, inspect_as
-from shared.schemas import PageQuery, page_of_list, page_schema
+from shared.schemas import PageQuery, load, page_of_list, page_schema
 
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 TAG = "Реестр практик и профпроб"
@@ -33,13 +33,46 @@ def _reader(token):
     return verify_token(token, config["JWT_SECRET"]).role not in (METHODIST, REVIEWER, ADMIN)
 
 
-def import_spreadsheet(practices, request, dry_run):
-    """Check (``dry_run``) or import the .xlsx of the request's ``file``: the report per row."""
+def import_spreadsheet(practices, request, query):
+    """Check (``dry_run``) or import an .xlsx: the request's ``file``, or the one a clean check kept
+    (``token``). A clean check keeps the file and answers its token."""
+    token, owner = query.get("token"), _account(request)
+    content = checked_imports.take(token, owner) if token else _uploaded_spreadsheet(request)
+    sheet = spreadsheets.read_sheet(content)
+    rows = [{"row": row["row"], "values": row["values"]} for row in sheet.rows]
+    report = spreadsheets.explain(practices.import_entries({"rows": rows, "dry_run": True}), sheet)
+    if report["invalid"] and not query["dry_run"]:
+        raise ValidationFailed(f"Импорт не выполнен: строк с ошибками — {report['invalid']}. Исправьте их и "
+                               "повторите", {"rows": {str(line["row"]): line["messages"]
+                                                       for line in report["rows"] if line["messages"]}})
+    if query["dry_run"]:
+        if report["total"] and not report["invalid"]:
+            report["token"] = checked_imports.keep(content, owner)
+        return report
+    report = practices.import_entries({"rows": rows, "dry_run": False})
+    if token:
+        checked_imports.forget(token)
+    return report
+
+
+def _uploaded_spreadsheet(request):
     content, declared_type, filename = read_upload(request, "file", MAX_SPREADSHEET_BYTES)
     spreadsheets.refuse_other_spreadsheets(content, filename)
     inspect_as(XLSX, content, declared_type, filename)
-    rows = spreadsheets.read_rows(content)
-    return practices.import_entries({"rows": rows, "dry_run": dry_run})
+    return content
+
+
+def _account(request):
+    """Who sends the file (API token or page session); an anonymous request is refused by the service."""
+    token = bearer_token(request) or getattr(request, "session_token", None)
+    return verify_token(token, config["JWT_SECRET"]).username if token else None
+
+
+def import_query(request, form):
+    """The import's ``dry_run`` and ``token`` from the query string, a multipart form field overriding."""
+    data = {key: request.args[key] for key in ("dry_run", "token") if key in request.args}
+    data.update({key: form[key] for key in ("dry_run", "token") if form.get(key)})
+    return load(ImportQuery(), data)
 
 
 class RegistryEndpoints:
@@ -105,7 +138,8 @@ class RegistryEndpoints:
            "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,
            query=ImportQuery, response=ImportReportSchema, auth=True, upload="file")
     def import_practices(self, request):
-        return json_response(import_spreadsheet(self.practices, request, read_query(request, ImportQuery())["dry_run"]))
+        form = request.form if request.mimetype == "multipart/form-data" else {}
+        return json_response(import_spreadsheet(self.practices, request, import_query(request, form)))
 
     @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX)
     def import_template(self, request):

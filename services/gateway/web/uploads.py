@@ -1,13 +1,19 @@
 """A methodist's uploads: an Excel list of entries (checked first, then imported) and methodical resources."""
-from services.gateway.endpoints.registry import import_spreadsheet
+from services.gateway.endpoints.registry import import_query, import_spreadsheet
 from services.gateway.endpoints.resources import resource_from_form
-from services.gateway.schemas import ImportQuery
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
-from shared.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from shared.schemas import load
+from shared.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed)
+
+
+def _refusals(error):
+    """Every sentence of a refused import: header problems, or each bad row's errors."""
+    rows = (error.fields or {}).get("rows")
+    if isinstance(rows, dict):
+        return [message for messages in rows.values() for message in messages]
+    return []
 
 
 class UploadPages:
@@ -17,12 +23,20 @@ class UploadPages:
 
     @page("POST", "/entries/import")
     def import_entries_page(self, request, visitor):
+        """A new file is checked; «Импортировать» after a clean check posts the kept file's token instead."""
+        form = {"dry_run": request.form.get("dry_run", "true"), "token": request.form.get("token", "")}
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            form["token"] = ""  # a file chosen anew replaces the one checked before
         try:
-            dry_run = load(ImportQuery(), {"dry_run": request.form.get("dry_run", "true")})["dry_run"]
-            report = import_spreadsheet(self.practices, request, dry_run)
-        except UPLOAD_ERRORS as error:
+            if not form["token"] and not (upload and upload.filename):
+                raise BadRequest("Выберите файл .xlsx", {"file": ["Выберите файл .xlsx, затем нажмите «Проверить»"]})
+            query = import_query(request, form)
+            dry_run = query["dry_run"]
+            report = import_spreadsheet(self.practices, request, query)
+        except UPLOAD_ERRORS + (NotFound,) as error:
             return render(request, "import.html", status=error.status, report=None, errors=error.fields,
-                          message=error.message)
+                          message=error.message, refusals=_refusals(error))
         if not dry_run and report["created"]:
             return redirect("/cabinet?done=imported")
         return render(request, "import.html", status=200 if dry_run else 422, report=report, errors={})

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from shared.plugins import EntryKindPlugin
+from shared.plugins import EntryKindPlugin, SheetColumn
 from shared.schemas import Text
 
 
@@ -23,4 +23,12 @@ kind = EntryKindPlugin(
     example={"goal": "Повысить компетенции педагогов в профориентации",
              "audience": "Педагоги дополнительного образования", "results": "",
              "authors": ["Иванова А. А."]},
+    sheet_columns={
+        "goal": SheetColumn("Цель", hint="Цель практики; необязательно", example="Повысить компетенции педагогов"),
+        "audience": SheetColumn("Целевая аудитория", hint="Для кого практика; необязательно",
+                                example="Педагоги дополнительного образования"),
+        "results": SheetColumn("Результаты", hint="Достигнутые результаты; необязательно"),
+        "authors": SheetColumn("Авторы", hint="Авторы через запятую; необязательно",
+                               example="Иванова А. А., Петров Б. Б."),
+    },
 )

@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from shared.plugins import EntryKindPlugin
+from shared.plugins import EntryKindPlugin, SheetColumn, decimal, number_list
 from shared.schemas import Int, Text
 
 FORMATS = {"in_person": "Очно", "remote": "Дистанционно", "mixed": "Смешанный"}
@@ -33,4 +33,15 @@ kind = EntryKindPlugin(
     has_sessions=True,
     example={"profession": "Оператор лазерного станка", "grades": [8, 9], "duration_hours": 4,
              "format": "in_person", "profminimum_level": "main"},
+    sheet_columns={
+        "profession": SheetColumn("Профессия", hint="Профессия, с которой знакомит проба; обязательно для пробы",
+                                  example="Оператор лазерного станка"),
+        "grades": SheetColumn("Классы", parse=number_list, example="8-9",
+                              hint="Классы от 6 до 11: диапазон «8-9» или список «8, 9, 10»; обязательно для пробы"),
+        "duration_hours": SheetColumn("Длительность, ч", parse=decimal, example="1,5",
+                                      hint="Часы, от 0,5 до 144, можно с запятой; обязательно для пробы"),
+        "format": SheetColumn("Формат", choices=FORMATS, hint="Как проходит проба; обязательно для пробы"),
+        "profminimum_level": SheetColumn("Уровень профминимума", choices=PROFMINIMUM_LEVELS,
+                                         hint="Уровень профминимума пробы; обязательно для пробы"),
+    },
 )
