@@ -79,6 +79,9 @@ class EntryKindPlugin:
     ``searchable``: names of the kind's text fields that full-text search should cover.
     ``has_sessions``: whether entries of this kind have dated sessions that schools book.
     ``example``: a valid content dict of the kind's own fields, used for the Excel import template.
+    ``choice_titles``: for a field with closed values, ``{code: Russian title}`` that pages show
+    (``{"format": {"in_person": "Очно", …}}``).
+    ``units``: the unit pages write after a number field's value (``{"duration_hours": "ч"}``).
     """
 
     name: str
@@ -87,6 +90,8 @@ class EntryKindPlugin:
     searchable: tuple[str, ...] = ()
     has_sessions: bool = False
     example: dict = field(default_factory=dict)
+    choice_titles: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
 
 
 def load_plugins(group):

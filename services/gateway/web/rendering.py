@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.http import ApiEntrypoint
 from services.gateway.web import session
+from services.gateway.web.display import grade_range, shown_value
 from shared.errors import NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 
@@ -44,16 +45,13 @@ def ru_date(value, with_time=False):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def grade_range(grades):
-    """``[8, 9, 10, 11]`` → «8–11 классы»."""
-    grades = sorted(grades or [])
-    if not grades:
+def ru_time(value):
+    """``2026-12-10T07:00:00+00:00`` → «12:00», the local time of day (a session's end)."""
+    if not value:
         return ""
-    if len(grades) == 1:
-        return f"{grades[0]} класс"
-    if grades == list(range(grades[0], grades[-1] + 1)):
-        return f"{grades[0]}–{grades[-1]} классы"
-    return ", ".join(map(str, grades)) + " классы"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f"{value.astimezone(LOCAL_TIME):%H:%M}"
 
 
 def messages(value):
@@ -67,7 +65,7 @@ def messages(value):
 
 environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
-environment.filters.update(ru_date=ru_date, grade_range=grade_range, messages=messages)
+environment.filters.update(ru_date=ru_date, ru_time=ru_time, grade_range=grade_range, messages=messages)
 
 
 def script_json(document):
@@ -85,6 +83,7 @@ environment.globals.update(license_of=license_of, licenses=LICENSES, default_lic
 NOTICES = {
     "booked": "Места забронированы. Бронь видна в кабинете школы.",
     "scheduled": "Занятие назначено, школы уже могут записываться.",
+    "scheduled_draft": "Занятие назначено. Школы увидят его и смогут записаться, когда запись опубликуют.",
     "cancelled": "Бронь отменена, места вернулись в расписание.",
     "created": "Черновик сохранён.",
     "saved": "Изменения сохранены.",
@@ -111,6 +110,7 @@ ACTION_TITLES = {"created": "Создан черновик", "edited": "Изме
 
 
 environment.globals["action_titles"] = ACTION_TITLES
+environment.globals["shown"] = lambda entry, name: shown_value(entry["kind"], name, entry.get(name))
 
 
 def render(request, template, status=200, **context):

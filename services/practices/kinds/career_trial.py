@@ -33,4 +33,6 @@ kind = EntryKindPlugin(
     has_sessions=True,
     example={"profession": "Оператор лазерного станка", "grades": [8, 9], "duration_hours": 4,
              "format": "in_person", "profminimum_level": "main"},
+    choice_titles={"format": FORMATS, "profminimum_level": PROFMINIMUM_LEVELS},
+    units={"duration_hours": "ч"},
 )
