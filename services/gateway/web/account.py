@@ -54,7 +54,8 @@ class AccountPages:
         if visitor.role == METHODIST:
             args = {key: request.args.get(key, "").strip() for key in CABINET_FILTERS}
             args = {key: value for key, value in args.items() if value}
-            context = {"entries": self.practices.list_entries({**args, "per_page": CABINET_PAGE}), "kinds": entry_kinds(),
+            context = {"entries": self.practices.list_entries({**args, "per_page": CABINET_PAGE}),
+                       "kinds": entry_kinds(),
                        "args": args, "statuses": STATUS_TITLES, "sorts": SORTS, "link": cabinet_link,
                        "bookings": self.practices.list_bookings(page_size)["items"]}
         elif visitor.role == REVIEWER:
