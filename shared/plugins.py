@@ -85,6 +85,9 @@ class EntryKindPlugin:
     ``sheet_columns``: how the Excel import titles and reads the kind's fields, by field name
     (:class:`SheetColumn`); a field left out is titled by its ``description`` metadata (or its name)
     and read as written.
+    ``choice_titles`` (derived): for a field with closed values, ``{code: Russian title}`` that pages
+    show, taken from its sheet column's ``choices`` (``{"format": {"in_person": "Очно", …}}``).
+    ``units``: the unit pages write after a number field's value (``{"duration_hours": "ч"}``).
     """
 
     name: str
@@ -94,6 +97,11 @@ class EntryKindPlugin:
     has_sessions: bool = False
     example: dict = field(default_factory=dict)
     sheet_columns: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+
+    @property
+    def choice_titles(self):
+        return {name: column.choices for name, column in self.sheet_columns.items() if column.choices}
 
 
 class CellError(ValueError):

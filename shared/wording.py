@@ -1,4 +1,23 @@
-"""How the network words a value for a reader, where the gateway's pages and the printed сборник agree."""
+"""How the network words a value for a reader, where the gateway's pages and the printed сборник agree:
+Russian plural forms and decimal commas by CLDR's rules (Babel), classes as a range."""
+from babel import Locale
+from babel.numbers import format_decimal
+
+RUSSIAN = Locale("ru")
+
+
+def plural(count, one, few, many, number=True):
+    """``24|plural("практика", "практики", "практик")`` → «24 практики»: the form CLDR's Russian rule
+    picks; ``number=False`` gives the word alone, for a number set apart in the markup."""
+    form = {"one": one, "few": few}.get(RUSSIAN.plural_form(count), many)
+    return f"{count} {form}" if number else form
+
+
+def decimal(value, places=2):
+    """``0.5`` → «0,5»: a Russian decimal comma, at most ``places`` digits after it, none when whole."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, format="#,##0." + "#" * places, locale=RUSSIAN)
 
 
 def grades_text(grades):

@@ -65,6 +65,9 @@ class EntryTransition(PracticesBase):
     actor_role: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The content as it was returned for changes: edits in place overwrite the version, and the
+    # reviewer later compares the resubmission with what they asked to change.
+    content: Mapped[dict | None] = mapped_column(JSON)
 
 
 class TrialSession(PracticesBase):

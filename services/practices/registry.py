@@ -149,7 +149,8 @@ def entry_view(entry, version, status=None):
     }
 
 
-def list_entries(session, actor, kind=None, municipality=None, status=None, page=1, per_page=20, **content):
+def list_entries(session, actor, kind=None, municipality=None, status=None, sort="updated", page=1, per_page=20,
+                 **content):
     """Entries the caller may manage: a methodist's own city, or every city for reviewers/admins;
     ``content`` filters (q, direction, grade, format) look at the working copy."""
     require_role(actor, METHODIST, REVIEWER, ADMIN)
@@ -162,18 +163,24 @@ def list_entries(session, actor, kind=None, municipality=None, status=None, page
         query = query.where(Entry.kind == kind)
     if status:
         query = query.where(Entry.status == status)
-    return page_of_views(session, query, (Entry.updated_at.desc(), Entry.id.desc()), page, per_page, **content)
+    recent = (Entry.updated_at.desc(), Entry.id.desc())
+    order_by = (Entry.status, *recent) if sort == "status" else recent
+    return page_of_views(session, query, order_by, page, per_page, by_title=sort == "title", **content)
 
 
-def page_of_views(session, query, order_by, page, per_page, q=None, direction=None, grade=None, format=None):
-    """``(views, total)`` of one page of ``query``'s entries. The content filters are applied here,
-    over the working copies, as the stored content is a document; without them the database pages."""
-    if not (q or direction or grade or format):
+def page_of_views(session, query, order_by, page, per_page, q=None, direction=None, grade=None, format=None,
+                  by_title=False):
+    """``(views, total)`` of one page of ``query``'s entries. The content filters (and the order by
+    title) are applied here, over the working copies, as the stored content is a document; without
+    them the database pages."""
+    if not (q or direction or grade or format or by_title):
         entries, total = paginate(session, query, *order_by, page=page, per_page=per_page)
         return [entry_view(entry, working_version(entry)) for entry in entries], total
     views = [view for view in (entry_view(entry, working_version(entry))
                                for entry in session.scalars(query.order_by(*order_by)))
              if _content_matches(view, q, direction, grade, format)]
+    if by_title:
+        views.sort(key=lambda view: str(view.get("title") or "").casefold())
     return views[(page - 1) * per_page:page * per_page], len(views)
 
 
@@ -191,7 +198,8 @@ def announce(session, entry, action, actor, from_status, comment=""):
     entry.updated_at = utcnow()
     session.add(EntryTransition(
         entry_id=entry.id, version=entry.version, action=action, from_status=from_status,
-        to_status=entry.status, actor=actor.username, actor_role=actor.role, comment=comment))
+        to_status=entry.status, actor=actor.username, actor_role=actor.role, comment=comment,
+        content=dict(working_version(entry).content) if action == "changes_requested" else None))
     record(session, PracticesOutbox, f"practice_{action}", {
         "id": entry.id, "kind": entry.kind, "municipality": entry.municipality, "status": entry.status,
         "version": entry.version, "published_version": entry.published_version,

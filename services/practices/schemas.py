@@ -75,6 +75,9 @@ class BulkResultSchema(Schema):
     failed = fields.Dict(keys=Text(), values=Text(), metadata={"description": "{id: причина}"})
 
 
+ENTRY_SORTS = ("updated", "title", "status")
+
+
 class EntryQuery(PageQuery):
     """The registry's filters (API.md) over the entries one manages, applied to their working copies."""
 
@@ -85,13 +88,15 @@ class EntryQuery(PageQuery):
     grade = fields.Int(validate=validate.Range(min=1, max=11))
     format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
     status = Text(validate=validate.OneOf(STATUS_TITLES))
+    sort = Text(load_default="updated", validate=validate.OneOf(ENTRY_SORTS, error="Сортировка: {choices}"),
+                metadata={"description": "updated (недавно изменённые первыми), title (по названию), status"})
 
 
 class ReviewQueueQuery(EntryQuery):
-    """The review queue holds submitted entries only: the same filters without ``status``."""
+    """The review queue holds submitted entries only, oldest first: the same filters without ``status``."""
 
     class Meta:
-        exclude = ("status",)
+        exclude = ("status", "sort")
 
 
 class EntryOutputSchema(Schema):
@@ -128,6 +133,25 @@ class HistoryItemSchema(Schema):
     actor_role = Text(data_key="role")
     at = fields.AwareDateTime(data_key="when")
     comment = Text()
+
+
+class FieldChangeSchema(Schema):
+    field = Text()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class ReturnedVersionSchema(Schema):
+    version = fields.Int()
+    at = fields.AwareDateTime(data_key="when")
+    changes = fields.List(fields.Nested(FieldChangeSchema))
+
+
+class ReviewContextSchema(Schema):
+    """The latest reviewer decision with its comment, and what changed since the entry was returned."""
+
+    decision = fields.Nested(HistoryItemSchema, allow_none=True)
+    returned = fields.Nested(ReturnedVersionSchema, allow_none=True)
 
 
 class SessionInputSchema(Schema):

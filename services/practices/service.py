@@ -1,7 +1,7 @@
 from nameko import config
 from nameko.timer import timer
 
-from services.practices import adoption, booking, collections, importing, registry, resources, review
+from services.practices import adoption, booking, changes, collections, importing, registry, resources, review
 from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema
 from services.practices.expertise_rpc import ExpertiseRpc
 from services.practices.models import PracticesOutbox
@@ -20,6 +20,7 @@ from services.practices.schemas import (
     KindSchema,
     ResourceInputSchema,
     ResourceSchema,
+    ReviewContextSchema,
     ReviewQueueQuery,
     SessionInputSchema,
     SessionSchema,
@@ -83,6 +84,11 @@ class PracticesService(OwningService, ExpertiseRpc):
     def history(self, entry_id):
         with self.db() as session:
             return HistoryItemSchema(many=True).dump(review.history(session, self.identity(), entry_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def review_context(self, entry_id):
+        with self.db() as session:
+            return ReviewContextSchema().dump(changes.review_context(session, self.identity(), entry_id))
 
     @rpc(expected_exceptions=NetworkError)
     def list_entries(self, query):

@@ -14,7 +14,7 @@ from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import license_of
 from shared.plugins import direction_title, entry_kinds
 from shared.text import printable
-from shared.wording import grades_text
+from shared.wording import decimal, grades_text
 
 NETWORK = "Сеть практик"
 REGION_TIMEZONE = "Asia/Yekaterinburg"  # Челябинская область; a city's own zone comes with its edition
@@ -202,12 +202,6 @@ def _printed(name, schema_field, value, practice):
     if isinstance(value, (list, tuple)):
         return ", ".join(text(item) for item in value)
     return text(value)
-
-
-
-def decimal(number):
-    """4 → «4», 1.5 → «1,5»: Russian decimal comma."""
-    return f"{float(number):g}".replace(".", ",")
 
 
 def absolute_link(resource, base_url):

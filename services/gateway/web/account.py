@@ -5,12 +5,22 @@ from services.gateway.endpoints.system import sign_in, sign_out
 from services.gateway.web import session
 from services.gateway.web.forms import form_dict, next_path
 from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.search import page_link
+from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, SCHOOL
 from shared.errors import Forbidden, TooManyRequests, Unauthorized, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
 
 WORKSPACE_SIZE = 50
+# The methodist's table of entries: filters the practices service checks (EntryQuery), and its page.
+CABINET_FILTERS = ("status", "kind", "q", "sort", "page")
+CABINET_PAGE = 20
+SORTS = {"updated": "недавно изменённые", "title": "по названию", "status": "по состоянию"}
+
+
+def cabinet_link(args, **changes):
+    return page_link("/cabinet", args, **changes)
 
 
 class AccountPages:
@@ -42,7 +52,11 @@ class AccountPages:
         page_size = {"per_page": WORKSPACE_SIZE}
         context = {}
         if visitor.role == METHODIST:
-            context = {"entries": self.practices.list_entries(page_size)["items"], "kinds": entry_kinds(),
+            args = {key: request.args.get(key, "").strip() for key in CABINET_FILTERS}
+            args = {key: value for key, value in args.items() if value}
+            context = {"entries": self.practices.list_entries({**args, "per_page": CABINET_PAGE}),
+                       "kinds": entry_kinds(),
+                       "args": args, "statuses": STATUS_TITLES, "sorts": SORTS, "link": cabinet_link,
                        "bookings": self.practices.list_bookings(page_size)["items"]}
         elif visitor.role == REVIEWER:
             context = {"queue": self.practices.review_queue(page_size)["items"],

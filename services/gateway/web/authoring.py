@@ -1,13 +1,17 @@
 """A methodist's entry forms (built from the kind's schema) and every review transition of an entry."""
 from services.gateway import views
 from services.gateway.endpoints.registry import ACTIONS
+from services.gateway.web.display import shown_value
 from services.gateway.web.forms import entry_fields, entry_input, form_revisions, typed_values
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.schemas import TransitionInputSchema
-from shared.auth import REVIEWER
+from shared.auth import METHODIST, REVIEWER
 from shared.errors import NotFound, PreconditionFailed, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
+
+# States in which the author is answering the latest decision (after resubmitting, it is answered).
+ANSWERING = ("changes_requested", "rejected")
 
 
 def shown_values(entry, fields):
@@ -15,6 +19,29 @@ def shown_values(entry, fields):
     return {f.name: [str(v) for v in entry.get(f.name) or []] if f.widget == "checks"
             else ", ".join(entry.get(f.name) or []) if f.widget == "list"
             else entry.get(f.name, "") for f in fields}
+
+
+def author_notes(practices, entry, visitor):
+    """What the author's city is asked to change: the latest reviewer decision with its comment (while
+    the entry still answers it) and the expert remarks, ``{field: [text]}`` plus general comments.
+    Empty for everyone else (others do not see review comments)."""
+    if not may_author(visitor, entry):
+        return {}
+    context = practices.review_context(entry["id"])
+    decision = context["decision"] if entry["status"] in ANSWERING else None
+    remarks, general = {}, []
+    for remark in practices.expert_remarks(entry["id"]):
+        for name, text in (remark.get("field_comments") or {}).items():
+            remarks.setdefault(name, []).append(text)
+        if remark.get("comment"):
+            general.append(remark["comment"])
+    return {"decision": decision, "remarks": remarks, "general": general}
+
+
+def may_author(visitor, entry):
+    """Whether ``visitor`` is a methodist of the entry's city, who drafts, edits and submits it."""
+    return bool(visitor and visitor.role == METHODIST and visitor.identity
+                and visitor.identity.municipality == entry["municipality"])
 
 
 class AuthoringPages:
@@ -64,9 +91,10 @@ class AuthoringPages:
                                 revision=expected[0] if expected else None, status=422)
 
     def _entry_form(self, request, kind, typed, errors, entry=None, revision=None, stale=False, status=200):
+        notes = author_notes(self.practices, entry, request.visitor) if entry else {}
         return render(request, "entry_form.html", status=status, kind=kind, kind_title=entry_kinds()[kind].title,
                       fields=entry_fields(kind), typed=typed, errors=errors, entry=entry, revision=revision,
-                      stale=stale)
+                      stale=stale, notes=notes)
 
     @page("POST", f"/entries/<int:entry_id>/<any({ACTIONS}):action>")
     def transition_page(self, request, visitor, entry_id, action):
@@ -77,6 +105,8 @@ class AuthoringPages:
             if visitor.role != REVIEWER:
                 raise
             return self._review(request, entry_id, errors=error.fields, comment=comment, status=error.status)
+        if request.form.get("return_to") == "entry":  # sent from the entry page: the author stays there
+            return redirect(f"/practices/{entry_id}?done={action}")
         return redirect(f"/cabinet?done={action}")
 
     @page("GET", "/review/<int:entry_id>")
@@ -85,22 +115,29 @@ class AuthoringPages:
 
     def _review(self, request, entry_id, errors, comment, status=200):
         entry = self.practices.get_entry(entry_id)
+        fields = entry_fields(entry["kind"])
+        labels = {f.name: f.label for f in fields}
+        context = self.practices.review_context(entry_id)
         with self.read_model() as session:
             published = views.published_entry(session, entry_id)
             city = views.municipality_name(session, entry["municipality"])
-        rows = [(f.label, _shown(published.get(f.name)) if published else None, _shown(entry.get(f.name)))
-                for f in entry_fields(entry["kind"])]
+            resources = views.practice_resources(session, entry_id)
+        kind = entry["kind"]
+        rows = [(f.label, shown_value(kind, f.name, published.get(f.name)) if published else None,
+                 shown_value(kind, f.name, entry.get(f.name))) for f in fields]
+        returned = context["returned"]
+        if returned:
+            returned["rows"] = [(labels.get(c["field"], c["field"]), shown_value(kind, c["field"], c["before"]),
+                                 shown_value(kind, c["field"], c["after"])) for c in returned["changes"]]
+        plugin = entry_kinds()[kind]
+        sessions = self.practices.list_sessions(entry_id) if plugin.has_sessions else []
         return render(request, "review.html", status=status, entry=entry, city=city, published=published,
-                      rows=rows, errors=errors, comment=comment, history=self.practices.history(entry_id))
-
+                      rows=rows, returned=returned, decision=context["decision"], errors=errors, comment=comment,
+                      sessions=sessions, has_sessions=plugin.has_sessions, resources=resources,
+                      history=self.practices.history(entry_id))
 
 def _kind(name):
     if name not in entry_kinds():
         raise NotFound(f"Вида записей «{name}» нет")
     return name
 
-
-def _shown(value):
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return "" if value is None else str(value)

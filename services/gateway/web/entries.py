@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 from services.gateway import adoptions, directory, opendata, views
 from services.gateway.web.adoptions import may_adopt
+from services.gateway.web.authoring import author_notes, may_author
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
-from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.plugins import entry_kinds
@@ -41,7 +41,9 @@ class EntryPages:
         except ValidationFailed as error:
             return self._practice(request, entry_id, status=error.status, scheduling={
                 "error": error, "typed": form})
-        return redirect(f"/practices/{entry_id}?done=scheduled#sessions")
+        # Schools book only what is published: a draft's session waits for the approval.
+        done = "scheduled" if entry["status"] == "approved" else "scheduled_draft"
+        return redirect(f"/practices/{entry_id}?done={done}#sessions")
 
     def _practice(self, request, entry_id, status=200, booking=None, scheduling=None):
         entry = self.practices.get_entry(entry_id)
@@ -57,7 +59,8 @@ class EntryPages:
         return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
                       json_ld=json_ld, lineage=lineage,
                       has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
-                      history=self.practices.history(entry_id), formats=FORMATS, levels=PROFMINIMUM_LEVELS,
+                      history=self.practices.history(entry_id), author=may_author(request.visitor, entry),
+                      notes=author_notes(self.practices, entry, request.visitor),
                       booking=booking or {}, scheduling=scheduling or {"typed": {}})
 
     @page("GET", "/festivals/<int:festival_id>")

@@ -13,18 +13,17 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from services.gateway.http import ApiEntrypoint
 from services.gateway.web import session
+from services.gateway.web.display import shown_value
 from shared.errors import NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 from shared.plugins import direction_title, directions
-from shared.wording import grades_text
+from shared.wording import decimal, grades_text, plural
 
 log = logging.getLogger(__name__)
 HTML_TYPE = "text/html; charset=utf-8"
@@ -48,6 +47,15 @@ def ru_date(value, with_time=False):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def ru_time(value):
+    """``2026-12-10T07:00:00+00:00`` → «12:00», the local time of day (a session's end)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f"{value.astimezone(LOCAL_TIME):%H:%M}"
+
+
 def messages(value):
     """Error messages of one field, however nested (a list field reports ``{index: [...]}``)."""
     if isinstance(value, dict):
@@ -57,27 +65,10 @@ def messages(value):
     return [str(value)]
 
 
-RUSSIAN = Locale("ru")
-
-
-def plural(count, one, few, many, number=True):
-    """``24|plural("практика", "практики", "практик")`` → «24 практики»: the form CLDR's Russian rule
-    picks (Babel); ``number=False`` gives the word alone, for a number set apart in the markup."""
-    form = {"one": one, "few": few}.get(RUSSIAN.plural_form(count), many)
-    return f"{count} {form}" if number else form
-
-
-def decimal(value, places=2):
-    """``0.5`` → «0,5»: a Russian decimal comma, at most ``places`` digits after it, none when whole."""
-    if value is None or value == "":
-        return ""
-    return format_decimal(value, format="#,##0." + "#" * places, locale=RUSSIAN)
-
-
 environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
-environment.filters.update(ru_date=ru_date, grade_range=grades_text, messages=messages, plural=plural,
-                           decimal=decimal, direction_title=direction_title)
+environment.filters.update(ru_date=ru_date, ru_time=ru_time, grade_range=grades_text, messages=messages,
+                           plural=plural, decimal=decimal, direction_title=direction_title)
 
 
 def script_json(document):
@@ -96,6 +87,7 @@ environment.globals.update(license_of=license_of, licenses=LICENSES, default_lic
 NOTICES = {
     "booked": "Места забронированы. Бронь видна в кабинете школы.",
     "scheduled": "Занятие назначено, школы уже могут записываться.",
+    "scheduled_draft": "Занятие назначено. Школы увидят его и смогут записаться, когда запись опубликуют.",
     "cancelled": "Бронь отменена, места вернулись в расписание.",
     "created": "Черновик сохранён.",
     "saved": "Изменения сохранены.",
@@ -122,6 +114,7 @@ ACTION_TITLES = {"created": "Создан черновик", "edited": "Изме
 
 
 environment.globals["action_titles"] = ACTION_TITLES
+environment.globals["shown"] = lambda entry, name: shown_value(entry["kind"], name, entry.get(name))
 
 
 def render(request, template, status=200, **context):

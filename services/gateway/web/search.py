@@ -13,10 +13,15 @@ TYPE_TITLES = {"practice": "Практики и профпробы", "festival":
 PER_PAGE = 20
 
 
-def link(args, **changes):
-    """The search URL of ``args`` with ``changes`` (None drops a filter); a new filter starts at page 1."""
+def page_link(base, args, **changes):
+    """The URL of page ``base`` with filters ``args`` and ``changes`` (None drops a filter); a new filter
+    starts at page 1."""
     merged = {key: value for key, value in {**args, "page": None, **changes}.items() if value not in (None, "")}
-    return "/search?" + urlencode(merged) if merged else "/search"
+    return f"{base}?{urlencode(merged)}" if merged else base
+
+
+def link(args, **changes):
+    return page_link("/search", args, **changes)
 
 
 class SearchPages:

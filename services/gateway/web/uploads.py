@@ -4,8 +4,10 @@ from services.gateway.endpoints.resources import resource_from_form
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
 from shared.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from shared.schemas import MAX_PER_PAGE, load
 
 UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed)
+CLOSED = ("rejected", "withdrawn", "archived")  # entries nobody works on any more
 
 
 def _refusals(error):
@@ -59,6 +61,8 @@ class UploadPages:
         return redirect(f"{target}?done=uploaded")
 
     def _resource_form(self, request, typed, errors, status=200, message=None):
-        entries = self.practices.list_entries({"status": "approved", "per_page": 100})["items"]
+        """The city's own entries in every state but the closed ones: a draft gets its files before review."""
+        entries = [entry for entry in self.practices.list_entries({"sort": "title", "per_page": MAX_PER_PAGE})["items"]
+                   if entry["status"] not in CLOSED]
         return render(request, "resource_form.html", status=status, typed=typed, errors=errors, message=message,
                       entries=entries)

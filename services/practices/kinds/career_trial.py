@@ -44,4 +44,5 @@ kind = EntryKindPlugin(
         "profminimum_level": SheetColumn("Уровень профминимума", choices=PROFMINIMUM_LEVELS,
                                          hint="Уровень профминимума пробы; обязательно для пробы"),
     },
+    units={"duration_hours": "ч"},
 )
