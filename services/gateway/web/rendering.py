@@ -13,13 +13,15 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from services.gateway.http import ApiEntrypoint
+from services.gateway.people import Directory
 from services.gateway.web import session
-from shared.errors import NetworkError, Unauthorized
+from shared.auth import ADMIN, METHODIST, REVIEWER
+from shared.errors import Forbidden, NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,17 @@ def script_json(document):
 
 
 environment.filters["script_json"] = script_json
+
+
+@pass_context
+def person(context, username, with_position=True):
+    """``{{ b.school|person }}`` → «Наталья Владимировна Крылова, заместитель директора школы №1»: pages
+    name people, never their logins. Outside a page handler (an unmatched address) the login stays."""
+    people = context.get("people")
+    return people.name(username, with_position) if people else (username or "")
+
+
+environment.filters["person"] = person
 environment.globals.update(license_of=license_of, licenses=LICENSES, default_license=DEFAULT_LICENSE)
 
 
@@ -84,6 +97,8 @@ environment.globals.update(license_of=license_of, licenses=LICENSES, default_lic
 # the text itself, so that nobody can make the site display a message of their own.
 NOTICES = {
     "booked": "Места забронированы. Бронь видна в кабинете школы.",
+    "waitlisted": "Вы в листе ожидания: когда места освободятся, бронь подтвердится сама и придёт уведомление.",
+    "left-waitlist": "Вы покинули лист ожидания.",
     "scheduled": "Занятие назначено, школы уже могут записываться.",
     "cancelled": "Бронь отменена, места вернулись в расписание.",
     "created": "Черновик сохранён.",
@@ -112,11 +127,29 @@ ACTION_TITLES = {"created": "Создан черновик", "edited": "Изме
 
 environment.globals["action_titles"] = ACTION_TITLES
 
+# Who the menu offers what: a link only to pages the role can use (a school builds no collections).
+MENU_ROLES = {"collections": (METHODIST, REVIEWER, ADMIN), "adoptions": (METHODIST, REVIEWER, ADMIN)}
+environment.globals["menu_roles"] = MENU_ROLES
+
+
+# Entries, their edits, imports and resources are a methodist's (services/practices/registry.py).
+AUTHORS = (METHODIST,)
+AUTHORS_ONLY = "Записи и ресурсы добавляют и изменяют методисты муниципалитетов"
+
+
+def only_for(visitor, roles, message):
+    """A page of other roles answers 403 before it shows a form (a guest is asked to sign in first)."""
+    if visitor.identity is None:
+        raise Unauthorized("Нужно войти в систему")
+    if visitor.role not in roles:
+        raise Forbidden(message)
+
 
 def render(request, template, status=200, **context):
     visitor = getattr(request, "visitor", None)
     notice = NOTICES.get(request.args.get("done", "")) if request is not None else None
-    body = environment.get_template(template).render(visitor=visitor, notice=notice, **context)
+    people = getattr(request, "people", None)
+    body = environment.get_template(template).render(visitor=visitor, notice=notice, people=people, **context)
     return Response(body, status=status, content_type=HTML_TYPE)
 
 
@@ -165,6 +198,7 @@ def page(method, path):
         @functools.wraps(handler)
         def run(self, request, **params):
             visitor = request.visitor
+            request.people = Directory(self.read_model)
             try:
                 if method == "POST":
                     session.check_csrf(request, visitor)

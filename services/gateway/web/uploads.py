@@ -3,7 +3,7 @@ from services.gateway.endpoints.registry import import_spreadsheet
 from services.gateway.endpoints.resources import resource_from_form
 from services.gateway.schemas import ImportQuery
 from services.gateway.web.forms import form_dict
-from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
 from shared.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.schemas import load
 
@@ -13,6 +13,7 @@ UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFa
 class UploadPages:
     @page("GET", "/entries/import")
     def import_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         return render(request, "import.html", report=None, errors={})
 
     @page("POST", "/entries/import")
@@ -29,6 +30,7 @@ class UploadPages:
 
     @page("GET", "/resources/new")
     def new_resource_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         return self._resource_form(request, typed={"practice_id": request.args.get("practice_id", "")}, errors={})
 
     @page("POST", "/resources/new")
