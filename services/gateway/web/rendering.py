@@ -21,6 +21,7 @@ from services.gateway.http import ApiEntrypoint
 from services.gateway.people import Directory
 from services.gateway.web import session
 from shared.auth import ADMIN, METHODIST, REVIEWER
+from shared.db import Database
 from shared.errors import Forbidden, NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 
@@ -171,9 +172,18 @@ class PageError:
 UNMATCHED_MESSAGES = {404: "Такой страницы на сайте нет. Проверьте адрес или начните с главной страницы."}
 
 
-def page_for_unmatched(request, status, message):
+def directory_of(container):
+    """The directory of people over the service's read model, for pages rendered outside a page handler
+    (an unmatched address, a refused request): their header names the visitor too."""
+    sessions = next((dependency.sessions for dependency in container.dependencies
+                     if isinstance(dependency, Database) and dependency.service_name == "gateway"), None)
+    return Directory(sessions) if sessions is not None else None
+
+
+def page_for_unmatched(request, status, message, container):
     """The error page of an address no page answers (404), or a method it does not take (405)."""
     request.visitor = session.visitor_of(request)  # the layout shows who is signed in
+    request.people = directory_of(container)
     return error_page(request, PageError(status, UNMATCHED_MESSAGES.get(status, message)))
 
 
