@@ -36,3 +36,10 @@ class Directory:
         if person is None or not person.full_name:
             return username or ""
         return shown(person) if with_position else person.full_name
+
+
+def with_names(sessions, items, field, name_field):
+    """``items`` (dicts from another service) with ``name_field`` beside each ``field`` that names someone:
+    the API keeps usernames and adds the names pages show (extend only)."""
+    directory = Directory(sessions)
+    return [{**item, name_field: directory.name(item[field])} if item.get(field) else item for item in items]

@@ -109,6 +109,12 @@ def test_pages_name_people_never_their_logins(network):
     assert KYSHTYM_SCHOOL in text_of(cabinet)  # the city's bookings name the school's person
     school_cabinet = school.get(network.url("/cabinet"), timeout=30)
     assert KYSHTYM_SCHOOL in text_of(school_cabinet)  # in the header
+    # The API keeps usernames and adds the names beside them.
+    bookings = network.api("GET", "/api/v1/bookings", "methodist-kyshtym", params={"per_page": 100}).json()["items"]
+    assert {b["school_name"] for b in bookings if b["school"] == "school-kyshtym"} == {
+        f"{KYSHTYM_SCHOOL}, заместитель директора школы №1 г. Кыштыма"}
+    history = network.api("GET", f"/api/v1/practices/{entry['id']}/history", "methodist-kyshtym").json()["items"]
+    assert KYSHTYM_METHODIST in {item.get("who_name", "").split(",")[0] for item in history}
     for page in (practice, cabinet, school_cabinet, school.get(network.url(f"/practices/{entry['id']}"), timeout=30)):
         assert no_login_in(page) == [], page.url
 
