@@ -30,7 +30,6 @@ def load_demo_accounts(sessions):
                 account = add_account(session, {"username": username, "password": DEMO_PASSWORD, "role": role,
                                                 "municipality": municipality, "full_name": full_name,
                                                 "position": position})
-                session.flush()
                 announce_account(session, account, "admin")  # pages show the demo people by name too
                 added += 1
     return added
