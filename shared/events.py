@@ -69,6 +69,9 @@ class AccountCreated(Schema):
     role = StoredText(required=True)
     municipality = StoredText(required=True, allow_none=True)
     actor = StoredText(required=True)
+    # Added with people's names (the gateway's directory of people); events recorded before carry none.
+    full_name = StoredText(load_default="")
+    position = StoredText(load_default="")
 
 
 @event("token_revoked", source="catalog")

@@ -116,10 +116,15 @@ def access_in_force(session):
 def create_account(session, actor, data):
     require_role(actor, ADMIN)
     account = add_account(session, data)
+    announce_account(session, account, actor.username)
+    return account
+
+
+def announce_account(session, account, actor):
+    """``account_created``: the gateway's directory of people learns the name and position from it."""
     record(session, CatalogOutbox, "account_created", {
         "username": account.username, "role": account.role, "municipality": account.municipality_code,
-        "actor": actor.username})
-    return account
+        "full_name": account.full_name, "position": account.position, "actor": actor})
 
 
 def add_account(session, data):

@@ -1,5 +1,5 @@
 """The demo accounts of API.md (password ``demo``). Loaded by ``make run``; never in production."""
-from services.catalog.accounts import add_account
+from services.catalog.accounts import add_account, announce_account
 from services.catalog.models import Account
 from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL
 
@@ -27,7 +27,9 @@ def load_demo_accounts(sessions):
     with sessions.begin() as session:
         for username, role, municipality, full_name, position in DEMO_ACCOUNTS:
             if session.get(Account, username) is None:
-                add_account(session, {"username": username, "password": DEMO_PASSWORD, "role": role,
-                                      "municipality": municipality, "full_name": full_name, "position": position})
+                account = add_account(session, {"username": username, "password": DEMO_PASSWORD, "role": role,
+                                                "municipality": municipality, "full_name": full_name,
+                                                "position": position})
+                announce_account(session, account, "admin")  # pages show the demo people by name too
                 added += 1
     return added

@@ -93,7 +93,7 @@ class JsonWsgiApp(WsgiApp):
         except HTTPException as exc:
             code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
             if not environ.get("PATH_INFO", "").startswith(API_PREFIX):  # a mistyped page address
-                return unmatched_page(environ, exc.code, message)(environ, start)
+                return unmatched_page(environ, exc.code, message, self.server.container)(environ, start)
             return json_response({"error": {"code": code, "message": message, "fields": {}}},
                                  exc.code)(environ, start)
         except NetworkError as error:
@@ -113,10 +113,10 @@ def begin_correlation(environ):
         logs.correlation_id.set(load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"])
 
 
-def unmatched_page(environ, status, message):
+def unmatched_page(environ, status, message, container):
     """The Russian HTML error page, in the site's layout, for an address no route matches."""
     from services.gateway.web.rendering import page_for_unmatched  # rendering builds on this module
-    return page_for_unmatched(Request(environ), status, message)
+    return page_for_unmatched(Request(environ), status, message, container)
 
 
 class GatewayWebServer(WebServer):

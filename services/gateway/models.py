@@ -32,6 +32,18 @@ class OrganizationView(ReadModelBase):
     kind: Mapped[str] = mapped_column(String(40))
 
 
+class PersonView(ReadModelBase):
+    """Who stands behind a username, as the catalog announced the account: pages show this, not logins."""
+
+    __tablename__ = "people"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    municipality: Mapped[str | None] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+
+
 class EntryStatusView(ReadModelBase):
     """Every registry entry's kind, city and review state (drafts included), for network stats."""
 

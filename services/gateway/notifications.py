@@ -148,13 +148,13 @@ def _feed_signature(payload, secret):
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def atom(identity, items, base_url, self_url):
+def atom(identity, items, base_url, self_url, reader=None):
     """The notifications as an Atom 1.0 feed (RFC 4287), naming its own address (``self_url``) as
-    feed readers and validators expect."""
+    feed readers and validators expect; its title names the ``reader`` (the person, else the login)."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", f"urn:practice-network:notifications:{identity.username}")
-    _text(feed, "title", f"Уведомления — Сеть практик ({identity.username})")
+    _text(feed, "title", f"Уведомления — Сеть практик ({reader or identity.username})")
     _text(feed, "updated", (items[0]["occurred_at"] if items else utcnow()).isoformat())
     ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=self_url)
     ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{base_url}/notifications")

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import adoptions, audit, notifications, search
+from services.gateway import adoptions, audit, notifications, people, search
 from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
@@ -105,6 +105,7 @@ def resource_published(session, data):
 PROJECTIONS = {
     "municipality_registered": municipality_registered,
     "organization_registered": organization_registered,
+    "account_created": people.account_created,
     **{name: practice_changed for name in PRACTICE_EVENTS},
     "trial_session_scheduled": session_changed,
     **{name: booking_changed for name in BOOKING_EVENTS},

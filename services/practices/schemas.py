@@ -132,6 +132,8 @@ class HistoryItemSchema(Schema):
         "description": "кто; null в публичной истории (видят только город автора, эксперты и администраторы)"})
     actor_role = Text(data_key="role")
     at = fields.AwareDateTime(data_key="when")
+    # Filled by the gateway from its directory of people (absent where ``who`` is null).
+    who_name = Text(dump_only=True, metadata={"description": "кто: «имя, должность»; логин, если имя неизвестно"})
     comment = Text()
 
 
@@ -193,6 +195,8 @@ class BookingSchema(Schema):
     session_id = fields.Int()
     practice_id = fields.Function(lambda booking: booking.session.entry_id)
     school = Text()
+    # Filled by the gateway from its directory of people.
+    school_name = Text(dump_only=True, metadata={"description": "школа: «имя, должность» её представителя"})
     school_municipality = Text(allow_none=True)
     pupils = fields.Int()
     grade = fields.Int()

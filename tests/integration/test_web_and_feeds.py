@@ -93,7 +93,7 @@ def test_an_unknown_page_is_russian_html_and_an_unknown_api_address_is_json(netw
     assert "Не найдено" in page.text and 'href="/"' in page.text and 'href="/search"' in page.text
     assert 'lang="ru"' in page.text and "Сеть практик" in page.text
     browser = signed_in(network, "school-kyshtym")
-    assert "Выйти (school-kyshtym)" in browser.get(network.url("/no/such/page"), timeout=30).text
+    assert "Наталья Владимировна Крылова" in browser.get(network.url("/no/such/page"), timeout=30).text
     api = requests.get(network.url("/api/v1/nope"), timeout=30)
     assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
 

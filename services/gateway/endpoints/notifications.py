@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway import notifications
 from services.gateway.http import bearer_token, json_response, read_json, read_query, route
+from services.gateway.people import Directory
 from shared.auth import ROLES, require_role, verify_token
 from shared.schemas import PageQuery, Text
 
@@ -87,5 +88,6 @@ class NotificationEndpoints:
         identity = notifications.feed_identity(feed_token, config["JWT_SECRET"])
         with self.read_model() as session:
             items = notifications.of(session, identity, per_page=FEED_ENTRIES)["items"]
-        body = notifications.atom(identity, items, request.host_url.rstrip("/"), request.base_url)
+        reader = Directory(self.read_model).name(identity.username, with_position=False)
+        body = notifications.atom(identity, items, request.host_url.rstrip("/"), request.base_url, reader)
         return Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")

@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway import checked_imports, spreadsheets, views
 from services.gateway.http import bearer_token, json_response, read_json, read_query, read_upload, route
+from services.gateway.people import with_names
 from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
 from services.practices.review import TRANSITIONS
@@ -127,7 +128,8 @@ class RegistryEndpoints:
            query=PageQuery, response=page_schema(HistoryItemSchema))
     def practice_history(self, request, entry_id):
         query = read_query(request, PageQuery())
-        return json_response(page_of_list(self.practices.history(entry_id), **query))
+        history = with_names(self.read_model, self.practices.history(entry_id), "who", "who_name")
+        return json_response(page_of_list(history, **query))
 
     @route("GET", "/api/v1/review-queue", "Очередь на рассмотрение (эксперт), старые первыми", TAG,
            query=ReviewQueueQuery, response=page_schema(EntrySchema), auth=True)

@@ -1,5 +1,6 @@
 """Career-trial sessions and bookings: commands and exact seat counts come from the practices service."""
 from services.gateway.http import json_response, read_json, read_query, route
+from services.gateway.people import with_names
 from services.practices.schemas import (
     BookingInputSchema,
     BookingQuery,
@@ -33,7 +34,8 @@ class TrialEndpoints:
     @route("GET", "/api/v1/bookings", "Брони: школы — свои, методиста — его города", TAG,
            query=BookingQuery, response=page_schema(BookingSchema), auth=True)
     def list_bookings(self, request):
-        return json_response(self.practices.list_bookings(dict(request.args)))
+        found = self.practices.list_bookings(dict(request.args))
+        return json_response({**found, "items": with_names(self.read_model, found["items"], "school", "school_name")})
 
     @route("DELETE", "/api/v1/bookings/<int:booking_id>", "Отменить бронь (места уходят листу ожидания)", TAG,
            response=BookingSchema, auth=True)

@@ -8,9 +8,9 @@ from services.gateway.web.rendering import page, redirect, render
 from services.gateway.web.search import page_link
 from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, SCHOOL
-from shared.errors import Forbidden, TooManyRequests, Unauthorized, ValidationFailed
+from shared.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from shared.plugins import entry_kinds
-from shared.schemas import load
+from shared.schemas import MAX_PER_PAGE, load
 
 WORKSPACE_SIZE = 50
 # The methodist's table of entries: filters the practices service checks (EntryQuery), and its page.
@@ -68,7 +68,25 @@ class AccountPages:
             cities = views.municipality_names(read_session)
         return render(request, "cabinet.html", titles=titles, cities=cities, **context)
 
+    @page("GET", "/bookings/<int:booking_id>/cancel")
+    def confirm_cancel_page(self, request, visitor, booking_id):
+        """«Отменить бронь?»: what would be cancelled, and a button that does it (no JavaScript needed)."""
+        booking = self._booking(visitor, booking_id)
+        if booking is None:
+            raise NotFound(f"Действующей брони №{booking_id} среди ваших нет")
+        with self.read_model() as read_session:
+            title = views.practice_titles(read_session, [booking["practice_id"]]).get(booking["practice_id"])
+        return render(request, "booking_cancel.html", booking=booking, title=title)
+
     @page("POST", "/bookings/<int:booking_id>/cancel")
     def cancel_booking_page(self, request, visitor, booking_id):
-        self.practices.cancel_booking(booking_id)
-        return redirect("/cabinet?done=cancelled")
+        waiting = (self._booking(visitor, booking_id) or {}).get("status") == "waitlisted"
+        self.practices.cancel_booking(booking_id)  # the practices service decides who may cancel what
+        return redirect(f"/cabinet?done={'left-waitlist' if waiting else 'cancelled'}#main")
+
+    def _booking(self, visitor, booking_id):
+        """The booking, if among the latest the visitor may see (a school's own, a methodist's city's)."""
+        if visitor.identity is None:
+            raise Unauthorized("Нужно войти в систему")
+        bookings = self.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
+        return next((b for b in bookings if b["id"] == booking_id and b["status"] != "cancelled"), None)

@@ -3,7 +3,7 @@ from services.gateway import views
 from services.gateway.endpoints.registry import ACTIONS
 from services.gateway.web.display import shown_value
 from services.gateway.web.forms import entry_fields, entry_input, form_revisions, typed_values
-from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
 from services.practices.schemas import TransitionInputSchema
 from shared.auth import METHODIST, REVIEWER
 from shared.errors import NotFound, PreconditionFailed, ValidationFailed
@@ -47,11 +47,13 @@ def may_author(visitor, entry):
 class AuthoringPages:
     @page("GET", "/entries/new")
     def new_entry_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         kind = _kind(request.args.get("kind", ""))
         return self._entry_form(request, kind, typed={}, errors={})
 
     @page("POST", "/entries/new")
     def create_entry_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         kind = _kind(request.form.get("kind", ""))
         data, errors = entry_input(kind, request.form)
         if not errors:
@@ -64,6 +66,7 @@ class AuthoringPages:
 
     @page("GET", "/entries/<int:entry_id>/edit")
     def edit_entry_page(self, request, visitor, entry_id):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         entry = self.practices.get_entry(entry_id)
         typed = shown_values(entry, entry_fields(entry["kind"]))
         return self._entry_form(request, entry["kind"], typed=typed, errors={}, entry=entry, revision=entry["revision"])

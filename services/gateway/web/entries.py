@@ -8,9 +8,10 @@ from services.gateway.web.authoring import author_notes, may_author
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
+from shared.auth import SCHOOL
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.plugins import entry_kinds
-from shared.schemas import form_numbers, load
+from shared.schemas import MAX_PER_PAGE, form_numbers, load
 
 
 class EntryPages:
@@ -23,11 +24,13 @@ class EntryPages:
         form = form_dict(request)
         session_id = load(SessionChoiceSchema(), {"session_id": form.pop("session_id", None)})["session_id"]
         try:
-            self.practices.book(session_id, load(BookingInputSchema(), form_numbers(form, ("pupils", "grade"))))
+            booked = self.practices.book(session_id, load(BookingInputSchema(), form_numbers(form, ("pupils", "grade"))))
         except (ValidationFailed, Conflict) as error:
             return self._practice(request, entry_id, status=error.status, booking={
                 "error": error, "session": session_id, "typed": form})
-        return redirect(f"/practices/{entry_id}?done=booked#sessions")
+        # The notice is shown at the top of the content, and the anchor keeps it in view.
+        done = "waitlisted" if booked["status"] == "waitlisted" else "booked"
+        return redirect(f"/practices/{entry_id}?done={done}#main")
 
     @page("POST", "/practices/<int:entry_id>/sessions")
     def schedule_page(self, request, visitor, entry_id):
@@ -49,6 +52,7 @@ class EntryPages:
         entry = self.practices.get_entry(entry_id)
         plugin = entry_kinds().get(entry["kind"])
         sessions = self.practices.list_sessions(entry_id) if plugin and plugin.has_sessions else []
+        mine = self._own_bookings(request.visitor, entry_id) if sessions else {}
         with self.read_model() as session:
             city = views.municipality_name(session, entry["municipality"])
             resources = views.practice_resources(session, entry_id)
@@ -61,7 +65,14 @@ class EntryPages:
                       has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
                       history=self.practices.history(entry_id), author=may_author(request.visitor, entry),
                       notes=author_notes(self.practices, entry, request.visitor),
-                      booking=booking or {}, scheduling=scheduling or {"typed": {}})
+                      booking=booking or {}, scheduling=scheduling or {"typed": {}}, mine=mine)
+
+    def _own_bookings(self, visitor, entry_id):
+        """``{session_id: booking}``: the school's bookings (or waitlist places) on this trial, not cancelled."""
+        if visitor.role != SCHOOL:
+            return {}
+        bookings = self.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
+        return {b["session_id"]: b for b in bookings if b["practice_id"] == entry_id and b["status"] != "cancelled"}
 
     @page("GET", "/festivals/<int:festival_id>")
     def festival_page(self, request, visitor, festival_id):

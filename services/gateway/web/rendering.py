@@ -13,14 +13,17 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from services.gateway.http import ApiEntrypoint
+from services.gateway.people import Directory
 from services.gateway.web import session
 from services.gateway.web.display import shown_value
-from shared.errors import NetworkError, Unauthorized
+from shared.auth import ADMIN, METHODIST, REVIEWER
+from shared.db import Database
+from shared.errors import Forbidden, NetworkError, Unauthorized
 from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 from shared.plugins import direction_title, directions
 from shared.wording import decimal, grades_text, plural
@@ -78,6 +81,17 @@ def script_json(document):
 
 
 environment.filters["script_json"] = script_json
+
+
+@pass_context
+def person(context, username, with_position=True):
+    """``{{ b.school|person }}`` → «Наталья Владимировна Крылова, заместитель директора школы №1»: pages
+    name people, never their logins. Outside a page handler (an unmatched address) the login stays."""
+    people = context.get("people")
+    return people.name(username, with_position) if people else (username or "")
+
+
+environment.filters["person"] = person
 environment.globals.update(license_of=license_of, licenses=LICENSES, default_license=DEFAULT_LICENSE,
                            directions=directions)
 
@@ -86,6 +100,8 @@ environment.globals.update(license_of=license_of, licenses=LICENSES, default_lic
 # the text itself, so that nobody can make the site display a message of their own.
 NOTICES = {
     "booked": "Места забронированы. Бронь видна в кабинете школы.",
+    "waitlisted": "Вы в листе ожидания: когда места освободятся, бронь подтвердится сама и придёт уведомление.",
+    "left-waitlist": "Вы покинули лист ожидания.",
     "scheduled": "Занятие назначено, школы уже могут записываться.",
     "scheduled_draft": "Занятие назначено. Школы увидят его и смогут записаться, когда запись опубликуют.",
     "cancelled": "Бронь отменена, места вернулись в расписание.",
@@ -116,11 +132,29 @@ ACTION_TITLES = {"created": "Создан черновик", "edited": "Изме
 environment.globals["action_titles"] = ACTION_TITLES
 environment.globals["shown"] = lambda entry, name: shown_value(entry["kind"], name, entry.get(name))
 
+# Who the menu offers what: a link only to pages the role can use (a school builds no collections).
+MENU_ROLES = {"collections": (METHODIST, REVIEWER, ADMIN), "adoptions": (METHODIST, REVIEWER, ADMIN)}
+environment.globals["menu_roles"] = MENU_ROLES
+
+
+# Entries, their edits, imports and resources are a methodist's (services/practices/registry.py).
+AUTHORS = (METHODIST,)
+AUTHORS_ONLY = "Записи и ресурсы добавляют и изменяют методисты муниципалитетов"
+
+
+def only_for(visitor, roles, message):
+    """A page of other roles answers 403 before it shows a form (a guest is asked to sign in first)."""
+    if visitor.identity is None:
+        raise Unauthorized("Нужно войти в систему")
+    if visitor.role not in roles:
+        raise Forbidden(message)
+
 
 def render(request, template, status=200, **context):
     visitor = getattr(request, "visitor", None)
     notice = NOTICES.get(request.args.get("done", "")) if request is not None else None
-    body = environment.get_template(template).render(visitor=visitor, notice=notice, **context)
+    people = getattr(request, "people", None)
+    body = environment.get_template(template).render(visitor=visitor, notice=notice, people=people, **context)
     return Response(body, status=status, content_type=HTML_TYPE)
 
 
@@ -142,9 +176,18 @@ class PageError:
 UNMATCHED_MESSAGES = {404: "Такой страницы на сайте нет. Проверьте адрес или начните с главной страницы."}
 
 
-def page_for_unmatched(request, status, message):
+def directory_of(container):
+    """The directory of people over the service's read model, for pages rendered outside a page handler
+    (an unmatched address, a refused request): their header names the visitor too."""
+    sessions = next((dependency.sessions for dependency in container.dependencies
+                     if isinstance(dependency, Database) and dependency.service_name == "gateway"), None)
+    return Directory(sessions) if sessions is not None else None
+
+
+def page_for_unmatched(request, status, message, container):
     """The error page of an address no page answers (404), or a method it does not take (405)."""
     request.visitor = session.visitor_of(request)  # the layout shows who is signed in
+    request.people = directory_of(container)
     return error_page(request, PageError(status, UNMATCHED_MESSAGES.get(status, message)))
 
 
@@ -169,6 +212,7 @@ def page(method, path):
         @functools.wraps(handler)
         def run(self, request, **params):
             visitor = request.visitor
+            request.people = Directory(self.read_model)
             try:
                 if method == "POST":
                     session.check_csrf(request, visitor)

@@ -2,7 +2,7 @@
 from services.gateway.endpoints.registry import import_query, import_spreadsheet
 from services.gateway.endpoints.resources import resource_from_form
 from services.gateway.web.forms import form_dict
-from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
 from shared.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.schemas import MAX_PER_PAGE, load
 
@@ -21,6 +21,7 @@ def _refusals(error):
 class UploadPages:
     @page("GET", "/entries/import")
     def import_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         return render(request, "import.html", report=None, errors={})
 
     @page("POST", "/entries/import")
@@ -45,6 +46,7 @@ class UploadPages:
 
     @page("GET", "/resources/new")
     def new_resource_page(self, request, visitor):
+        only_for(visitor, AUTHORS, AUTHORS_ONLY)
         return self._resource_form(request, typed={"practice_id": request.args.get("practice_id", "")}, errors={})
 
     @page("POST", "/resources/new")
