@@ -99,6 +99,7 @@ def test_methodist_form_keeps_what_was_typed_shows_errors_beside_fields_then_sub
 
 
 def test_reviewer_approves_with_a_comment_and_the_entry_appears_in_public_search(network, visit):
+    """The entry is public at once; the reviewer's comment is for the author's city, not for guests."""
     title = f"Практика наставничества {uuid.uuid4().hex[:6]}"
     created = network.api("POST", "/api/v1/practices", user="methodist-snezhinsk", json={
         "kind": "best_practice", "title": title, "summary": "Наставники из атомной отрасли в школах"}).json()
@@ -110,7 +111,7 @@ def test_reviewer_approves_with_a_comment_and_the_entry_appears_in_public_search
     expect(page.get_by_role("heading", name="Очередь на рассмотрение (старые первыми)")).to_be_visible()
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", name=f"Рассмотрение: {title}")).to_be_visible()
-    expect(page.get_by_text("Новая запись (опубликованной версии ещё нет)")).to_be_visible()
+    expect(page.get_by_text("Запись, как её увидят читатели (опубликованной версии ещё нет)")).to_be_visible()
 
     page.get_by_role("button", name="Вернуть на доработку").click()
     expect(page.locator("#comment-error")).to_be_visible()
@@ -125,7 +126,8 @@ def test_reviewer_approves_with_a_comment_and_the_entry_appears_in_public_search
     assert eventually(lambda: guest.goto(f"/search?q={title.split()[-1]}") and
                       guest.locator(".result").filter(has_text=title).count() == 1, timeout=10)
     guest.locator(".result").get_by_role("link", name=title).click()
-    expect(guest.get_by_text("Хорошая практика, публикуем")).to_be_visible()
+    expect(guest.get_by_role("heading", name=title)).to_be_visible()
+    expect(guest.get_by_text("Хорошая практика, публикуем")).to_have_count(0)
 
 
 def test_festival_page_offers_the_calendar_and_pages_work_on_a_phone(visit):

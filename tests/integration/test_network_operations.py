@@ -53,5 +53,9 @@ def test_installing_a_city_plugin_adds_the_city_without_changing_any_service(net
     city = eventually(sysert, timeout=30)
     assert city == {"code": "sysert", "name": "Сысерть", "region": "Свердловская область",
                     "timezone": "Asia/Yekaterinburg", "oktmo": "65741000"}
-    organizations = network.api("GET", "/api/v1/organizations", params={"municipality": "sysert"}).json()
-    assert organizations["total"] == 2
+
+    def organizations():  # announced one by one after the city itself
+        found = network.api("GET", "/api/v1/organizations", params={"municipality": "sysert"}).json()
+        return found if found["total"] == 2 else None
+
+    assert eventually(organizations, timeout=30), "the plugin's two organizations never appeared"

@@ -55,14 +55,33 @@ def image_environment():
     return dict(re.findall(r"([A-Z_]+)=(\S+)", " ".join(lines)))
 
 
+class LiteralLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                    yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """YAML's safe loader as PyYAML ships it: nameko adds a resolver to ``yaml.SafeLoader`` itself that
+    substitutes ``${NAME:default}``, which would hide what Compose is actually given."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+def literal_yaml(text):
+    return yaml.load(text, Loader=LiteralLoader)  # noqa: S506  (LiteralLoader constructs safe types only)
+
+
 def compose():
-    return yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    return literal_yaml((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
 
 
 def k8s_documents():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
     return [document for name in kustomization["resources"]
-            for document in yaml.safe_load_all((K8S / name).read_text(encoding="utf-8")) if document]
+            for document in yaml.load_all((K8S / name).read_text(encoding="utf-8"), Loader=LiteralLoader)
+            if document]
 
 
 def k8s_kind(kind):
@@ -80,7 +99,7 @@ def required_variables():
 
 
 def test_every_config_key_the_code_reads_is_in_config_yaml():
-    keys = set(yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8")))
+    keys = set(literal_yaml(CONFIG_PATH.read_text(encoding="utf-8")))
     read = {(name, path.relative_to(REPO_ROOT)) for path in code_files()
             for name in CONFIG_READ.findall(path.read_text(encoding="utf-8"))}
     missing = sorted(f"{name} (читает {path})" for name, path in read if name not in keys)
