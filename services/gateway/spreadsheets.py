@@ -20,9 +20,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from services.practices.schemas import CommonContentSchema
 from shared.errors import NetworkError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.licenses import DEFAULT_LICENSE, LICENSES
-from shared.plugins import CellError, SheetColumn, entry_kinds
+from shared.plugins import CellError, SheetColumn, directions, entry_kinds
 
 MAX_ROWS = 5000
+LISTS_SHEET = "Списки"  # the template's hidden sheet of dropdown values
 # A list of MAX_ROWS entries is a few megabytes of sheet XML; beyond this it is not such a list.
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 # Sheet XML compresses some 10–30 times; a large part compressed far more is made of nothing (a zip bomb).
@@ -41,8 +42,6 @@ COMMON_COLUMNS = {
     "title": SheetColumn("Название", hint="Название записи, от 3 символов; обязательно",
                          example="Профпроба «Кондитер»"),
     "summary": SheetColumn("Краткое описание", hint="Несколько предложений о записи; необязательно"),
-    "direction": SheetColumn("Направление", hint="Направление работы; необязательно",
-                             example="Профессиональное самоопределение"),
     "organization": SheetColumn("Организация", hint="Организация-автор или провайдер пробы; необязательно",
                                 example="МОУ СОШ № 1"),
     "tags": SheetColumn("Теги", hint="Слова через запятую; необязательно", example="кулинария, 8 класс"),
@@ -55,7 +54,9 @@ def columns():
     """Every field an entry of any installed kind can have (common fields first) → its :class:`SheetColumn`."""
     kinds = entry_kinds().values()
     described = {"kind": SheetColumn("Вид записи", choices={kind.name: kind.title for kind in kinds},
-                                     hint="Вид записи; обязательно"), **COMMON_COLUMNS}
+                                     hint="Вид записи; обязательно"), **COMMON_COLUMNS,
+                 "direction": SheetColumn("Направление", choices=directions(), example=directions()["self_determination"],
+                                          hint="Направление работы из списка сети; необязательно")}
     for kind in kinds:
         for name, declared in kind.schema._declared_fields.items():
             if name not in described:
@@ -294,12 +295,18 @@ def template():
         example = {"kind": kind.name, "title": f"Пример: {kind.title.lower()}", "license": DEFAULT_LICENSE,
                    **kind.example}
         sheet.append([_shown(column, example.get(name)) for name, column in described.items()])
+    # Dropdown values live on a hidden sheet: a list typed into the rule itself may hold at most 255
+    # characters and no commas, which the directions and licences exceed.
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
     for cell, column in zip(sheet[1], described.values()):
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = 24
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS}"
         if column.choices:
-            dropdown = DataValidation(type="list", formula1='"' + ",".join(column.choices.values()) + '"',
+            for row, label in enumerate(column.choices.values(), start=1):
+                lists[f"{letter}{row}"] = label
+            dropdown = DataValidation(type="list", formula1=f"'{LISTS_SHEET}'!${letter}$1:${letter}${row}",
                                       allow_blank=True, showErrorMessage=True, errorTitle=column.title,
                                       error="Выберите значение из списка")
             dropdown.add(cells)
@@ -308,7 +315,7 @@ def template():
             for row in range(2, TEMPLATE_ROWS + 1):
                 sheet[f"{letter}{row}"].number_format = "@"
     sheet.freeze_panes = "A2"
-    _explanations(book.create_sheet("Пояснения"), described)
+    _explanations(book.create_sheet("Пояснения", 1), described)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

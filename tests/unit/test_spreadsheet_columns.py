@@ -107,7 +107,8 @@ def test_number_list_refuses_words():
 def test_the_template_is_in_russian_with_dropdowns_and_explanations():
     data = spreadsheets.template()
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Записи", "Пояснения"]
+    assert workbook.sheetnames == ["Записи", "Пояснения", "Списки"]
+    assert workbook["Списки"].sheet_state == "hidden"
     entries = workbook["Записи"]
     header = [cell.value for cell in entries[1]]
     assert all(re.search("[А-Яа-я]", title) for title in header)
@@ -117,12 +118,18 @@ def test_the_template_is_in_russian_with_dropdowns_and_explanations():
     lists = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in entries.data_validations.dataValidation}
     letter = {title: entries.cell(1, index + 1).column_letter for index, title in enumerate(header)}
     for title, label in [("Вид записи", "Лучшая практика"), ("Формат", "Очно"),
-                         ("Уровень профминимума", "Основной"), ("Лицензия", "CC BY-SA 4.0")]:
-        assert label in lists[f"{letter[title]}2"]
+                         ("Уровень профминимума", "Основной"), ("Лицензия", "CC BY-SA 4.0"),
+                         ("Направление", "Наставничество")]:
+        sheet_name, cells = lists[f"{letter[title]}2"].split("!")
+        values = [cell.value for row in workbook[sheet_name.strip("'")][cells.replace("$", "")] for cell in row]
+        assert label in values
     explained = {row[0].value: [cell.value for cell in row] for row in workbook["Пояснения"].iter_rows(min_row=2)}
     assert set(explained) == set(header) and "обязательно" in explained["Классы"][1]
     xml = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml"))
     rules = xml.findall(f"{{{MAIN}}}dataValidations/{{{MAIN}}}dataValidation")
-    assert [rule.get("type") for rule in rules] == ["list"] * 4
-    assert any("Дистанционно" in rule.findtext(f"{{{MAIN}}}formula1") for rule in rules)
+    assert [rule.get("type") for rule in rules] == ["list"] * 5
+    assert all(rule.findtext(f"{{{MAIN}}}formula1").startswith("'Списки'!$") for rule in rules)
+    workbook_xml = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml"))
+    states = {sheet.get("name"): sheet.get("state") for sheet in workbook_xml.iter(f"{{{MAIN}}}sheet")}
+    assert states["Списки"] == "hidden"
     assert [row["row"] for row in spreadsheets.read_sheet(data).rows] == [2, 3]
