@@ -59,7 +59,9 @@ def test_school_books_three_places_and_sees_seats_left_drop_by_three(visit):
     booking = page.locator("tr[data-booking]").filter(has_text="Оператор лазерного станка").first
     expect(booking).to_contain_text("Подтверждена")
     tab.screenshot("school-cabinet")
-    booking.get_by_role("button", name="Отменить").click()
+    booking.get_by_role("link", name=re.compile("Отменить")).click()  # cancelling asks first
+    expect(page.get_by_role("heading", name="Отменить бронь?")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Да, отменить")).click()
     expect(page.get_by_role("status")).to_contain_text("Бронь отменена")
 
 
@@ -153,7 +155,7 @@ def test_methodist_checks_an_excel_list_and_builds_a_collection_to_download(netw
     tab.sign_in("methodist-kopeysk")
     page.get_by_role("link", name="Импорт из Excel").click()
     page.get_by_label("Файл .xlsx").set_input_files(str(template))
-    page.get_by_role("button", name="Проверить").click()
+    page.get_by_role("button", name="Проверить", exact=True).click()
     expect(page.locator("#report")).to_contain_text("с ошибками 0")
     tab.screenshot("methodist-import-check")
 

@@ -146,7 +146,10 @@ def test_the_decision_page_shows_the_scores_side_by_side_and_hides_them_from_an_
     decision = signed_in(network, "reviewer-snezhinsk").get(page_url, timeout=30)
     assert decision.status_code == 200 and "Баллы бок о бок" in decision.text
     table = decision.text[decision.text.index("<table"):decision.text.index("</table>")]
-    assert table.index(first) < table.index("Новизна") and table.index(second) < table.index("Новизна")
+    accounts = network.api("GET", "/api/v1/accounts", user="admin", params={"role": "reviewer", "per_page": 100})
+    names = {account["username"]: account["full_name"] for account in accounts.json()["items"]}
+    # The experts are shown by name (pages never show logins), before the rubric's rows.
+    assert table.index(names[first]) < table.index("Новизна") and table.index(names[second]) < table.index("Новизна")
     assert "<td>9</td><td>8</td>" in table.replace("\n", "") or "<td>8</td><td>9</td>" in table.replace("\n", "")
     assert "Уточните цель" in decision.text and "Одобрить и опубликовать" in decision.text
 
