@@ -122,6 +122,18 @@ def rich_data(network):
                            json={"comment": "Уточните оборудование и технику безопасности"})
     assert returned.status_code == 200, returned.text
 
+    # Resubmitted after a return: the reviewer's page shows what changed since then.
+    again = network.api("POST", "/api/v1/practices", "methodist-kyshtym", json={
+        "kind": "career_trial", "title": "Профпроба «Оператор станков с ЧПУ»", "profession": "Оператор",
+        "grades": [9, 10], "duration_hours": 2.5, "format": "remote", "profminimum_level": "basic",
+        "summary": "Первая версия"}).json()
+    for user, action, body in (("methodist-kyshtym", "submit", {}),
+                               ("reviewer-chippkro", "request-changes", {"comment": "Добавьте длительность"})):
+        network.api("POST", f"/api/v1/practices/{again['id']}/{action}", user, json=body)
+    network.api("PATCH", f"/api/v1/practices/{again['id']}", "methodist-kyshtym",
+                json={"summary": "Вторая версия", "duration_hours": 3.5})
+    network.api("POST", f"/api/v1/practices/{again['id']}/submit", "methodist-kyshtym", json={})
+
     built = network.api("POST", "/api/v1/collections", "methodist-kyshtym",
                         json={"title": "Профпробы Кыштыма", "municipality": "kyshtym"})
     assert built.status_code in (201, 202), built.text
