@@ -76,19 +76,18 @@ def crawl(network, username):
     return visited
 
 
-def problems_of(url, status, document, logins, codes, shows_logins):
+def problems_of(url, status, document, logins, codes):
     path = urlsplit(url).path
     problems = []
     if status not in (200, *ERROR_TITLES):
         problems.append(f"{url}: answered {status}")
     if status in ERROR_TITLES and (document.get("lang") != "ru" or ERROR_TITLES[status] not in document.text_content()):
         problems.append(f"{url}: {status} is not the Russian error page")
-    if path == "/login":
+    if path == "/login":  # the one page where a login belongs
         return problems
     text = visible_text(document)
     words = set(re.findall(r"[\w.-]+", text))
-    if not shows_logins:
-        problems += [f"{url}: shows the login «{login}»" for login in sorted(logins & words)]
+    problems += [f"{url}: shows the login «{login}»" for login in sorted(logins & words)]
     problems += [f"{url}: shows the stored code «{code}»" for code in sorted(codes & words)]
     decimals = DECIMAL.findall(LICENCE_NUMBER.sub("", text))
     problems += [f"{url}: shows a decimal point «{number}»" for number in decimals]
@@ -159,8 +158,7 @@ def test_no_page_shows_a_login_a_stored_code_or_a_decimal_point(crawled, role):
     _, logins, codes, pages = crawled
     assert len(pages[role]) > 10, "the crawl found too few pages"
     found = [problem for url, status, document in pages[role]
-             for problem in problems_of(url, status, document, logins, codes, shows_logins=role == "admin"
-                                        and urlsplit(url).path == "/cabinet")]
+             for problem in problems_of(url, status, document, logins, codes)]
     assert not found, "\n".join(found)
 
 
@@ -172,3 +170,14 @@ def test_an_unknown_address_answers_the_russian_404_page(crawled):
         assert response.status_code == 404, path
         assert response.headers["Content-Type"].startswith("text/html"), path
         assert document.get("lang") == "ru" and "Не найдено" in visible_text(document), path
+
+
+def test_the_reading_flags_what_a_leaky_page_would_show():
+    page = lxml.html.fromstring(
+        '<html lang="ru"><body><p>Автор: methodist-kyshtym, формат in_person, 3.0 часа, CC BY 4.0, 10.12.2026</p>'
+        '<script>var role = "main";</script><input value="draft"><textarea>remote</textarea></body></html>')
+    found = problems_of("http://site/practices/1", 200, page, {"methodist-kyshtym"}, {"in_person", "main",
+                                                                                     "draft", "remote"})
+    assert found == ["http://site/practices/1: shows the login «methodist-kyshtym»",
+                     "http://site/practices/1: shows the stored code «in_person»",
+                     "http://site/practices/1: shows a decimal point «3.0»"]
