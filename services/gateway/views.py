@@ -173,6 +173,11 @@ def practice_resources(session, practice_id):
     return list(session.scalars(query))
 
 
+def resource_indexed(session, resource_id):
+    """Whether the read model has the resource yet (its ``resource_published`` event was applied)."""
+    return session.scalar(select(SearchDocument.id).where(SearchDocument.key == f"resource:{resource_id}")) is not None
+
+
 def practice_titles(session, practice_ids):
     """``{id: title}`` of published practices, for lists that only carry ids (bookings)."""
     if not practice_ids:

@@ -1,4 +1,7 @@
 """A methodist's uploads: an Excel list of entries (checked first, then imported) and methodical resources."""
+import eventlet
+
+from services.gateway import views
 from services.gateway.endpoints.registry import import_query, import_spreadsheet
 from services.gateway.endpoints.resources import resource_from_form
 from services.gateway.web.forms import form_dict
@@ -6,6 +9,7 @@ from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page
 from shared.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.schemas import MAX_PER_PAGE, load
 
+INDEXING_POLLS = 30  # at most 3 s; past that the page says «Ресурс добавлен» and lists it once it arrives
 UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed)
 CLOSED = ("rejected", "withdrawn", "archived")  # entries nobody works on any more
 
@@ -59,8 +63,18 @@ class UploadPages:
         except UPLOAD_ERRORS as error:
             return self._resource_form(request, typed=form, errors=error.fields, message=error.message,
                                        status=error.status)
+        self._await_indexing(resource["id"])
         target = f"/practices/{resource['practice_id']}" if resource.get("practice_id") else "/cabinet"
         return redirect(f"{target}?done=uploaded")
+
+    def _await_indexing(self, resource_id):
+        """The entry page lists resources from the read model: give the resource's event a moment to
+        arrive, so the page the methodist is sent to shows what she has just added."""
+        for _ in range(INDEXING_POLLS):
+            with self.read_model() as session:
+                if views.resource_indexed(session, resource_id):
+                    return
+            eventlet.sleep(0.1)
 
     def _resource_form(self, request, typed, errors, status=200, message=None):
         """The city's own entries in every state but the closed ones: a draft gets its files before review."""
