@@ -6,9 +6,7 @@ form values or the sign-in form) is checked with lxml, an independent parser."""
 import re
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -17,7 +15,7 @@ import requests
 from shared.licenses import LICENSES
 from shared.plugins import directions
 from tests.integration.test_web_pages import signed_in
-from tests.support import eventually
+from tests.support import eventually, session_a_week_ahead
 
 ROLES = (None, "methodist-kyshtym", "reviewer-chippkro", "school-kyshtym", "admin")
 PAGES_PER_ROLE = 150
@@ -92,15 +90,6 @@ def problems_of(url, status, document, logins, codes):
     decimals = DECIMAL.findall(LICENCE_NUMBER.sub("", text))
     problems += [f"{url}: shows a decimal point «{number}»" for number in decimals]
     return problems
-
-
-def session_a_week_ahead(network, entry_id):
-    starts = datetime.now(ZoneInfo("Asia/Yekaterinburg")).replace(microsecond=0) + timedelta(days=7)
-    response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", "methodist-kyshtym", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 12,
-        "place": "Кабинет 12"})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def rich_data(network):

@@ -1,11 +1,10 @@
 """A school's trial page over plain HTTP: its own booking, the waitlist and cancelling after a question;
 and people shown by name on every page, never by login."""
 import re
-from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
 from tests.integration.test_web_pages import csrf_of, signed_in
+from tests.support import session_a_week_ahead
 
 LOGINS = ("methodist-kyshtym", "school-kyshtym", "school-magnitogorsk", "reviewer-chippkro")
 KYSHTYM_METHODIST = "Татьяна Николаевна Горина"
@@ -40,16 +39,6 @@ def kyshtym_trial(network):
     return next(item for item in found if item["municipality"] == "kyshtym")
 
 
-def small_session(network, entry_id):
-    """A new session of two seats, a week ahead."""
-    starts = datetime.now(ZoneInfo("Asia/Yekaterinburg")).replace(microsecond=0) + timedelta(days=7)
-    response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", "methodist-kyshtym", json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 2,
-        "place": "Кабинет 12"})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
-
-
 def book_on_page(browser, network, entry_id, session_id, pupils=2):
     page = browser.get(network.url(f"/practices/{entry_id}"), timeout=30)
     grade = re.search(rf'id="grade-{session_id}" name="grade"[^>]*>\s*<option value="(\d+)"', page.text).group(1)
@@ -66,7 +55,7 @@ def session_card(page, session_id):
 
 def test_a_school_sees_its_booking_joins_a_waitlist_and_is_promoted_after_a_confirmed_cancel(network):
     entry = kyshtym_trial(network)
-    session_id = small_session(network, entry["id"])
+    session_id = session_a_week_ahead(network, entry["id"], capacity=2)
     first, second = signed_in(network, "school-kyshtym"), signed_in(network, "school-magnitogorsk")
 
     booked = book_on_page(first, network, entry["id"], session_id)
@@ -98,7 +87,7 @@ def test_a_school_sees_its_booking_joins_a_waitlist_and_is_promoted_after_a_conf
 
 def test_pages_name_people_never_their_logins(network):
     entry = kyshtym_trial(network)
-    session_id = small_session(network, entry["id"])
+    session_id = session_a_week_ahead(network, entry["id"], capacity=2)
     school = signed_in(network, "school-kyshtym")
     book_on_page(school, network, entry["id"], session_id, pupils=1)
     methodist = signed_in(network, "methodist-kyshtym")
