@@ -195,15 +195,22 @@ class Network:
             return False
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(sig)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self._stop_together([name], sig, timeout)
+
+    def _stop_together(self, names, sig=signal.SIGTERM, timeout=20):
+        """Signal every one of ``names`` at once, then wait for them (each gets ``timeout`` seconds in
+        all, not one after another); a process still running then is killed."""
+        running = [process for process in (self.processes.pop(name, None) for name in names)
+                   if process is not None and process.poll() is None]
+        for process in running:
+            process.send_signal(sig)
+        deadline = time.monotonic() + timeout
+        for process in running:
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def kill(self, name):
         """Stop a service the hard way (``kill -9``), as a crash would."""
@@ -212,8 +219,9 @@ class Network:
     def stop_all(self):
         """The gateways first: a gateway stopping waits for its workers, and one of them may be waiting
         for a service's answer (catching up from its log), which a stopped service never gives."""
-        for name in sorted(self.processes, key=lambda key: not key.startswith("gateway")):
-            self.stop(name)
+        gateways = [name for name in self.processes if name.startswith("gateway")]
+        self._stop_together(gateways)
+        self._stop_together(list(self.processes))
 
     def exited(self):
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
