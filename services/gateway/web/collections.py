@@ -1,10 +1,13 @@
 """Collections (сборники): ask for one in a form, watch it being typeset, download DOCX or PDF; the
 collections built before, each can be built again from the versions published now."""
+import functools
+
 from services.gateway import views
 from services.gateway.endpoints.collections import ask_for_collection, rebuild_collection
 from services.gateway.schemas import CollectionRequestSchema
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.search import page_link
 from services.practices.schemas import COLLECTION_ORDERS
 from shared.auth import ADMIN, METHODIST, REVIEWER
 from shared.errors import Forbidden, Unauthorized, ValidationFailed
@@ -21,8 +24,8 @@ class CollectionPages:
         with self.read_model() as session:
             cities = views.municipality_names(session)
             festivals = {f["id"]: f["title"] for f in views.festival_states(session)}
-        return render(request, "collections.html", found=found, cities=cities, festivals=festivals,
-                      orders=COLLECTION_ORDERS, may_build=visitor.role in BUILDERS)
+        return render(request, "collections.html", found=found, link=functools.partial(page_link, "/collections"),
+                      cities=cities, festivals=festivals, orders=COLLECTION_ORDERS, may_build=visitor.role in BUILDERS)
 
     @page("GET", "/collections/new")
     def new_collection_page(self, request, visitor):
