@@ -52,30 +52,29 @@ def send(mails, settings):
             relay.send_message(mail)
 
 
-class MailsNotifications:
-    """The gateway's mailer (a timer of every replica; it does nothing unless SMTP_HOST is set)."""
+# The gateway's mailer (a timer of every replica; it does nothing unless SMTP_HOST is set).
+@timer(interval=MAIL_EVERY_SECONDS)
+def mail_notifications(gateway):
+    if not config.get("SMTP_HOST"):
+        return
+    with gateway.read_model() as session:
+        notifications = pending(session)
+    for notification in notifications:
+        _mail(gateway, notification)
 
-    @timer(interval=MAIL_EVERY_SECONDS)
-    def mail_notifications(self):
-        if not config.get("SMTP_HOST"):
-            return
-        with self.read_model() as session:
-            notifications = pending(session)
-        for notification in notifications:
-            self._mail(notification)
 
-    def _mail(self, notification):
-        try:
-            recipients = self.catalog.claim_notification_recipients(
-                {"notification_id": notification.id, "audience": notification.audience})
-        except (NetworkError, RemoteError) as refused:  # e.g. another replica claimed it at that moment
-            log.warning("notification %s: recipients not claimed: %s", notification.id, refused)
-            return
-        try:
-            send([message(notification, recipient["email"], config) for recipient in recipients], config)
-        except (OSError, smtplib.SMTPException) as failure:
-            log.error("notification %s: e-mail to %s not sent: %s", notification.id,
-                      [recipient["username"] for recipient in recipients], failure)
-        with self.read_model.begin() as session:
-            session.execute(insert(NotificationMailing), {"notification_id": notification.id,
-                                                          "handled_at": utcnow()})
+def _mail(gateway, notification):
+    try:
+        recipients = gateway.catalog.claim_notification_recipients(
+            {"notification_id": notification.id, "audience": notification.audience})
+    except (NetworkError, RemoteError) as refused:  # e.g. another replica claimed it at that moment
+        log.warning("notification %s: recipients not claimed: %s", notification.id, refused)
+        return
+    try:
+        send([message(notification, recipient["email"], config) for recipient in recipients], config)
+    except (OSError, smtplib.SMTPException) as failure:
+        log.error("notification %s: e-mail to %s not sent: %s", notification.id,
+                  [recipient["username"] for recipient in recipients], failure)
+    with gateway.read_model.begin() as session:
+        session.execute(insert(NotificationMailing), {"notification_id": notification.id,
+                                                      "handled_at": utcnow()})

@@ -1,1 +1,1 @@
-"""The gateway's HTTP handlers, one module per area; ``GatewayService`` combines them."""
+"""The gateway's HTTP handlers, one module per area of plain functions; ``service.py`` names each as an entrypoint."""

@@ -30,14 +30,13 @@ class AuditRecordSchema(Schema):
     comment = Text()
 
 
-class AuditEndpoints:
-    @route("GET", "/api/v1/audit", "Журнал изменений и решений (администратор, эксперт), новые первыми",
-           "Доступ", query=AuditQuery, response=page_schema(AuditRecordSchema), auth=True)
-    def audit_log(self, request):
-        token = bearer_token(request)
-        require_role(verify_token(token, config["JWT_SECRET"]) if token else None, ADMIN, REVIEWER)
-        query = read_query(request, AuditQuery())
-        with self.read_model() as session:
-            items, total = audit.entries(session, **query)
-            return json_response(page_of(AuditRecordSchema(many=True).dump(items), total,
-                                         query["page"], query["per_page"]))
+@route("GET", "/api/v1/audit", "Журнал изменений и решений (администратор, эксперт), новые первыми",
+       "Доступ", query=AuditQuery, response=page_schema(AuditRecordSchema), auth=True)
+def audit_log(gateway, request):
+    token = bearer_token(request)
+    require_role(verify_token(token, config["JWT_SECRET"]) if token else None, ADMIN, REVIEWER)
+    query = read_query(request, AuditQuery())
+    with gateway.read_model() as session:
+        items, total = audit.entries(session, **query)
+        return json_response(page_of(AuditRecordSchema(many=True).dump(items), total,
+                                     query["page"], query["per_page"]))

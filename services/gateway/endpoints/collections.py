@@ -36,7 +36,7 @@ def ask_for_collection(read_model, practices, data):
     return practices.request_collection(data)
 
 
-def rebuild_collection(read_model, practices, collection_id):
+def ask_for_rebuilt_collection(read_model, practices, collection_id):
     """A new collection with the parameters of ``collection_id``, from the versions published now."""
     earlier = practices.get_collection(collection_id)
     scope, edition = earlier["scope"], earlier.get("edition") or {}
@@ -65,41 +65,44 @@ def publisher(session, data):
             "timezone": city.timezone}
 
 
-class CollectionEndpoints:
-    @route("POST", "/api/v1/collections",
-           "Собрать сборник опубликованных практик города, фестиваля, направления или всей сети", TAG,
-           body=CollectionRequestSchema, response=CollectionSchema, status=202, auth=True)
-    def request_collection(self, request):
-        collection = ask_for_collection(self.read_model, self.practices, read_json(request, CollectionRequestSchema()))
-        return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
+@route("POST", "/api/v1/collections",
+       "Собрать сборник опубликованных практик города, фестиваля, направления или всей сети", TAG,
+       body=CollectionRequestSchema, response=CollectionSchema, status=202, auth=True)
+def request_collection(gateway, request):
+    collection = ask_for_collection(gateway.read_model, gateway.practices, read_json(request, CollectionRequestSchema()))
+    return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
 
-    @route("GET", "/api/v1/collections", "Сборники, собранные раньше: кто, когда, с какими условиями", TAG,
-           query=PageQuery, response=page_schema(CollectionSchema))
-    def list_collections(self, request):
-        return json_response(self.practices.list_collections(read_query(request, PageQuery())))
 
-    @route("POST", "/api/v1/collections/<int:collection_id>/rebuild",
-           "Собрать заново: новый сборник с теми же условиями из текущих версий практик", TAG,
-           response=CollectionSchema, status=202, auth=True)
-    def rebuild_collection(self, request, collection_id):
-        collection = rebuild_collection(self.read_model, self.practices, collection_id)
-        return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
+@route("GET", "/api/v1/collections", "Сборники, собранные раньше: кто, когда, с какими условиями", TAG,
+       query=PageQuery, response=page_schema(CollectionSchema))
+def list_collections(gateway, request):
+    return json_response(gateway.practices.list_collections(read_query(request, PageQuery())))
 
-    @route("GET", "/api/v1/collections/<int:collection_id>", "Сборник: состояние сборки, прогресс, состав", TAG,
-           response=CollectionSchema)
-    def get_collection(self, request, collection_id):
-        collection = self.practices.get_collection(collection_id)
-        for key in ("docx_sha256", "pdf_sha256"):
-            collection.pop(key)
-        return json_response(collection)
 
-    @route("GET", "/api/v1/collections/<int:collection_id>.<any(docx, pdf):extension>",
-           "Скачать сборник (DOCX или PDF)", TAG, response_type="application/octet-stream")
-    def collection_file(self, request, collection_id, extension):
-        collection = self.practices.get_collection(collection_id)
-        digest = collection[f"{extension}_sha256"]
-        if digest is None:
-            raise Conflict(f"Сборник ещё не готов: {collection['status']}, {collection['progress']}%",
-                           {"status": [collection["status"]]})
-        return Response(file_store(config).get(digest), content_type=FORMATS[extension], headers={
-            "Content-Disposition": f'attachment; filename="sbornik-{collection_id}.{extension}"'})
+@route("POST", "/api/v1/collections/<int:collection_id>/rebuild",
+       "Собрать заново: новый сборник с теми же условиями из текущих версий практик", TAG,
+       response=CollectionSchema, status=202, auth=True)
+def rebuild_collection(gateway, request, collection_id):
+    collection = ask_for_rebuilt_collection(gateway.read_model, gateway.practices, collection_id)
+    return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
+
+
+@route("GET", "/api/v1/collections/<int:collection_id>", "Сборник: состояние сборки, прогресс, состав", TAG,
+       response=CollectionSchema)
+def get_collection(gateway, request, collection_id):
+    collection = gateway.practices.get_collection(collection_id)
+    for key in ("docx_sha256", "pdf_sha256"):
+        collection.pop(key)
+    return json_response(collection)
+
+
+@route("GET", "/api/v1/collections/<int:collection_id>.<any(docx, pdf):extension>",
+       "Скачать сборник (DOCX или PDF)", TAG, response_type="application/octet-stream")
+def collection_file(gateway, request, collection_id, extension):
+    collection = gateway.practices.get_collection(collection_id)
+    digest = collection[f"{extension}_sha256"]
+    if digest is None:
+        raise Conflict(f"Сборник ещё не готов: {collection['status']}, {collection['progress']}%",
+                       {"status": [collection["status"]]})
+    return Response(file_store(config).get(digest), content_type=FORMATS[extension], headers={
+        "Content-Disposition": f'attachment; filename="sbornik-{collection_id}.{extension}"'})

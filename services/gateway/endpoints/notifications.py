@@ -59,35 +59,37 @@ def feed_url(request, identity):
     return f"{request.host_url.rstrip('/')}/feeds/{notifications.feed_token(identity, config['JWT_SECRET'])}.atom"
 
 
-class NotificationEndpoints:
-    @route("GET", "/api/v1/notifications", "Мои уведомления, новые первыми", TAG,
-           query=NotificationQuery, response=NotificationPageSchema, auth=True)
-    def list_notifications(self, request):
-        identity = signed_in(request)
-        query = read_query(request, NotificationQuery())
-        with self.read_model() as session:
-            found = notifications.of(session, identity, **query)
-        return json_response({**found, "items": NotificationSchema(many=True).dump(found["items"])})
+@route("GET", "/api/v1/notifications", "Мои уведомления, новые первыми", TAG,
+       query=NotificationQuery, response=NotificationPageSchema, auth=True)
+def list_notifications(gateway, request):
+    identity = signed_in(request)
+    query = read_query(request, NotificationQuery())
+    with gateway.read_model() as session:
+        found = notifications.of(session, identity, **query)
+    return json_response({**found, "items": NotificationSchema(many=True).dump(found["items"])})
 
-    @route("POST", "/api/v1/notifications/read", "Отметить мои уведомления прочитанными", TAG,
-           body=MarkReadSchema, response=MarkedSchema, auth=True)
-    def mark_notifications_read(self, request):
-        identity = signed_in(request)
-        ids = read_json(request, MarkReadSchema(), optional=True).get("ids")
-        with self.read_model.begin() as session:
-            return json_response({"marked": notifications.mark_read(session, identity, ids)})
 
-    @route("GET", "/api/v1/notifications/feed", "Адрес моей ленты уведомлений (Atom)", TAG,
-           response=FeedSchema, auth=True)
-    def notification_feed_url(self, request):
-        return json_response({"url": feed_url(request, signed_in(request))})
+@route("POST", "/api/v1/notifications/read", "Отметить мои уведомления прочитанными", TAG,
+       body=MarkReadSchema, response=MarkedSchema, auth=True)
+def mark_notifications_read(gateway, request):
+    identity = signed_in(request)
+    ids = read_json(request, MarkReadSchema(), optional=True).get("ids")
+    with gateway.read_model.begin() as session:
+        return json_response({"marked": notifications.mark_read(session, identity, ids)})
 
-    @route("GET", "/feeds/<feed_token>.atom", "Лента уведомлений в формате Atom (адрес — из /notifications/feed)",
-           TAG, response_type=ATOM_TYPE)
-    def notification_feed(self, request, feed_token):
-        identity = notifications.feed_identity(feed_token, config["JWT_SECRET"])
-        with self.read_model() as session:
-            items = notifications.of(session, identity, per_page=FEED_ENTRIES)["items"]
-        reader = Directory(self.read_model).name(identity.username, with_position=False)
-        body = notifications.atom(identity, items, request.host_url.rstrip("/"), request.base_url, reader)
-        return Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")
+
+@route("GET", "/api/v1/notifications/feed", "Адрес моей ленты уведомлений (Atom)", TAG,
+       response=FeedSchema, auth=True)
+def notification_feed_url(gateway, request):
+    return json_response({"url": feed_url(request, signed_in(request))})
+
+
+@route("GET", "/feeds/<feed_token>.atom", "Лента уведомлений в формате Atom (адрес — из /notifications/feed)",
+       TAG, response_type=ATOM_TYPE)
+def notification_feed(gateway, request, feed_token):
+    identity = notifications.feed_identity(feed_token, config["JWT_SECRET"])
+    with gateway.read_model() as session:
+        items = notifications.of(session, identity, per_page=FEED_ENTRIES)["items"]
+    reader = Directory(gateway.read_model).name(identity.username, with_position=False)
+    body = notifications.atom(identity, items, request.host_url.rstrip("/"), request.base_url, reader)
+    return Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")

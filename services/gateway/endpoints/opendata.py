@@ -39,44 +39,49 @@ def download(lines, content_type, filename):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-class OpenDataEndpoints:
-    @route("GET", "/api/v1/practices/<int:entry_id>.jsonld",
-           "Опубликованная запись в schema.org JSON-LD: профпроба — Course с занятиями и свободными местами, "
-           "практика — LearningResource", TAG, response=JsonLdSchema, response_type="application/ld+json")
-    def practice_json_ld(self, request, entry_id):
-        with self.read_model() as session:
-            return json_ld_response(opendata.entry_json_ld(session, entry_id, base_url(request)))
+@route("GET", "/api/v1/practices/<int:entry_id>.jsonld",
+       "Опубликованная запись в schema.org JSON-LD: профпроба — Course с занятиями и свободными местами, "
+       "практика — LearningResource", TAG, response=JsonLdSchema, response_type="application/ld+json")
+def practice_json_ld(gateway, request, entry_id):
+    with gateway.read_model() as session:
+        return json_ld_response(opendata.entry_json_ld(session, entry_id, base_url(request)))
 
-    @route("GET", "/api/v1/festivals/<int:festival_id>.jsonld",
-           "Фестиваль в schema.org JSON-LD: Event, пункты программы — subEvent", TAG,
-           response=JsonLdSchema, response_type="application/ld+json")
-    def festival_json_ld(self, request, festival_id):
-        with self.read_model() as session:
-            return json_ld_response(opendata.festival_json_ld(session, festival_id, base_url(request)))
 
-    # /export/practices.* are the contract's names (API.md); /export/registry.* came first and stay.
-    @route("GET", "/api/v1/export/practices.csv", CSV_SUMMARY, TAG, response_type="text/csv")
-    def export_practices_csv(self, request):
-        return self._csv(request)
+@route("GET", "/api/v1/festivals/<int:festival_id>.jsonld",
+       "Фестиваль в schema.org JSON-LD: Event, пункты программы — subEvent", TAG,
+       response=JsonLdSchema, response_type="application/ld+json")
+def festival_json_ld(gateway, request, festival_id):
+    with gateway.read_model() as session:
+        return json_ld_response(opendata.festival_json_ld(session, festival_id, base_url(request)))
 
-    @route("GET", "/api/v1/export/registry.csv", CSV_SUMMARY + "; прежний адрес /export/practices.csv", TAG,
-           response_type="text/csv")
-    def export_csv(self, request):
-        return self._csv(request)
+# /export/practices.* are the contract's names (API.md); /export/registry.* came first and stay.
+@route("GET", "/api/v1/export/practices.csv", CSV_SUMMARY, TAG, response_type="text/csv")
+def export_practices_csv(gateway, request):
+    return _csv(gateway, request)
 
-    @route("GET", "/api/v1/export/practices.jsonl", JSONL_SUMMARY, TAG, response_type="application/x-ndjson")
-    def export_practices_jsonl(self, request):
-        return self._jsonl(request)
 
-    @route("GET", "/api/v1/export/registry.jsonl", JSONL_SUMMARY + "; прежний адрес /export/practices.jsonl", TAG,
-           response_type="application/x-ndjson")
-    def export_jsonl(self, request):
-        return self._jsonl(request)
+@route("GET", "/api/v1/export/registry.csv", CSV_SUMMARY + "; прежний адрес /export/practices.csv", TAG,
+       response_type="text/csv")
+def export_csv(gateway, request):
+    return _csv(gateway, request)
 
-    def _csv(self, request):
-        rows = opendata.export_rows(self.read_model, base_url(request))
-        return download(opendata.csv_lines(rows), CSV_TYPE, "reestr-praktik.csv")
 
-    def _jsonl(self, request):
-        rows = opendata.export_rows(self.read_model, base_url(request))
-        return download(opendata.jsonl_lines(rows), JSONL_TYPE, "reestr-praktik.jsonl")
+@route("GET", "/api/v1/export/practices.jsonl", JSONL_SUMMARY, TAG, response_type="application/x-ndjson")
+def export_practices_jsonl(gateway, request):
+    return _jsonl(gateway, request)
+
+
+@route("GET", "/api/v1/export/registry.jsonl", JSONL_SUMMARY + "; прежний адрес /export/practices.jsonl", TAG,
+       response_type="application/x-ndjson")
+def export_jsonl(gateway, request):
+    return _jsonl(gateway, request)
+
+
+def _csv(gateway, request):
+    rows = opendata.export_rows(gateway.read_model, base_url(request))
+    return download(opendata.csv_lines(rows), CSV_TYPE, "reestr-praktik.csv")
+
+
+def _jsonl(gateway, request):
+    rows = opendata.export_rows(gateway.read_model, base_url(request))
+    return download(opendata.jsonl_lines(rows), JSONL_TYPE, "reestr-praktik.jsonl")

@@ -76,74 +76,82 @@ def import_query(request, form):
     return load(ImportQuery(), data)
 
 
-class RegistryEndpoints:
-    @route("POST", "/api/v1/practices", "Создать черновик записи (методист своего города)", TAG,
-           body=EntryInputSchema, response=EntrySchema, status=201, auth=True)
-    def create_practice(self, request):
-        return json_response(self.practices.create_entry(read_json(request)), 201)
+@route("POST", "/api/v1/practices", "Создать черновик записи (методист своего города)", TAG,
+       body=EntryInputSchema, response=EntrySchema, status=201, auth=True)
+def create_practice(gateway, request):
+    return json_response(gateway.practices.create_entry(read_json(request)), 201)
 
-    @route("GET", "/api/v1/practices", "Опубликованные записи; с status — записи для автора и экспертов", TAG,
-           query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
-    def list_practices(self, request):
-        query = read_query(request, PracticeListQuery())
-        status, token = query.pop("status", None), bearer_token(request)
-        if status in PUBLISHED_STATUSES and (token is None or _reader(token)):
-            status = None  # guests and schools see the published registry: that is what the filter asks for
-        elif status and token is None:
-            raise Forbidden("Гостю доступны только опубликованные записи (status=approved); "
-                            "записи в других состояниях видят методисты и эксперты после входа",
-                            {"status": ["Без входа — только approved или published"]})
-        if status:
-            return json_response(self.practices.list_entries(
-                {**query, "status": "approved" if status in PUBLISHED_STATUSES else status}))
-        with self.read_model() as session:
-            return json_response(views.search(session, doc_type="practice", **query))
 
-    @route("GET", "/api/v1/practices/<int:entry_id>", "Запись реестра", TAG, response=EntrySchema, versioned=True)
-    def get_practice(self, request, entry_id):
-        return versioned_response(self.practices.get_entry(entry_id))
+@route("GET", "/api/v1/practices", "Опубликованные записи; с status — записи для автора и экспертов", TAG,
+       query=PracticeListQuery, response={"anyOf": [SearchPageSchema, page_schema(EntrySchema)]})
+def list_practices(gateway, request):
+    query = read_query(request, PracticeListQuery())
+    status, token = query.pop("status", None), bearer_token(request)
+    if status in PUBLISHED_STATUSES and (token is None or _reader(token)):
+        status = None  # guests and schools see the published registry: that is what the filter asks for
+    elif status and token is None:
+        raise Forbidden("Гостю доступны только опубликованные записи (status=approved); "
+                        "записи в других состояниях видят методисты и эксперты после входа",
+                        {"status": ["Без входа — только approved или published"]})
+    if status:
+        return json_response(gateway.practices.list_entries(
+            {**query, "status": "approved" if status in PUBLISHED_STATUSES else status}))
+    with gateway.read_model() as session:
+        return json_response(views.search(session, doc_type="practice", **query))
 
-    @route("PATCH", "/api/v1/practices/<int:entry_id>",
-           "Изменить запись (опубликованная получает новую версию на рассмотрение); с If-Match — "
-           "только если её никто не изменил", TAG,
-           body=EntryInputSchema, response=EntrySchema, auth=True, versioned=True)
-    def edit_practice(self, request, entry_id):
-        expected = expected_revisions(request)
-        return versioned_response(self.practices.edit_entry(entry_id, read_json(request), expected_revisions=expected))
 
-    @route("POST", f"/api/v1/practices/<int:entry_id>/<any({ACTIONS}):action>",
-           "Перевести запись: submit, approve, request-changes, reject, withdraw, archive", TAG,
-           body=TransitionInputSchema, response=EntrySchema, auth=True)
-    def transition_practice(self, request, entry_id, action):
-        data = read_json(request, TransitionInputSchema(), optional=True)
-        return json_response(self.practices.transition(entry_id, action, data))
+@route("GET", "/api/v1/practices/<int:entry_id>", "Запись реестра", TAG, response=EntrySchema, versioned=True)
+def get_practice(gateway, request, entry_id):
+    return versioned_response(gateway.practices.get_entry(entry_id))
 
-    @route("POST", f"/api/v1/practices/bulk/<any({ACTIONS}):action>",
-           "Одно действие над выбранными записями (до 1000); каждая — отдельно, отказы перечислены", TAG,
-           body=BulkTransitionSchema, response=BulkResultSchema, auth=True)
-    def transition_practices(self, request, action):
-        return json_response(self.practices.transition_many(action, read_json(request, BulkTransitionSchema())))
 
-    @route("GET", "/api/v1/practices/<int:entry_id>/history", "История изменений и решений, старые первыми", TAG,
-           query=PageQuery, response=page_schema(HistoryItemSchema))
-    def practice_history(self, request, entry_id):
-        query = read_query(request, PageQuery())
-        history = with_names(self.read_model, self.practices.history(entry_id), "who", "who_name")
-        return json_response(page_of_list(history, **query))
+@route("PATCH", "/api/v1/practices/<int:entry_id>",
+       "Изменить запись (опубликованная получает новую версию на рассмотрение); с If-Match — "
+       "только если её никто не изменил", TAG,
+       body=EntryInputSchema, response=EntrySchema, auth=True, versioned=True)
+def edit_practice(gateway, request, entry_id):
+    expected = expected_revisions(request)
+    return versioned_response(gateway.practices.edit_entry(entry_id, read_json(request), expected_revisions=expected))
 
-    @route("GET", "/api/v1/review-queue", "Очередь на рассмотрение (эксперт), старые первыми", TAG,
-           query=ReviewQueueQuery, response=page_schema(EntrySchema), auth=True)
-    def review_queue(self, request):
-        return json_response(self.practices.review_queue(read_query(request, ReviewQueueQuery())))
 
-    @route("POST", "/api/v1/practices/import",
-           "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,
-           query=ImportQuery, response=ImportReportSchema, auth=True, upload="file")
-    def import_practices(self, request):
-        form = request.form if request.mimetype == "multipart/form-data" else {}
-        return json_response(import_spreadsheet(self.practices, request, import_query(request, form)))
+@route("POST", f"/api/v1/practices/<int:entry_id>/<any({ACTIONS}):action>",
+       "Перевести запись: submit, approve, request-changes, reject, withdraw, archive", TAG,
+       body=TransitionInputSchema, response=EntrySchema, auth=True)
+def transition_practice(gateway, request, entry_id, action):
+    data = read_json(request, TransitionInputSchema(), optional=True)
+    return json_response(gateway.practices.transition(entry_id, action, data))
 
-    @route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX)
-    def import_template(self, request):
-        return Response(spreadsheets.template(), content_type=XLSX, headers={
-            "Content-Disposition": 'attachment; filename="shablon-importa-praktik.xlsx"'})
+
+@route("POST", f"/api/v1/practices/bulk/<any({ACTIONS}):action>",
+       "Одно действие над выбранными записями (до 1000); каждая — отдельно, отказы перечислены", TAG,
+       body=BulkTransitionSchema, response=BulkResultSchema, auth=True)
+def transition_practices(gateway, request, action):
+    return json_response(gateway.practices.transition_many(action, read_json(request, BulkTransitionSchema())))
+
+
+@route("GET", "/api/v1/practices/<int:entry_id>/history", "История изменений и решений, старые первыми", TAG,
+       query=PageQuery, response=page_schema(HistoryItemSchema))
+def practice_history(gateway, request, entry_id):
+    query = read_query(request, PageQuery())
+    history = with_names(gateway.read_model, gateway.practices.history(entry_id), "who", "who_name")
+    return json_response(page_of_list(history, **query))
+
+
+@route("GET", "/api/v1/review-queue", "Очередь на рассмотрение (эксперт), старые первыми", TAG,
+       query=ReviewQueueQuery, response=page_schema(EntrySchema), auth=True)
+def review_queue(gateway, request):
+    return json_response(gateway.practices.review_queue(read_query(request, ReviewQueueQuery())))
+
+
+@route("POST", "/api/v1/practices/import",
+       "Импорт из Excel (.xlsx): dry_run=true — отчёт по строкам, dry_run=false — загрузка всех строк", TAG,
+       query=ImportQuery, response=ImportReportSchema, auth=True, upload="file")
+def import_practices(gateway, request):
+    form = request.form if request.mimetype == "multipart/form-data" else {}
+    return json_response(import_spreadsheet(gateway.practices, request, import_query(request, form)))
+
+
+@route("GET", "/api/v1/practices/import/template.xlsx", "Шаблон Excel для импорта", TAG, response_type=XLSX)
+def import_template(gateway, request):
+    return Response(spreadsheets.template(), content_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="shablon-importa-praktik.xlsx"'})

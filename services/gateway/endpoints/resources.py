@@ -41,41 +41,43 @@ def _store(upload):
             "filename": (upload.filename or "")[:300] or None}
 
 
-class ResourceEndpoints:
-    @route("POST", "/api/v1/resources",
-           "Поделиться ресурсом: файл (PDF, DOCX, XLSX, PPTX, изображение) или ссылка (например, на видео)", TAG,
-           body=ResourceUploadSchema, response=ResourceSchema, status=201, auth=True, upload="file")
-    def add_resource(self, request):
-        limit = max_upload_bytes()
-        if request.content_length and request.content_length > limit:
-            raise PayloadTooLarge(f"Файл больше {limit // (1024 * 1024)} МБ", {"file": ["Слишком большой файл"]})
-        if request.mimetype == "multipart/form-data":
-            data = resource_from_form(request.form.to_dict(), request.files.get("file"))
-        else:
-            data = read_json(request, ResourceUploadSchema())
-        return json_response(self.practices.add_resource(data), 201)
+@route("POST", "/api/v1/resources",
+       "Поделиться ресурсом: файл (PDF, DOCX, XLSX, PPTX, изображение) или ссылка (например, на видео)", TAG,
+       body=ResourceUploadSchema, response=ResourceSchema, status=201, auth=True, upload="file")
+def add_resource(gateway, request):
+    limit = max_upload_bytes()
+    if request.content_length and request.content_length > limit:
+        raise PayloadTooLarge(f"Файл больше {limit // (1024 * 1024)} МБ", {"file": ["Слишком большой файл"]})
+    if request.mimetype == "multipart/form-data":
+        data = resource_from_form(request.form.to_dict(), request.files.get("file"))
+    else:
+        data = read_json(request, ResourceUploadSchema())
+    return json_response(gateway.practices.add_resource(data), 201)
 
-    @route("GET", "/api/v1/resources", "Ресурсы всех городов: поиск и фильтр по городу", TAG,
-           query=ResourceQuery, response=SearchPageSchema)
-    def list_resources(self, request):
-        query = read_query(request, ResourceQuery())
-        with self.read_model() as session:
-            return json_response(views.search(session, doc_type="resource", **query))
 
-    @route("GET", "/api/v1/resources/<int:resource_id>", "Ресурс", TAG, response=ResourceSchema)
-    def get_resource(self, request, resource_id):
-        resource = self.practices.get_resource(resource_id)
-        resource.pop("sha256", None)
-        return json_response(resource)
+@route("GET", "/api/v1/resources", "Ресурсы всех городов: поиск и фильтр по городу", TAG,
+       query=ResourceQuery, response=SearchPageSchema)
+def list_resources(gateway, request):
+    query = read_query(request, ResourceQuery())
+    with gateway.read_model() as session:
+        return json_response(views.search(session, doc_type="resource", **query))
 
-    @route("GET", "/api/v1/resources/<int:resource_id>/file", "Скачать файл ресурса (байт в байт)", TAG,
-           response_type="application/octet-stream")
-    def resource_file(self, request, resource_id):
-        resource = self.practices.get_resource(resource_id)
-        if not resource.get("sha256"):
-            raise BadRequest("У этого ресурса нет файла: это ссылка", {"url": [resource.get("url") or ""]})
-        content = file_store(config).get(resource["sha256"])
-        filename = resource["filename"] or f"resource-{resource_id}"
-        return Response(content, content_type=resource["media_type"], headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-            "X-Content-Type-Options": "nosniff"})
+
+@route("GET", "/api/v1/resources/<int:resource_id>", "Ресурс", TAG, response=ResourceSchema)
+def get_resource(gateway, request, resource_id):
+    resource = gateway.practices.get_resource(resource_id)
+    resource.pop("sha256", None)
+    return json_response(resource)
+
+
+@route("GET", "/api/v1/resources/<int:resource_id>/file", "Скачать файл ресурса (байт в байт)", TAG,
+       response_type="application/octet-stream")
+def resource_file(gateway, request, resource_id):
+    resource = gateway.practices.get_resource(resource_id)
+    if not resource.get("sha256"):
+        raise BadRequest("У этого ресурса нет файла: это ссылка", {"url": [resource.get("url") or ""]})
+    content = file_store(config).get(resource["sha256"])
+    filename = resource["filename"] or f"resource-{resource_id}"
+    return Response(content, content_type=resource["media_type"], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff"})

@@ -7,19 +7,20 @@ from services.gateway.schemas import NetworkStatsSchema, SearchPageSchema, Searc
 TAG = "Сквозные представления"
 
 
-class CrossCityEndpoints:
-    @route("GET", "/api/v1/search", "Поиск по всем городам: практики, профпробы, фестивали, ресурсы", TAG,
-           query=SearchQuery, response=SearchPageSchema)
-    def search(self, request):
-        query = read_query(request, SearchQuery())
-        return json_text_response(SEARCH_ANSWERS.answer(query, lambda: self._search(query)))
+@route("GET", "/api/v1/search", "Поиск по всем городам: практики, профпробы, фестивали, ресурсы", TAG,
+       query=SearchQuery, response=SearchPageSchema)
+def search(gateway, request):
+    query = read_query(request, SearchQuery())
+    return json_text_response(SEARCH_ANSWERS.answer(query, lambda: _search(gateway, query)))
 
-    def _search(self, query):
-        with self.read_model() as session:
-            return json_text(views.search(session, **query))
 
-    @route("GET", "/api/v1/network/stats", "Показатели сети по муниципалитетам", TAG,
-           response=NetworkStatsSchema)
-    def network_stats(self, request):
-        with self.read_model() as session:
-            return json_response(views.network_stats(session))
+def _search(gateway, query):
+    with gateway.read_model() as session:
+        return json_text(views.search(session, **query))
+
+
+@route("GET", "/api/v1/network/stats", "Показатели сети по муниципалитетам", TAG,
+       response=NetworkStatsSchema)
+def network_stats(gateway, request):
+    with gateway.read_model() as session:
+        return json_response(views.network_stats(session))

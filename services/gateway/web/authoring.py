@@ -44,100 +44,106 @@ def may_author(visitor, entry):
                 and visitor.identity.municipality == entry["municipality"])
 
 
-class AuthoringPages:
-    @page("GET", "/entries/new")
-    def new_entry_page(self, request, visitor):
-        only_for(visitor, AUTHORS, AUTHORS_ONLY)
-        kind = _kind(request.args.get("kind", ""))
-        return self._entry_form(request, kind, typed={}, errors={})
+@page("GET", "/entries/new")
+def new_entry_page(gateway, request, visitor):
+    only_for(visitor, AUTHORS, AUTHORS_ONLY)
+    kind = _kind(request.args.get("kind", ""))
+    return _entry_form(gateway, request, kind, typed={}, errors={})
 
-    @page("POST", "/entries/new")
-    def create_entry_page(self, request, visitor):
-        only_for(visitor, AUTHORS, AUTHORS_ONLY)
-        kind = _kind(request.form.get("kind", ""))
-        data, errors = entry_input(kind, request.form)
-        if not errors:
-            try:
-                created = self.practices.create_entry({"kind": kind, **data})
-                return redirect(f"/practices/{created['id']}?done=created")
-            except ValidationFailed as error:
-                errors = error.fields
-        return self._entry_form(request, kind, typed=typed_values(kind, request.form), errors=errors, status=422)
 
-    @page("GET", "/entries/<int:entry_id>/edit")
-    def edit_entry_page(self, request, visitor, entry_id):
-        only_for(visitor, AUTHORS, AUTHORS_ONLY)
-        entry = self.practices.get_entry(entry_id)
-        typed = shown_values(entry, entry_fields(entry["kind"]))
-        return self._entry_form(request, entry["kind"], typed=typed, errors={}, entry=entry, revision=entry["revision"])
-
-    @page("POST", "/entries/<int:entry_id>/edit")
-    def save_entry_page(self, request, visitor, entry_id):
-        """Save the edit, unless someone changed the entry since the form was opened: then the form comes
-        back with what was typed, saying so, and carries the current revision, so that saving it again
-        knowingly replaces the other change."""
-        entry = self.practices.get_entry(entry_id)
-        expected = form_revisions(request.form)
-        data, errors = entry_input(entry["kind"], request.form)
-        typed = typed_values(entry["kind"], request.form)
-        if not errors:
-            try:
-                self.practices.edit_entry(entry_id, data, expected_revisions=expected)
-                return redirect(f"/practices/{entry_id}?done=saved")
-            except ValidationFailed as error:
-                errors = error.fields
-            except PreconditionFailed as error:
-                current = self.practices.get_entry(entry_id)
-                return self._entry_form(request, current["kind"], typed=typed, errors={}, entry=current,
-                                        revision=current["revision"], stale=True, status=error.status)
-        return self._entry_form(request, entry["kind"], typed=typed, errors=errors, entry=entry,
-                                revision=expected[0] if expected else None, status=422)
-
-    def _entry_form(self, request, kind, typed, errors, entry=None, revision=None, stale=False, status=200):
-        notes = author_notes(self.practices, entry, request.visitor) if entry else {}
-        return render(request, "entry_form.html", status=status, kind=kind, kind_title=entry_kinds()[kind].title,
-                      fields=entry_fields(kind), typed=typed, errors=errors, entry=entry, revision=revision,
-                      stale=stale, notes=notes)
-
-    @page("POST", f"/entries/<int:entry_id>/<any({ACTIONS}):action>")
-    def transition_page(self, request, visitor, entry_id, action):
-        comment = request.form.get("comment", "")
+@page("POST", "/entries/new")
+def create_entry_page(gateway, request, visitor):
+    only_for(visitor, AUTHORS, AUTHORS_ONLY)
+    kind = _kind(request.form.get("kind", ""))
+    data, errors = entry_input(kind, request.form)
+    if not errors:
         try:
-            self.practices.transition(entry_id, action, load(TransitionInputSchema(), {"comment": comment}))
+            created = gateway.practices.create_entry({"kind": kind, **data})
+            return redirect(f"/practices/{created['id']}?done=created")
         except ValidationFailed as error:
-            if visitor.role != REVIEWER:
-                raise
-            return self._review(request, entry_id, errors=error.fields, comment=comment, status=error.status)
-        if request.form.get("return_to") == "entry":  # sent from the entry page: the author stays there
-            return redirect(f"/practices/{entry_id}?done={action}")
-        return redirect(f"/cabinet?done={action}")
+            errors = error.fields
+    return _entry_form(gateway, request, kind, typed=typed_values(kind, request.form), errors=errors, status=422)
 
-    @page("GET", "/review/<int:entry_id>")
-    def review_page(self, request, visitor, entry_id):
-        return self._review(request, entry_id, errors={}, comment="")
 
-    def _review(self, request, entry_id, errors, comment, status=200):
-        entry = self.practices.get_entry(entry_id)
-        fields = entry_fields(entry["kind"])
-        labels = {f.name: f.label for f in fields}
-        context = self.practices.review_context(entry_id)
-        with self.read_model() as session:
-            published = views.published_entry(session, entry_id)
-            city = views.municipality_name(session, entry["municipality"])
-            resources = views.practice_resources(session, entry_id)
-        kind = entry["kind"]
-        rows = [(f.label, shown_value(kind, f.name, published.get(f.name)) if published else None,
-                 shown_value(kind, f.name, entry.get(f.name))) for f in fields]
-        returned = context["returned"]
-        if returned:
-            returned["rows"] = [(labels.get(c["field"], c["field"]), shown_value(kind, c["field"], c["before"]),
-                                 shown_value(kind, c["field"], c["after"])) for c in returned["changes"]]
-        plugin = entry_kinds()[kind]
-        sessions = self.practices.list_sessions(entry_id) if plugin.has_sessions else []
-        return render(request, "review.html", status=status, entry=entry, city=city, published=published,
-                      rows=rows, returned=returned, decision=context["decision"], errors=errors, comment=comment,
-                      sessions=sessions, has_sessions=plugin.has_sessions, resources=resources,
-                      history=self.practices.history(entry_id))
+@page("GET", "/entries/<int:entry_id>/edit")
+def edit_entry_page(gateway, request, visitor, entry_id):
+    only_for(visitor, AUTHORS, AUTHORS_ONLY)
+    entry = gateway.practices.get_entry(entry_id)
+    typed = shown_values(entry, entry_fields(entry["kind"]))
+    return _entry_form(gateway, request, entry["kind"], typed=typed, errors={}, entry=entry, revision=entry["revision"])
+
+
+@page("POST", "/entries/<int:entry_id>/edit")
+def save_entry_page(gateway, request, visitor, entry_id):
+    """Save the edit, unless someone changed the entry since the form was opened: then the form comes
+    back with what was typed, saying so, and carries the current revision, so that saving it again
+    knowingly replaces the other change."""
+    entry = gateway.practices.get_entry(entry_id)
+    expected = form_revisions(request.form)
+    data, errors = entry_input(entry["kind"], request.form)
+    typed = typed_values(entry["kind"], request.form)
+    if not errors:
+        try:
+            gateway.practices.edit_entry(entry_id, data, expected_revisions=expected)
+            return redirect(f"/practices/{entry_id}?done=saved")
+        except ValidationFailed as error:
+            errors = error.fields
+        except PreconditionFailed as error:
+            current = gateway.practices.get_entry(entry_id)
+            return _entry_form(gateway, request, current["kind"], typed=typed, errors={}, entry=current,
+                                    revision=current["revision"], stale=True, status=error.status)
+    return _entry_form(gateway, request, entry["kind"], typed=typed, errors=errors, entry=entry,
+                            revision=expected[0] if expected else None, status=422)
+
+
+def _entry_form(gateway, request, kind, typed, errors, entry=None, revision=None, stale=False, status=200):
+    notes = author_notes(gateway.practices, entry, request.visitor) if entry else {}
+    return render(request, "entry_form.html", status=status, kind=kind, kind_title=entry_kinds()[kind].title,
+                  fields=entry_fields(kind), typed=typed, errors=errors, entry=entry, revision=revision,
+                  stale=stale, notes=notes)
+
+
+@page("POST", f"/entries/<int:entry_id>/<any({ACTIONS}):action>")
+def transition_page(gateway, request, visitor, entry_id, action):
+    comment = request.form.get("comment", "")
+    try:
+        gateway.practices.transition(entry_id, action, load(TransitionInputSchema(), {"comment": comment}))
+    except ValidationFailed as error:
+        if visitor.role != REVIEWER:
+            raise
+        return _review(gateway, request, entry_id, errors=error.fields, comment=comment, status=error.status)
+    if request.form.get("return_to") == "entry":  # sent from the entry page: the author stays there
+        return redirect(f"/practices/{entry_id}?done={action}")
+    return redirect(f"/cabinet?done={action}")
+
+
+@page("GET", "/review/<int:entry_id>")
+def review_page(gateway, request, visitor, entry_id):
+    return _review(gateway, request, entry_id, errors={}, comment="")
+
+
+def _review(gateway, request, entry_id, errors, comment, status=200):
+    entry = gateway.practices.get_entry(entry_id)
+    fields = entry_fields(entry["kind"])
+    labels = {f.name: f.label for f in fields}
+    context = gateway.practices.review_context(entry_id)
+    with gateway.read_model() as session:
+        published = views.published_entry(session, entry_id)
+        city = views.municipality_name(session, entry["municipality"])
+        resources = views.practice_resources(session, entry_id)
+    kind = entry["kind"]
+    rows = [(f.label, shown_value(kind, f.name, published.get(f.name)) if published else None,
+             shown_value(kind, f.name, entry.get(f.name))) for f in fields]
+    returned = context["returned"]
+    if returned:
+        returned["rows"] = [(labels.get(c["field"], c["field"]), shown_value(kind, c["field"], c["before"]),
+                             shown_value(kind, c["field"], c["after"])) for c in returned["changes"]]
+    plugin = entry_kinds()[kind]
+    sessions = gateway.practices.list_sessions(entry_id) if plugin.has_sessions else []
+    return render(request, "review.html", status=status, entry=entry, city=city, published=published,
+                  rows=rows, returned=returned, decision=context["decision"], errors=errors, comment=comment,
+                  sessions=sessions, has_sessions=plugin.has_sessions, resources=resources,
+                  history=gateway.practices.history(entry_id))
 
 def _kind(name):
     if name not in entry_kinds():

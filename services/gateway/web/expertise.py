@@ -8,35 +8,37 @@ from services.practices.expertise_schemas import RECOMMENDATIONS
 from shared.errors import ValidationFailed
 
 
-class ExpertisePages:
-    @page("GET", "/expertise/<int:round_id>")
-    def expert_round_page(self, request, visitor, round_id):
-        return self._round_page(request, round_id)
+@page("GET", "/expertise/<int:round_id>")
+def expert_round_page(gateway, request, visitor, round_id):
+    return _round_page(gateway, request, round_id)
 
-    @page("POST", "/expertise/<int:round_id>/review")
-    def submit_review_page(self, request, visitor, round_id):
-        criteria = self.practices.get_expert_round(round_id)["rubric"]["criteria"]
-        typed = typed_review(request.form, criteria)
-        data, errors = review_input(typed)
-        if not errors:
-            try:
-                self.practices.submit_expert_review(round_id, data)
-                return redirect(f"/expertise/{round_id}?done=reviewed")
-            except ValidationFailed as error:
-                errors = error.fields
-        return self._round_page(request, round_id, typed=typed, errors=errors, status=422)
 
-    def _round_page(self, request, round_id, typed=None, errors=None, status=200):
-        expert_round = self.practices.get_expert_round(round_id)
-        entry = self.practices.get_entry(expert_round["entry_id"])
-        fields = entry_fields(entry["kind"])
-        with self.read_model() as session:
-            cities = views.municipality_names(session)
-        return render(request, "expertise_round.html", status=status, round=expert_round, entry=entry,
-                      cities=cities, recommendations=RECOMMENDATIONS, comment="",
-                      typed=typed or empty_review(expert_round["rubric"]["criteria"]), errors=errors or {},
-                      entry_fields=fields, field_labels={f.name: f.label for f in fields}, score_name=score_name)
+@page("POST", "/expertise/<int:round_id>/review")
+def submit_review_page(gateway, request, visitor, round_id):
+    criteria = gateway.practices.get_expert_round(round_id)["rubric"]["criteria"]
+    typed = typed_review(request.form, criteria)
+    data, errors = review_input(typed)
+    if not errors:
+        try:
+            gateway.practices.submit_expert_review(round_id, data)
+            return redirect(f"/expertise/{round_id}?done=reviewed")
+        except ValidationFailed as error:
+            errors = error.fields
+    return _round_page(gateway, request, round_id, typed=typed, errors=errors, status=422)
 
-    @page("GET", "/diplomas/<code>")
-    def diploma_page(self, request, visitor, code):
-        return render(request, "diploma.html", diploma=self.festivals.verify_diploma(code))
+
+def _round_page(gateway, request, round_id, typed=None, errors=None, status=200):
+    expert_round = gateway.practices.get_expert_round(round_id)
+    entry = gateway.practices.get_entry(expert_round["entry_id"])
+    fields = entry_fields(entry["kind"])
+    with gateway.read_model() as session:
+        cities = views.municipality_names(session)
+    return render(request, "expertise_round.html", status=status, round=expert_round, entry=entry,
+                  cities=cities, recommendations=RECOMMENDATIONS, comment="",
+                  typed=typed or empty_review(expert_round["rubric"]["criteria"]), errors=errors or {},
+                  entry_fields=fields, field_labels={f.name: f.label for f in fields}, score_name=score_name)
+
+
+@page("GET", "/diplomas/<code>")
+def diploma_page(gateway, request, visitor, code):
+    return render(request, "diploma.html", diploma=gateway.festivals.verify_diploma(code))

@@ -24,31 +24,31 @@ def link(args, **changes):
     return page_link("/search", args, **changes)
 
 
-class SearchPages:
-    @page("GET", "/search")
-    def search_page(self, request, visitor):
-        # A form sends every filter, the unused ones empty: those mean "any".
-        args = {key: value for key, value in request.args.items() if value.strip()}
-        if not request.args and visitor.role == SCHOOL:
-            args = self._usual_grade()
-        errors, found = {}, None
-        try:
-            query = load(SearchQuery(), args)
-        except ValidationFailed as error:
-            errors = error.fields
-        with self.read_model() as session:
-            if not errors:
-                found = views.search(session, **{"per_page": PER_PAGE, **query})
-            cities = views.municipality_names(session)
-        return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
-                      found=found, cities=cities, kinds=_kind_titles(found), formats=FORMATS, grades=GRADES,
-                      type_titles=TYPE_TITLES, link=link)
+@page("GET", "/search")
+def search_page(gateway, request, visitor):
+    # A form sends every filter, the unused ones empty: those mean "any".
+    args = {key: value for key, value in request.args.items() if value.strip()}
+    if not request.args and visitor.role == SCHOOL:
+        args = _usual_grade(gateway, )
+    errors, found = {}, None
+    try:
+        query = load(SearchQuery(), args)
+    except ValidationFailed as error:
+        errors = error.fields
+    with gateway.read_model() as session:
+        if not errors:
+            found = views.search(session, **{"per_page": PER_PAGE, **query})
+        cities = views.municipality_names(session)
+    return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
+                  found=found, cities=cities, kinds=_kind_titles(found), formats=FORMATS, grades=GRADES,
+                  type_titles=TYPE_TITLES, link=link)
 
-    def _usual_grade(self):
-        """A school's search starts at the grade of its latest booking (a coordinator's current class)."""
-        bookings = self.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
-        latest = max(bookings, key=lambda booking: booking["id"], default=None)
-        return {"grade": str(latest["grade"])} if latest else {}
+
+def _usual_grade(gateway):
+    """A school's search starts at the grade of its latest booking (a coordinator's current class)."""
+    bookings = gateway.practices.list_bookings({"per_page": MAX_PER_PAGE})["items"]
+    latest = max(bookings, key=lambda booking: booking["id"], default=None)
+    return {"grade": str(latest["grade"])} if latest else {}
 
 
 def _kind_titles(found):
