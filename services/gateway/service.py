@@ -6,6 +6,7 @@ from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
 from services.gateway.endpoints.directory import DirectoryEndpoints
 from services.gateway.endpoints.expertise import ExpertiseEndpoints
+from services.gateway.endpoints.festival_season import FestivalSeasonEndpoints
 from services.gateway.endpoints.festivals import FestivalEndpoints
 from services.gateway.endpoints.notifications import NotificationEndpoints
 from services.gateway.endpoints.opendata import OpenDataEndpoints
@@ -35,7 +36,7 @@ from shared.rpc import TimedServiceRpc
 
 @subscribe
 class GatewayService(CatchesUp, RefusesRevokedTokens, MailsNotifications, SystemEndpoints, DirectoryEndpoints, RegistryEndpoints,
-                     TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
+                     TrialEndpoints, FestivalEndpoints, FestivalSeasonEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
                      AuditEndpoints, OpenDataEndpoints, ExpertiseEndpoints, AdoptionEndpoints, NotificationEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
                      ExpertisePages, AdoptionPages, NotificationPages):

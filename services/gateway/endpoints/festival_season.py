@@ -1,0 +1,59 @@
+"""The festival season: the call for entries, withdrawals, one's own entries, the jury, the ranking,
+certificates of participation and the archive of them all (owned by the festivals service; jurors
+score on the expert workbench, endpoints/expertise.py)."""
+from nameko import config
+from werkzeug.wrappers import Response
+
+from services.festivals.contract import CallInputSchema, JuryInputSchema, MyEntriesQuery, MyEntrySchema, RankingSchema
+from services.festivals.schemas import FestivalSchema
+from services.gateway.http import json_response, read_json, read_query, route
+from shared.schemas import page_schema
+from shared.storage import file_store
+
+TAG = "Фестивали, форумы, конкурсы"
+
+
+class FestivalSeasonEndpoints:
+    @route("POST", "/api/v1/festivals/<int:festival_id>/call",
+           "Открыть приём заявок (организатор): срок, рубрика жюри, правила номинаций; повторно — сдвинуть срок",
+           TAG, body=CallInputSchema, response=FestivalSchema, auth=True)
+    def open_call(self, request, festival_id):
+        return json_response(self.festivals.open_call(festival_id, read_json(request, CallInputSchema())))
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/entries/<int:entry_id>/withdraw",
+           "Отозвать заявку до окончания приёма (автор или методист её города)", TAG,
+           response=FestivalSchema, auth=True)
+    def withdraw_entry(self, request, festival_id, entry_id):
+        return json_response(self.festivals.withdraw_entry(festival_id, entry_id))
+
+    @route("GET", "/api/v1/festival-entries/mine", "Мои заявки на фестивали и их состояние", TAG,
+           query=MyEntriesQuery, response=page_schema(MyEntrySchema), auth=True)
+    def my_festival_entries(self, request):
+        return json_response(self.festivals.my_entries(read_query(request, MyEntriesQuery())))
+
+    @route("POST", "/api/v1/festivals/<int:festival_id>/jury",
+           "Назначить жюри (организатор): каждой заявке — два члена жюри не из её города", TAG,
+           body=JuryInputSchema, response=FestivalSchema, auth=True)
+    def appoint_jury(self, request, festival_id):
+        return json_response(self.festivals.appoint_jury(festival_id, read_json(request, JuryInputSchema())))
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>/ranking",
+           "Рейтинг по номинациям: взвешенные итоги жюри и разброс оценок (организатор)", TAG,
+           response=RankingSchema, auth=True)
+    def festival_ranking(self, request, festival_id):
+        return json_response(self.festivals.ranking(festival_id))
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>/certificates/<int:entry_id>.pdf",
+           "Сертификат участника (PDF) по любой заявке", TAG, response_type="application/pdf")
+    def certificate(self, request, festival_id, entry_id):
+        digest = self.festivals.certificate(festival_id, entry_id)
+        return Response(file_store(config).get(digest), content_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="sertifikat-{festival_id}-{entry_id}.pdf"'})
+
+    @route("GET", "/api/v1/festivals/<int:festival_id>/diplomas.zip",
+           "Все дипломы и сертификаты фестиваля одним архивом (организатор)", TAG,
+           response_type="application/zip", auth=True)
+    def diplomas_archive(self, request, festival_id):
+        digest = self.festivals.diplomas_archive(festival_id)
+        return Response(file_store(config).get(digest), content_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="festival-{festival_id}.zip"'})
