@@ -103,12 +103,12 @@ def notifying(handler):
 
 def record(session, data, envelope):
     """The event's notification; an event that concerns several people (a festival's results) makes one
-    for each, keyed by the event id and the audience."""
+    for each, keyed by the event id and its number (one person may have several entries)."""
     name = envelope["event_type"]
     made = NOTIFIED[name](session, {**data, "event": name})
     several = not isinstance(made, tuple)
-    for audience, title, text, link in (made if several else [made]):
-        key = str(uuid.uuid5(uuid.UUID(envelope["event_id"]), audience)) if several else envelope["event_id"]
+    for number, (audience, title, text, link) in enumerate(made if several else [made]):
+        key = str(uuid.uuid5(uuid.UUID(envelope["event_id"]), str(number))) if several else envelope["event_id"]
         upsert(session, Notification, {"id": key, "audience": audience, "kind": name,
                                        "title": title, "text": text or "", "link": link,
                                        "occurred_at": datetime.fromisoformat(envelope["occurred_at"])})
