@@ -196,9 +196,16 @@ class FestivalChanged(Schema):
     revision = fields.Int(required=True)
     festival = fields.Dict(required=True)
     actor = StoredText(load_default=None, allow_none=True)  # None in events recorded before it was added
+    # The entry the step concerns (festival_entry_*): its applicant is ``festival.entries[].entered_by``.
+    entry_id = fields.Int(load_default=None, allow_none=True)
 
 
-FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results")
+# The festival season: a call opened (or its deadline moved), an entry submitted or withdrawn, the
+# jury appointed, results announced. ``festival_results`` is the name results had in events recorded
+# before the season: logs replayed keep it.
+FESTIVAL_EVENTS = ("festival_published", "festival_changed", "festival_cancelled", "festival_results",
+                   "festival_call_opened", "festival_entry_submitted", "festival_entry_withdrawn",
+                   "festival_jury_appointed", "festival_results_announced")
 for _name in FESTIVAL_EVENTS:
     event(_name, source="festivals")(type(_name.title().replace("_", ""), (FestivalChanged,), {}))
 
@@ -227,6 +234,31 @@ class ExpertReviewSubmitted(Schema):
     total = fields.Float(required=True)
     recommendation = StoredText(required=True)
     actor = StoredText(required=True)
+
+# A festival jury works on the expert workbench (services/practices/expertise.py): a juror assigned to
+# an entry, and a juror's scores of it (``round_status`` ``complete`` once the entry's scores are all in).
+@event("festival_juror_assigned", source="practices")
+class FestivalJurorAssigned(ExpertAssigned):
+    festival_id = fields.Int(required=True)
+    festival_entry_id = fields.Int(required=True)
+    festival_title = StoredText(required=True)
+    entry_title = StoredText(required=True)
+
+
+@event("festival_jury_scored", source="practices")
+class FestivalJuryScored(Schema):
+    round_id = fields.Int(required=True)
+    festival_id = fields.Int(required=True)
+    festival_entry_id = fields.Int(required=True)
+    entry_id = fields.Int(required=True)
+    municipality = StoredText(required=True)
+    juror = StoredText(required=True)
+    total = fields.Float(required=True)
+    scores = fields.Dict(keys=StoredText(), values=fields.Int(), required=True)
+    round_status = StoredText(required=True)
+    actor = StoredText(required=True)
+
+
 class AdoptionState(Schema):
     """An adoption's whole state after a change (services/practices/adoption.py)."""
 

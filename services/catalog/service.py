@@ -91,6 +91,13 @@ class CatalogService(OwningService):
             return experts.reviewers(session, self.identity())
 
     @rpc(expected_exceptions=NetworkError)
+    def jury_candidates(self, usernames):
+        """The accounts named to a festival's jury with their cities (the festivals service asks)."""
+        usernames = [str(name) for name in usernames][:100]
+        with self.db() as session:
+            return experts.jury_candidates(session, self.identity(), usernames)
+
+    @rpc(expected_exceptions=NetworkError)
     def claim_notification_recipients(self, data):
         """For the gateway's mailer: who is to get a notification by e-mail and has not had it yet."""
         data = load(NotificationClaimSchema(), data)

@@ -1,27 +1,36 @@
 """Entries of published practices into nominations, and the results the organiser announces."""
+from services.festivals import jury, season
 from services.festivals.models import FestivalEntry, KnownPractice
 from services.festivals.organising import announce, editable_festival, get_festival, require_organiser
 from shared.auth import METHODIST, require_city, require_role
 from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.messaging import utcnow
 
 
-def enter_practice(session, actor, festival_id, practice_id, nomination_title):
-    """A methodist enters a published practice of their own city into a nomination."""
+def enter_practice(session, actor, festival_id, data, open_rounds):
+    """A methodist enters a published practice of their own city into a nomination while the call is
+    open, with a short application and resources; once a jury is appointed its round opens at once."""
     require_role(actor, METHODIST)
     festival = editable_festival_for_entries(session, festival_id)
-    nomination = _nomination(festival, nomination_title)
-    practice = session.get(KnownPractice, practice_id)
+    nomination = _nomination(festival, data["nomination"])
+    practice = session.get(KnownPractice, data["practice_id"])
     if practice is None or not practice.published:
         raise ValidationFailed("Можно заявить только опубликованную практику",
                                {"practice_id": ["Практика не найдена среди опубликованных"]})
     require_city(actor, practice.municipality, METHODIST)
-    if any(e.nomination_id == nomination.id and e.practice_id == practice_id for e in festival.entries):
+    season.check_entry(festival, nomination, practice)
+    entry = next((e for e in festival.entries
+                  if e.nomination_id == nomination.id and e.practice_id == practice.id), None)
+    if entry is not None and entry.status != "withdrawn":
         raise Conflict("Эта практика уже заявлена в номинацию", {"practice_id": ["Уже заявлена"]})
-    festival.entries.append(FestivalEntry(
-        nomination_id=nomination.id, practice_id=practice_id, practice_title=practice.title,
-        municipality=practice.municipality, entered_by=actor.username))
+    if entry is None:
+        entry = FestivalEntry(nomination_id=nomination.id, practice_id=practice.id, municipality=practice.municipality)
+        festival.entries.append(entry)
+    entry.practice_title, entry.entered_by, entry.entered_at = practice.title, actor.username, utcnow()
+    entry.status, entry.application, entry.resources = "submitted", data["application"], data["resources"]
     session.flush()
-    announce(session, festival, "festival_changed", actor)
+    jury.open_entry_rounds(festival, [entry], open_rounds)
+    announce(session, festival, "festival_entry_submitted", actor, entry_id=entry.id)
     return festival
 
 
@@ -33,20 +42,45 @@ def editable_festival_for_entries(session, festival_id):
 
 
 def announce_results(session, actor, festival_id, results):
-    """The organiser sets places per nomination; entries not named keep no place."""
+    """The organiser sets places 1–3 and laureates per nomination; entries not named keep none. Entries
+    the jury scored alike but placed differently (or one place given twice) need the organiser's reason,
+    kept with the nomination."""
     festival = editable_festival(session, actor, festival_id)
     require_organiser(actor, festival)
     for result in results:
         nomination = _nomination(festival, result["nomination"])
-        entries = {e.practice_id: e for e in festival.entries if e.nomination_id == nomination.id}
-        for award in result["places"]:
-            entry = entries.get(award["practice_id"])
-            if entry is None:
+        entries = {e.practice_id: e for e in festival.entries
+                   if e.nomination_id == nomination.id and e.status == "submitted"}
+        places = {award["practice_id"]: award["place"] for award in result["places"]}
+        for practice_id in [*places, *result["laureates"]]:
+            if practice_id not in entries:
                 raise ValidationFailed("Место можно присудить только заявленной практике", {
-                    "results": [f"Практика №{award['practice_id']} не заявлена в «{nomination.title}»"]})
-            entry.place = award["place"]
-    announce(session, festival, "festival_results", actor)
+                    "results": [f"Практика №{practice_id} не заявлена в «{nomination.title}»"]})
+        tie = _unexplained_tie(entries, places, set(result["laureates"]))
+        if tie and not result["tie_reason"]:
+            raise ValidationFailed(f"В номинации «{nomination.title}» {tie}: укажите, почему вы решили так "
+                                   "(tie_reason)", {"tie_reason": ["Обязательно при равенстве итогов"]})
+        for practice_id, entry in entries.items():
+            entry.place = places.get(practice_id)
+            entry.laureate = practice_id in result["laureates"] and entry.place is None
+        nomination.tie_reason = result["tie_reason"]
+    announce(session, festival, "festival_results_announced", actor)
     return festival
+
+
+def _unexplained_tie(entries, places, laureates):
+    """What needs the organiser's reason: a place given twice, or equal jury totals awarded differently."""
+    given = list(places.values())
+    if len(given) != len(set(given)):
+        return "одно место присуждено нескольким заявкам"
+    ranked = {row["practice_id"]: row for row in map(jury.ranked, entries.values()) if row["total"] is not None}
+    outcome = {practice_id: (places.get(practice_id), practice_id in laureates) for practice_id in ranked}
+    for first in ranked:
+        for second in ranked:
+            if first < second and ranked[first]["total"] == ranked[second]["total"] \
+                    and outcome[first] != outcome[second]:
+                return f"у заявок №{ranked[first]['entry_id']} и №{ranked[second]['entry_id']} равные итоги жюри"
+    return None
 
 
 def _nomination(festival, title):

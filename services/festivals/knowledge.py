@@ -1,7 +1,9 @@
-"""What the festivals service learns from others' events: published practices and city time zones.
+"""What the festivals service learns from others' events: published practices, city time zones and
+the jury's scores (given on the practices service's expert workbench).
 
 Only the events that change what is published are followed (a draft's thousand edits are not ours).
 """
+from services.festivals import jury
 from services.festivals.models import KnownMunicipality, KnownPractice, ProcessedEvent, ReplayCheckpoint
 from shared.db import stored_revision, upsert
 from shared.events import PUBLICATION_EVENTS
@@ -14,7 +16,7 @@ def practice_changed(session, data):
         return
     published = data["published"]
     values = {"id": data["id"], "municipality": data["municipality"], "revision": data["revision"],
-              "published": published is not None}
+              "kind": data["kind"], "published": published is not None}
     if published or known is None:  # an unpublished change keeps the title last published
         values["title"] = published["title"] if published else ""
     upsert(session, KnownPractice, values, newer_only=True)
@@ -26,5 +28,6 @@ def municipality_registered(session, data):
 
 READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, ("catalog", "practices"), {
     "municipality_registered": municipality_registered,
+    "festival_jury_scored": jury.juror_scored,
     **{name: practice_changed for name in PUBLICATION_EVENTS},
 })

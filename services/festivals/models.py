@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime
@@ -31,10 +31,16 @@ class Festival(FestivalsBase):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The call for entries (festival_season.py): open from ``call_opened_at`` until ``call_deadline``;
+    # ``rubric`` is the practices service's rubric code the jury scores by, unless a nomination has its own.
+    call_opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    call_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rubric: Mapped[str | None] = mapped_column(String(60))
 
     nominations: Mapped[list["Nomination"]] = relationship(order_by="Nomination.id", lazy="selectin")
     programme: Mapped[list["ProgrammeItem"]] = relationship(order_by="ProgrammeItem.starts_at", lazy="selectin")
     entries: Mapped[list["FestivalEntry"]] = relationship(order_by="FestivalEntry.id", lazy="selectin")
+    jury: Mapped[list["Juror"]] = relationship(order_by="Juror.username", lazy="selectin")
 
 
 class Nomination(FestivalsBase):
@@ -44,6 +50,11 @@ class Nomination(FestivalsBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # The call's rules: entry kinds accepted (empty: any) and a rubric of its own (None: the festival's).
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    rubric: Mapped[str | None] = mapped_column(String(60))
+    # Why the organiser placed entries of equal totals as they did (kept with the results).
+    tie_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class ProgrammeItem(FestivalsBase):
@@ -60,7 +71,10 @@ class ProgrammeItem(FestivalsBase):
 
 
 class FestivalEntry(FestivalsBase):
-    """An approved practice entered into a nomination; ``place`` is set by the results."""
+    """An approved practice entered into a nomination; ``place`` (or ``laureate``) is set by the results.
+
+    ``status`` is ``submitted`` or ``withdrawn``; ``round_id`` is the practices service's expert round
+    its jurors score in, once a jury is appointed."""
 
     __tablename__ = "festival_entries"
     __table_args__ = (UniqueConstraint("nomination_id", "practice_id"),)
@@ -73,6 +87,37 @@ class FestivalEntry(FestivalsBase):
     municipality: Mapped[str] = mapped_column(String(40))
     entered_by: Mapped[str] = mapped_column(String(80))
     place: Mapped[int | None] = mapped_column(Integer)
+    laureate: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    application: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[list] = mapped_column(JSON, default=list)
+    entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=utcnow)
+    round_id: Mapped[int | None] = mapped_column(Integer)
+    round_status: Mapped[str | None] = mapped_column(String(20))
+
+    scores: Mapped[list["JuryScore"]] = relationship(order_by="JuryScore.juror", lazy="selectin")
+
+
+class Juror(FestivalsBase):
+    """An account the organiser named to the festival's jury, with its city (None: regional)."""
+
+    __tablename__ = "festival_jurors"
+
+    festival_id: Mapped[int] = mapped_column(ForeignKey("festivals.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    municipality: Mapped[str | None] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class JuryScore(FestivalsBase):
+    """A juror's submitted score of an entry, learnt from the practices service's festival_jury_scored."""
+
+    __tablename__ = "jury_scores"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("festival_entries.id"), primary_key=True)
+    juror: Mapped[str] = mapped_column(String(80), primary_key=True)
+    total: Mapped[float] = mapped_column()
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class KnownPractice(FestivalsBase):
@@ -83,6 +128,7 @@ class KnownPractice(FestivalsBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     municipality: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40), default="")
     published: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(Integer)
 

@@ -105,10 +105,12 @@ def list_festivals(session, municipality=None, date_from=None, date_to=None, pag
     return paginate(session, query, Festival.starts_on, Festival.id, page=page, per_page=per_page)
 
 
-def announce(session, festival, name, actor):
-    """Tell the network the festival's whole new state (and who changed it), in the caller's transaction."""
+def announce(session, festival, name, actor, entry_id=None):
+    """Tell the network the festival's whole new state (and who changed it, and the entry concerned),
+    in the caller's transaction."""
     festival.revision += 1
     festival.updated_at = utcnow()
     session.flush()
+    session.refresh(festival)  # entries and jurors added through their tables, not the relationships
     record(session, FestivalsOutbox, name, {"id": festival.id, "revision": festival.revision, "actor": actor.username,
-                                            "festival": FestivalSchema().dump(festival)})
+                                            "festival": FestivalSchema().dump(festival), "entry_id": entry_id})

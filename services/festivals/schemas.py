@@ -1,6 +1,9 @@
 """The festivals service's public contract."""
+from zoneinfo import ZoneInfo
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.messaging import utcnow
 from shared.schemas import Day, Int, Moment, PageQuery, RecordId, Text
 
 KINDS = {"festival": "Фестиваль", "forum": "Форум", "contest": "Конкурс"}
@@ -50,20 +53,42 @@ class ProgrammeItemInputSchema(Schema):
             raise ValidationError("Окончание должно быть позже начала.", "ends_at")
 
 
+class EntryResourceSchema(Schema):
+    """A resource of an entry: a file already uploaded (``POST /api/v1/resources``) or a video link."""
+
+    resource_id = RecordId(load_default=None, allow_none=True)
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                     validate=validate.Length(max=1000), error_messages={"invalid": "Нужна ссылка http(s)://…"})
+    title = Text(load_default="", validate=validate.Length(max=300))
+
+    @validates_schema
+    def one_of_them(self, data, **_):
+        if (data["resource_id"] is None) == (data["url"] is None):
+            raise ValidationError("Укажите либо загруженный файл (resource_id), либо ссылку на видео (url).",
+                                  "resource_id")
+
+
 class EntryInputSchema(Schema):
     practice_id = RecordId(required=True)
     nomination = Text(required=True, validate=validate.Length(min=1, max=300),
                       metadata={"description": "Название номинации"})
+    application = Text(multiline=True, load_default="", validate=validate.Length(max=3000),
+                       metadata={"description": "Короткий текст заявки"})
+    resources = fields.List(fields.Nested(EntryResourceSchema), load_default=list, validate=validate.Length(max=10))
 
 
 class PlaceSchema(Schema):
     practice_id = RecordId(required=True)
-    place = Int(required=True, validate=validate.Range(min=1, max=10))
+    place = Int(required=True, validate=validate.Range(min=1, max=3))
 
 
 class NominationResultSchema(Schema):
     nomination = Text(required=True)
     places = fields.List(fields.Nested(PlaceSchema), required=True)
+    laureates = fields.List(RecordId(), load_default=list,
+                            metadata={"description": "Практики-лауреаты номинации (без места)"})
+    tie_reason = Text(multiline=True, load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "Почему заявки с равными итогами жюри расставлены так (обязательно при равенстве)"})
 
 
 class ResultsInputSchema(Schema):
@@ -79,6 +104,9 @@ class FestivalQuery(PageQuery):
 class NominationSchema(Schema):
     id = fields.Int()
     title = Text()
+    kinds = fields.List(Text(), metadata={"description": "Виды записей, принимаемые в номинацию (пусто — любые)"})
+    rubric = Text(allow_none=True, metadata={"description": "Рубрика жюри номинации (нет — рубрика фестиваля)"})
+    tie_reason = Text()
 
 
 class ProgrammeItemSchema(Schema):
@@ -97,7 +125,39 @@ class FestivalEntrySchema(Schema):
     practice_id = fields.Int()
     practice_title = Text()
     municipality = Text()
+    entered_by = Text()
+    entered_at = fields.AwareDateTime(allow_none=True)
+    status = Text(metadata={"description": "submitted или withdrawn"})
+    application = Text()
+    resources = fields.List(fields.Dict())
     place = fields.Int(allow_none=True)
+    laureate = fields.Bool()
+
+
+class JurorSchema(Schema):
+    username = Text()
+    municipality = Text(allow_none=True)
+    full_name = Text()
+
+
+def call_state(festival, now=None):
+    """``not_open``, ``open`` or ``closed``: entries are taken from the call's opening to its deadline."""
+    if festival.call_deadline is None:
+        return "not_open"
+    return "open" if (now or utcnow()) < festival.call_deadline else "closed"
+
+
+def local_time(festival, moment):
+    """``moment`` as the festival's city reads it, for messages: «15.12.2026 18:00 (Asia/Yekaterinburg)»."""
+    return f"{moment.astimezone(ZoneInfo(festival.timezone)):%d.%m.%Y %H:%M} ({festival.timezone})"
+
+
+class CallSchema(Schema):
+    status = fields.Function(call_state, metadata={"description": "not_open, open или closed"})
+    deadline = fields.Function(lambda f: f.call_deadline and f.call_deadline.astimezone(
+        ZoneInfo(f.timezone)).isoformat(), metadata={"description": "Срок приёма заявок во времени города"})
+    deadline_text = fields.Function(lambda f: f.call_deadline and local_time(f, f.call_deadline))
+    rubric = fields.Function(lambda f: f.rubric)
 
 
 class FestivalSchema(Schema):
@@ -119,13 +179,19 @@ class FestivalSchema(Schema):
     nominations = fields.List(fields.Nested(NominationSchema))
     programme = fields.List(fields.Nested(ProgrammeItemSchema))
     entries = fields.List(fields.Nested(FestivalEntrySchema))
+    entries_count = fields.Function(lambda festival: sum(e.status == "submitted" for e in festival.entries),
+                                    metadata={"description": "Поданные и не отозванные заявки"})
+    call = fields.Function(lambda festival: CallSchema().dump(festival))
+    jury = fields.List(fields.Nested(JurorSchema))
 
 
 class DiplomaSchema(Schema):
     """What a diploma's verification page shows: the winner, the place, the nomination, the festival."""
 
     code = Text()
-    place = fields.Int()
+    document = Text(metadata={"description": "diploma (место или лауреат) или certificate (участник)"})
+    place = fields.Int(allow_none=True)
+    laureate = fields.Bool()
     practice_id = fields.Int()
     practice_title = Text()
     municipality = Text()

@@ -1,6 +1,7 @@
 from nameko import config
 
-from services.festivals import diplomas, judging, knowledge, organising, verification
+from services.festivals import diplomas, judging, jury, knowledge, organising, season, verification
+from services.festivals.contract import CallInputSchema, JuryInputSchema, MyEntriesQuery, MyEntrySchema, RankingSchema
 from services.festivals.models import FestivalsOutbox
 from services.festivals.schemas import (
     DiplomaSchema,
@@ -17,6 +18,7 @@ from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError
 from shared.replay import CatchesUp, subscribe
+from shared.rpc import TimedServiceRpc
 from shared.schemas import ExpectedRevisionsSchema, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
@@ -32,6 +34,9 @@ class FestivalsService(OwningService, CatchesUp):
     # Entries accept published practices only, and festival times use the city's time zone:
     # both are learnt from other services' events.
     event_log = knowledge.READER
+    # Jurors' cities are the catalog's; the jury's rounds and rubrics are the practices service's.
+    catalog = TimedServiceRpc("catalog")
+    practices = TimedServiceRpc("practices")
 
     @rpc(expected_exceptions=NetworkError)
     def create_festival(self, data):
@@ -82,9 +87,56 @@ class FestivalsService(OwningService, CatchesUp):
     def enter_practice(self, festival_id, data):
         data = load(EntryInputSchema(), data)
         with self.db.begin() as session:
-            festival = judging.enter_practice(session, self.identity(), festival_id, data["practice_id"],
-                                              data["nomination"])
+            festival = judging.enter_practice(session, self.identity(), festival_id, data,
+                                              self.practices.open_festival_rounds)
             return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def open_call(self, festival_id, data):
+        data = load(CallInputSchema(), data)
+        with self.db.begin() as session:
+            return FestivalSchema().dump(season.open_call(session, self.identity(), festival_id, data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def withdraw_entry(self, festival_id, entry_id):
+        with self.db.begin() as session:
+            festival = season.withdraw_entry(session, self.identity(), festival_id, entry_id,
+                                             self.practices.withdraw_festival_round)
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def my_entries(self, query):
+        query = load(MyEntriesQuery(), query)
+        with self.db() as session:
+            items, total = season.my_entries(session, self.identity(), **query)
+            return page_of(MyEntrySchema(many=True).dump(items), total, query["page"], query["per_page"])
+
+    @rpc(expected_exceptions=NetworkError)
+    def appoint_jury(self, festival_id, data):
+        usernames = load(JuryInputSchema(), data)["jurors"]
+        candidates = self.catalog.jury_candidates(usernames)
+        with self.db.begin() as session:
+            festival = jury.appoint_jury(session, self.identity(), festival_id, candidates,
+                                         self.practices.open_festival_rounds)
+            return FestivalSchema().dump(festival)
+
+    @rpc(expected_exceptions=NetworkError)
+    def ranking(self, festival_id):
+        with self.db() as session:
+            return RankingSchema().dump(jury.ranking(session, self.identity(), festival_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def certificate(self, festival_id, entry_id):
+        """The file-store digest of an entry's certificate of participation PDF."""
+        with self.db() as session:
+            return diplomas.certificate(session, festival_id, entry_id, file_store(config), config)
+
+    @rpc(expected_exceptions=NetworkError)
+    def diplomas_archive(self, festival_id):
+        """The file-store digest of a ZIP of every diploma and certificate of the festival (organiser)."""
+        with self.db() as session:
+            organising.require_organiser(self.identity(), organising.get_festival(session, festival_id))
+            return diplomas.archive(session, festival_id, file_store(config), config)
 
     @rpc(expected_exceptions=NetworkError)
     def diploma(self, festival_id, entry_id):

@@ -17,10 +17,13 @@ from shared.errors import NotFound
 
 SIGNATURE_LENGTH = 20
 NOT_A_DIPLOMA = "Диплом с таким кодом не выдавался"
+# A certificate of participation's signature starts with this (never a hex digit, so never a diploma's).
+CERTIFICATE = "u"
 
 
-def code_of(secret, festival_id, entry_id):
-    return f"{festival_id}-{entry_id}-{_signature(secret, festival_id, entry_id)}"
+def code_of(secret, festival_id, entry_id, document="diploma"):
+    prefix = CERTIFICATE if document == "certificate" else ""
+    return f"{festival_id}-{entry_id}-{prefix}{_signature(secret, festival_id, entry_id, document)}"
 
 
 def verification_url(config, code):
@@ -33,18 +36,19 @@ def qr_data_uri(url):
 
 
 def verify(session, secret, code):
-    """Who won the diploma of ``code``: 404 for a forged code or an entry without a place."""
-    festival_id, entry_id = _ids(secret, code)
+    """Who won the diploma (or took part, for a certificate) of ``code``: 404 for a forged code, a diploma
+    of an entry without a place or laureate title, a certificate of a withdrawn entry."""
+    festival_id, entry_id, document = _ids(secret, code)
     try:
         festival = get_festival(session, festival_id)
     except NotFound:
         raise NotFound(NOT_A_DIPLOMA) from None
-    entry = next((e for e in festival.entries if e.id == entry_id and e.place is not None), None)
-    if entry is None:
+    entry = next((e for e in festival.entries if e.id == entry_id and e.status == "submitted"), None)
+    if entry is None or (document == "diploma" and entry.place is None and not entry.laureate):
         raise NotFound(NOT_A_DIPLOMA)
     city = session.get(KnownMunicipality, entry.municipality)
     return {
-        "code": code, "place": entry.place, "practice_id": entry.practice_id, "practice_title": entry.practice_title,
+        "code": code, "document": document, "place": entry.place, "laureate": entry.laureate, "practice_id": entry.practice_id, "practice_title": entry.practice_title,
         "municipality": entry.municipality, "municipality_name": city.name if city else entry.municipality,
         "nomination": next(n.title for n in festival.nominations if n.id == entry.nomination_id),
         "festival_id": festival.id, "festival_title": festival.title, "festival_kind": KINDS[festival.kind],
@@ -56,11 +60,12 @@ def _ids(secret, code):
     parts = code.split("-")
     if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
         festival_id, entry_id = int(parts[0]), int(parts[1])
-        if hmac.compare_digest(parts[2], _signature(secret, festival_id, entry_id)):
-            return festival_id, entry_id
+        document = "certificate" if parts[2].startswith(CERTIFICATE) else "diploma"
+        if hmac.compare_digest(parts[2].removeprefix(CERTIFICATE), _signature(secret, festival_id, entry_id, document)):
+            return festival_id, entry_id, document
     raise NotFound(NOT_A_DIPLOMA)
 
 
-def _signature(secret, festival_id, entry_id):
-    message = f"diploma:{festival_id}:{entry_id}".encode()
+def _signature(secret, festival_id, entry_id, document="diploma"):
+    message = f"{document}:{festival_id}:{entry_id}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:SIGNATURE_LENGTH]

@@ -36,6 +36,13 @@ def festival_fields(data):
             "object_type": "festival", "object_id": str(data["id"]), "status": data["festival"].get("status")}
 
 
+def jury_fields(data):
+    """A juror assigned to a festival entry, or the juror's scores (the total, never who else scored)."""
+    return {"actor": data["actor"], "municipality": data["municipality"], "object_type": "festival_entry",
+            "object_id": str(data["festival_entry_id"]), "practice_id": data["entry_id"],
+            "comment": f"{data['juror']}: {data['total']} %" if "juror" in data else data["reviewer"]}
+
+
 def resource_fields(data):
     resource = data["resource"]
     return {"actor": resource.get("created_by"), "municipality": resource.get("municipality"),
@@ -59,6 +66,8 @@ AUDITED = {
     "trial_session_scheduled": session_fields,
     **{name: booking_fields for name in BOOKING_EVENTS},
     **{name: festival_fields for name in FESTIVAL_EVENTS},
+    "festival_juror_assigned": jury_fields,
+    "festival_jury_scored": jury_fields,
     "resource_published": resource_fields,
     "account_created": account_fields,
     **{name: account_fields for name in ACCOUNT_ACCESS_EVENTS},

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import datetime
 from xml.etree import ElementTree
 
@@ -63,9 +64,31 @@ def adoption_reported(session, data):
             f"/practices/{data['original_entry_id']}#adoptions")
 
 
+def juror_assigned(session, data):
+    return (f"user:{data['reviewer']}", f"Вы в жюри: оцените заявку «{data['entry_title']}»",
+            f"{data['festival_title']}. Баллы других членов жюри откроются после ваших.",
+            f"/expertise/rounds/{data['round_id']}")
+
+
+PLACE_TITLES = {1: "I место", 2: "II место", 3: "III место"}
+
+
+def festival_results(session, data):
+    """One notification per applicant: each learns the result of their own entry."""
+    festival = data["festival"]
+    for entry in festival["entries"]:
+        if entry.get("status", "submitted") != "submitted":
+            continue
+        result = PLACE_TITLES.get(entry["place"]) or ("лауреат" if entry.get("laureate") else "участник")
+        yield (f"user:{entry['entered_by']}", f"Итоги «{festival['title']}»: «{entry['practice_title']}» — {result}",
+               "Диплом или сертификат участника можно скачать на странице фестиваля.",
+               f"/festivals/{festival['id']}")
+
+
 NOTIFIED = {**{name: reviewed for name in REVIEW_TITLES}, "booking_promoted": booking_promoted,
             "practice_adopted": practice_adopted, "adoption_report_due": adoption_report_due,
-            "adoption_reported": adoption_reported}
+            "adoption_reported": adoption_reported, "festival_juror_assigned": juror_assigned,
+            "festival_results_announced": festival_results}
 
 
 def notifying(handler):
@@ -79,11 +102,16 @@ def notifying(handler):
 
 
 def record(session, data, envelope):
+    """The event's notification; an event that concerns several people (a festival's results) makes one
+    for each, keyed by the event id and its number (one person may have several entries)."""
     name = envelope["event_type"]
-    audience, title, text, link = NOTIFIED[name](session, {**data, "event": name})
-    upsert(session, Notification, {"id": envelope["event_id"], "audience": audience, "kind": name,
-                                   "title": title, "text": text or "", "link": link,
-                                   "occurred_at": datetime.fromisoformat(envelope["occurred_at"])})
+    made = NOTIFIED[name](session, {**data, "event": name})
+    several = not isinstance(made, tuple)
+    for number, (audience, title, text, link) in enumerate(made if several else [made]):
+        key = str(uuid.uuid5(uuid.UUID(envelope["event_id"]), str(number))) if several else envelope["event_id"]
+        upsert(session, Notification, {"id": key, "audience": audience, "kind": name,
+                                       "title": title, "text": text or "", "link": link,
+                                       "occurred_at": datetime.fromisoformat(envelope["occurred_at"])})
 
 
 def audiences(identity):

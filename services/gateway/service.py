@@ -6,6 +6,7 @@ from services.gateway.endpoints import audit as api_audit
 from services.gateway.endpoints import collections as api_collections
 from services.gateway.endpoints import directory as api_directory
 from services.gateway.endpoints import expertise as api_expertise
+from services.gateway.endpoints import festival_season as api_festival_season
 from services.gateway.endpoints import festivals as api_festivals
 from services.gateway.endpoints import notifications as api_notifications
 from services.gateway.endpoints import opendata as api_opendata
@@ -103,6 +104,15 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     verify_diploma = api_festivals.verify_diploma  # GET /api/v1/diplomas/<code>
     festivals_calendar = api_festivals.festivals_calendar  # GET /api/v1/festivals.ics
     festival_calendar = api_festivals.festival_calendar  # GET /api/v1/festivals/<int:festival_id>.ics
+
+    # endpoints/festival_season.py
+    open_call = api_festival_season.open_call  # POST /api/v1/festivals/<int:festival_id>/call
+    withdraw_entry = api_festival_season.withdraw_entry
+    my_festival_entries = api_festival_season.my_festival_entries  # GET /api/v1/festival-entries/mine
+    appoint_jury = api_festival_season.appoint_jury  # POST /api/v1/festivals/<int:festival_id>/jury
+    festival_ranking = api_festival_season.festival_ranking  # GET /api/v1/festivals/<int:festival_id>/ranking
+    certificate = api_festival_season.certificate
+    diplomas_archive = api_festival_season.diplomas_archive  # GET /api/v1/festivals/<int:festival_id>/diplomas.zip
 
     # endpoints/notifications.py
     list_notifications = api_notifications.list_notifications  # GET /api/v1/notifications

@@ -65,7 +65,8 @@ def festival_practice_ids(session, festival_id):
     festival = session.get(FestivalView, festival_id)
     if festival is None:
         raise NotFound(f"Фестиваль №{festival_id} не найден")
-    return sorted({entry["practice_id"] for entry in festival.state["entries"]})
+    return sorted({entry["practice_id"] for entry in festival.state["entries"]
+                   if entry.get("status", "submitted") == "submitted"})
 
 
 def municipality_name(session, code):

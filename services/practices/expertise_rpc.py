@@ -3,6 +3,7 @@ from nameko import config
 
 from services.practices import expertise, rubrics
 from services.practices.expertise_schemas import (
+    FestivalRoundsInputSchema,
     NewRubricSchema,
     RemarkSchema,
     ReviewInputSchema,
@@ -53,11 +54,24 @@ class ExpertiseRpc:
     @rpc(expected_exceptions=NetworkError)
     def submit_expert_review(self, round_id, data):
         review = load(ReviewInputSchema(), data)
-        reviewers = self.catalog.list_reviewers()
+        reviewers = self.catalog.list_reviewers  # asked only if a third expert is needed
         threshold = float(config.get("EXPERTISE_DISAGREEMENT_PERCENT", DEFAULT_DISAGREEMENT_PERCENT))
         with self.db.begin() as session:
             expertise.submit_review(session, self.identity(), round_id, review, reviewers, threshold)
             return RoundSchema().dump(expertise.round_view(session, self.identity(), round_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def open_festival_rounds(self, data):
+        """``{festival_entry_id: round_id}`` of a festival's jury rounds, opened for the entries sent."""
+        festival = load(FestivalRoundsInputSchema(), data)
+        with self.db.begin() as session:
+            return {str(item["festival_entry_id"]): expertise.open_festival_round(
+                session, self.identity(), festival, item).id for item in festival["entries"]}
+
+    @rpc(expected_exceptions=NetworkError)
+    def withdraw_festival_round(self, festival_entry_id):
+        with self.db.begin() as session:
+            expertise.withdraw_festival_round(session, self.identity(), int(festival_entry_id))
 
     @rpc(expected_exceptions=NetworkError)
     def get_expert_round(self, round_id):

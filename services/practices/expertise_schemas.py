@@ -7,7 +7,7 @@ CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,59}$",
                        error="Латинские строчные буквы, цифры, «-» и «_», до 60 знаков")
 RECOMMENDATIONS = {"approve": "Одобрить", "revise": "Доработать и подать снова", "reject": "Отклонить"}
 ROUND_STATUSES = {"in_review": "Рецензирование", "third_review": "Нужен третий эксперт",
-                  "complete": "Рецензии получены"}
+                  "complete": "Рецензии получены", "withdrawn": "Заявка отозвана с фестиваля"}
 
 
 class CriterionSchema(Schema):
@@ -56,7 +56,8 @@ class RoundInputSchema(Schema):
 class ReviewInputSchema(Schema):
     scores = fields.Dict(keys=Text(), values=Int(), required=True,
                          metadata={"description": "Балл по каждому критерию рубрики: {код: балл}"})
-    recommendation = Text(required=True, validate=validate.OneOf(sorted(RECOMMENDATIONS)))
+    recommendation = Text(load_default=None, validate=validate.OneOf(sorted(RECOMMENDATIONS)), metadata={
+        "description": "Обязательна в экспертизе записи реестра; жюри фестиваля ставит только баллы"})
     comment = Text(multiline=True, load_default="", validate=validate.Length(max=10000))
     field_comments = fields.Dict(keys=Text(validate=validate.Length(min=1, max=60)),
                                  values=Text(multiline=True, validate=validate.Length(min=1, max=5000)),
@@ -98,6 +99,29 @@ class RoundSchema(Schema):
     my_review = fields.Nested(ReviewSchema, allow_none=True)
     reviews = fields.List(fields.Nested(ReviewSchema))
     reviews_hidden = Text(allow_none=True, metadata={"description": "Почему рецензии других скрыты"})
+    festival_id = fields.Int(allow_none=True, metadata={"description": "Фестиваль, если это оценка жюри"})
+    festival_entry_id = fields.Int(allow_none=True)
+    festival_title = Text(allow_none=True)
+
+
+class FestivalRoundItemSchema(Schema):
+    festival_entry_id = fields.Int(required=True)
+    practice_id = fields.Int(required=True)
+    rubric = Text(required=True, validate=CODE)
+
+
+class JurorSchema(Schema):
+    username = Text(required=True)
+    municipality = Text(required=True, allow_none=True)
+
+
+class FestivalRoundsInputSchema(Schema):
+    """What the festivals service sends to open its jury's rounds."""
+
+    id = fields.Int(required=True)
+    title = Text(required=True)
+    panel = fields.List(fields.Nested(JurorSchema), required=True)
+    entries = fields.List(fields.Nested(FestivalRoundItemSchema), required=True)
 
 
 class RemarkSchema(Schema):

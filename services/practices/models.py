@@ -192,6 +192,12 @@ class ExpertRound(PracticesBase):
     status: Mapped[str] = mapped_column(String(20), default="in_review")
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A festival jury's round (services/festivals/jury.py): the published version of an entry entered
+    # into a festival, scored by jurors drawn from ``panel`` (the festival's jury) instead of all reviewers.
+    festival_id: Mapped[int | None] = mapped_column(Integer)
+    festival_entry_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    festival_title: Mapped[str] = mapped_column(String(300), default="")
+    panel: Mapped[list | None] = mapped_column(JSON)
 
     rubric: Mapped[Rubric] = relationship(lazy="joined", innerjoin=True)
     assignments: Mapped[list["ExpertAssignment"]] = relationship(

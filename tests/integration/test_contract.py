@@ -20,9 +20,6 @@ BUILT_ELSEWHERE = {
     "POST /api/v1/accounts/{username}/disable": "учётные записи (issue #12, п. 6)",
     "POST /api/v1/accounts/{username}/enable": "учётные записи (issue #12, п. 6)",
     "POST /api/v1/auth/password": "учётные записи (issue #12, п. 6)",
-    "POST /api/v1/festivals/{id}/call": "фестивальный сезон (следующий issue)",
-    "POST /api/v1/festivals/{id}/jury": "фестивальный сезон (следующий issue)",
-    "GET /api/v1/festivals/{id}/ranking": "фестивальный сезон (следующий issue)",
 }
 # A plausible value of each query parameter the document lists.
 SAMPLE_QUERY = {"q": "лазерный", "kind": "career_trial", "municipality": "kyshtym",

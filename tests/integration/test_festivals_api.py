@@ -79,6 +79,9 @@ def test_a_published_practice_is_entered_and_wins_a_place(network):
     practices = network.api("GET", "/api/v1/search",
                             params={"municipality": "kopeysk", "kind": "best_practice"}).json()["items"]
     practice_id = practices[0]["id"]
+    opened = network.api("POST", f"/api/v1/festivals/{forum['id']}/call", user="methodist-kopeysk",
+                         json={"deadline": "2027-03-01T18:00:00+05:00"})
+    assert opened.status_code == 200, opened.text
     entered = network.api("POST", f"/api/v1/festivals/{forum['id']}/entries", user="methodist-kopeysk",
                           json={"practice_id": practice_id, "nomination": "ПрофСтарт"})
     assert entered.status_code == 201, entered.text

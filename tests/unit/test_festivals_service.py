@@ -1,4 +1,6 @@
 """Festivals through the festivals service's entrypoints (nameko.testing, SQLite)."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import select
@@ -39,6 +41,11 @@ def publish_practice(db, practice_id, municipality="kopeysk", title="Сетев�
 
 def festivals(db, identity):
     return worker_factory(FestivalsService, db=db, identity=lambda: identity)
+
+
+def open_call(db, festival_id, identity=KOPEYSK, **changes):
+    deadline = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
+    return festivals(db, identity).open_call(festival_id, {"deadline": deadline, **changes})
 
 
 def test_kopeysk_creates_rost_with_its_nominations_in_its_time_zone(db):
@@ -97,6 +104,7 @@ def test_an_admin_may_change_a_city_festival_a_reviewer_may_not(db):
 
 def test_only_published_practices_of_ones_own_city_are_entered(db):
     rost = festivals(db, KOPEYSK).create_festival(ROST)
+    open_call(db, rost["id"])
     with pytest.raises(ValidationFailed):
         festivals(db, KOPEYSK).enter_practice(rost["id"], {"practice_id": 7, "nomination": "ПрофСтарт"})
     publish_practice(db, 7)
@@ -112,6 +120,7 @@ def test_only_published_practices_of_ones_own_city_are_entered(db):
 
 def test_results_give_places_to_entered_practices(db):
     rost = festivals(db, KOPEYSK).create_festival(ROST)
+    open_call(db, rost["id"])
     publish_practice(db, 7)
     festivals(db, KOPEYSK).enter_practice(rost["id"], {"practice_id": 7, "nomination": "Техсалон"})
     results = {"results": [{"nomination": "Техсалон", "places": [{"practice_id": 7, "place": 1}]}]}
