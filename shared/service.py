@@ -13,8 +13,7 @@ from shared import (
     compat,  # noqa: F401  (nameko shims every service needs)
     logs,
 )
-from shared.db import database_unavailable
-from shared.errors import NetworkError, ServiceUnavailable
+from shared.errors import NetworkError, known_error
 from shared.events import stamped
 from shared.messaging import events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
@@ -23,15 +22,15 @@ log = logging.getLogger(__name__)
 
 
 class OwnedDataRpc(Rpc):
-    """The RPC entrypoint of the owning services: when their database cannot be reached the caller
-    gets ServiceUnavailable (503 with a reason) instead of an unexpected error; the transaction of the
-    call was rolled back, so nothing of it is stored."""
+    """The RPC entrypoint of the owning services: an error ``shared.errors`` knows goes back as that
+    NetworkError, e.g. a database that cannot be reached as ServiceUnavailable (503 with a reason)
+    instead of an unexpected error; the transaction of the call was rolled back, so nothing of it is
+    stored."""
 
     def handle_result(self, message, worker_ctx, result, exc_info):
-        if exc_info is not None and database_unavailable(exc_info[1]):
-            error = ServiceUnavailable(
-                f"База данных сервиса «{self.container.service_name}» недоступна, повторите запрос позже")
-            exc_info = (ServiceUnavailable, error, exc_info[2])
+        error = known_error(exc_info[1], self.container.service_name) if exc_info is not None else None
+        if error is not None and error is not exc_info[1]:
+            exc_info = (type(error), error, exc_info[2])
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
