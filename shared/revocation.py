@@ -15,10 +15,9 @@ import logging
 import threading
 from datetime import datetime, timezone
 
-from nameko import config
 from nameko.events import BROADCAST, event_handler
-from nameko.timer import timer
 
+from shared.config import every
 from shared.errors import NetworkError
 from shared.events import open_envelope
 from shared.installation import InstallationSettings
@@ -106,7 +105,7 @@ class RefusesRevokedTokens:
         _, data = open_envelope(name, payload)
         ACCOUNTS.update(data["username"], data["token_generation"], data["disabled"])
 
-    @timer(interval=config.get("REVOCATION_SYNC_SECONDS", 30), eager=True)
+    @every("REVOCATION_SYNC_SECONDS", 30, eager=True)
     def sync_revoked_tokens(self):
         try:
             revoked = self.revoked_tokens_in_force()

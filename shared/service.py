@@ -1,11 +1,9 @@
 """What every data-owning service has in common: a health probe, the outbox relay and its metrics."""
 import logging
 
-from nameko import config
 from nameko.events import EventDispatcher
 from nameko.messaging import encode_to_headers
 from nameko.rpc import Rpc
-from nameko.timer import timer
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,6 +11,7 @@ from shared import (
     compat,  # noqa: F401  (nameko shims every service needs)
     logs,
 )
+from shared.config import every
 from shared.errors import NetworkError, known_error
 from shared.events import stamped
 from shared.messaging import events_after, outbox_backlog, relay
@@ -94,6 +93,6 @@ class OwningService(RefusesRevokedTokens):
         with self.db() as session:
             return events_after(session, self.outbox_model, after_position, limit)
 
-    @timer(interval=config.get("OUTBOX_RELAY_INTERVAL", 0.1))
+    @every("OUTBOX_RELAY_INTERVAL", 0.1)
     def relay_outbox(self):
         relay(self.db, self.outbox_model, self.dispatch)
