@@ -5,12 +5,12 @@ were first declared, it lost its data, it is a new replica) it reads from the ow
 RPC (``replay_events``), page by page from a per-source checkpoint. Both paths apply events through
 ``apply_once``, so an event that came both ways takes effect once.
 """
-from nameko.events import BROADCAST, SERVICE_POOL, event_handler
+from nameko.events import BROADCAST, SERVICE_POOL
 from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.compat import ClusterRpc
+from shared.compat import ClusterRpc, event_handler
 from shared.config import every
 from shared.db import database_unavailable
 from shared.dead_letters import DeadLetters

@@ -15,8 +15,9 @@ import logging
 import threading
 from datetime import datetime, timezone
 
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST
 
+from shared.compat import event_handler
 from shared.config import every
 from shared.errors import NetworkError
 from shared.events import open_envelope

@@ -7,10 +7,8 @@ from nameko.rpc import Rpc
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared import (
-    compat,  # noqa: F401  (nameko shims every service needs)
-    logs,
-)
+from shared import logs
+from shared.compat import TolerantRpcConsumer
 from shared.config import every
 from shared.errors import NetworkError, known_error
 from shared.events import stamped
@@ -25,6 +23,8 @@ class OwnedDataRpc(Rpc):
     NetworkError, e.g. a database that cannot be reached as ServiceUnavailable (503 with a reason)
     instead of an unexpected error; the transaction of the call was rolled back, so nothing of it is
     stored."""
+
+    rpc_consumer = TolerantRpcConsumer()
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         error = known_error(exc_info[1], self.container.service_name) if exc_info is not None else None
