@@ -13,7 +13,7 @@ claim every token carries) and announces it (``account_disabled``, ``account_ena
 """
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from nameko.events import BROADCAST
 
@@ -40,10 +40,10 @@ class RevocationList:
 
     def __contains__(self, token_id):
         expires_at = self._expiry.get(token_id)
-        return expires_at is not None and expires_at > datetime.now(timezone.utc)
+        return expires_at is not None and expires_at > datetime.now(UTC)
 
     def prune(self):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self._lock:
             self._expiry = {token_id: at for token_id, at in self._expiry.items() if at > now}
 

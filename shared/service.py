@@ -14,6 +14,7 @@ from shared.errors import NetworkError, known_error
 from shared.events import stamped
 from shared.messaging import events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
+from shared.revocation import RefusesRevokedTokens
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,6 @@ class OutboxMetricsServer(MetricsServer):
         except (SQLAlchemyError, OSError):
             backlog = float("nan")  # the database is down: /health says so, the gauge must not lie
         OUTBOX_BACKLOG.labels(self.container.service_name).set(backlog)
-from shared.revocation import RefusesRevokedTokens
 
 
 class OwningService(RefusesRevokedTokens):

@@ -266,7 +266,7 @@ def read_upload(request, field, max_bytes):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get(field)
         if upload is None:
-            raise BadRequest("Нет файла", {field: ["Приложите файл в поле «%s»" % field]})
+            raise BadRequest("Нет файла", {field: [f"Приложите файл в поле «{field}»"]})
         return upload.read(), upload.mimetype, upload.filename
     data = request.get_data(cache=False)
     if not data:

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import pytest
 from nameko.rpc import Rpc
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import MethodNotAllowed, NotFound as NoRoute
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound as NoRoute
 
 from services.gateway.http import ApiEntrypoint
 from services.gateway.web.rendering import PageEntrypoint

@@ -12,7 +12,6 @@ from services.gateway.service import GatewayService
 from shared.config import SERVICES, SettingTimer
 from shared.rpc import TimedServiceRpc
 
-
 NO_BROKER = {"AMQP_URI": "memory://"}  # containers are built, never started
 
 
