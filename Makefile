@@ -18,7 +18,7 @@ test: install lint  ## the whole suite, against the real RabbitMQ, SQLite and Po
 	@test -f var/axe/node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund --prefix var/axe axe-core@4.14.1
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-unit: install lint  ## the quick loop: tests/unit only (no broker, no database server, no browser), about a minute
+test-unit: install  ## the quick loop: tests/unit only (no broker, no database server, no browser), about a minute
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 lint: install  ## ruff, configured in pyproject.toml ([tool.ruff]); `$(BIN)/ruff check --fix .` mends most findings
