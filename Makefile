@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run run-cluster test install migrate demo rebuild-read-model backup restore bench bench-operations clean
+.PHONY: run run-cluster test test-unit lint install migrate demo rebuild-read-model backup restore bench bench-operations clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
@@ -12,11 +12,17 @@ run: install  ## venv, broker, migrations, demo network, every service and the g
 run-cluster: install  ## the same with 2 replicas of every service and of the gateway (:8000 and :8001)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run --replicas 2
 
-test: install  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium (checked by axe-core), the сборник in LibreOffice
+test: install lint  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium (checked by axe-core), the сборник in LibreOffice
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui)
 	@test -f var/axe/node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund --prefix var/axe axe-core@4.14.1
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: install  ## the quick loop: tests/unit only (no broker, no database server, no browser), about a minute
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: install  ## ruff, configured in pyproject.toml ([tool.ruff]); `$(BIN)/ruff check --fix .` mends most findings
+	$(BIN)/ruff check .
 
 install: $(STAMP)
 

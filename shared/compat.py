@@ -1,20 +1,27 @@
 """Shims for the pinned nameko 3.0.0rc11 stack, all in one place (see pyproject.toml for the pins).
 
+Each is a subclass of the nameko extension it corrects, used explicitly by our entrypoints and
+dependencies (``shared.service.rpc``, ``event_handler`` below, ``ClusterRpc``/``ServiceRpc``); nothing
+here changes nameko for anyone else. tests/unit/test_compat.py checks that every hook they override
+still exists with the signature they expect, so an upgrade of nameko, kombu or eventlet fails there.
+
 Acks after a broker restart: nameko acknowledges a message after its worker finishes and ignores a
 failure only if it is amqp's ConnectionError. When RabbitMQ restarts mid-work the socket raises the
 built-in ConnectionResetError/BrokenPipeError instead, which kills the whole service. The broker has
-already requeued the message by then, so those errors are ignored the same way (``_ignoring_lost_connection``).
+already requeued the message by then, so those errors (and only those) are logged and ignored
+(``ToleratesLostConnections``).
 
 Replies lost in a broker restart: see ``TolerantReplyListener`` (the caller's side) and
-``_giving_up_on_unsendable_replies`` (the service's side: a reply that cannot be published while the
-broker is away must not kill the service; the caller answers 503 and the broker redelivers the request).
+``TolerantRpcConsumer`` (the service's side: a reply that cannot be published while the broker is
+away must not kill the service; the caller answers 503 and the broker redelivers the request).
 
 Consumers that stop consuming after a broker restart: kombu's ``Connection.connection`` property
 silently opens a new AMQP connection when it finds the old one dead (celery/kombu#220). A consumer
 whose socket died that way keeps draining the new, empty connection: no channel, no consumer, no
 error, so it never receives another message (seen as the gateway's RPC replies piling up in its
-reply queue after ``rabbitmqctl stop_app; start_app``). ``_noticing_a_replaced_connection`` turns the
-replacement into a connection error, and kombu's ConsumerMixin then reconnects and consumes again.
+reply queue after ``rabbitmqctl stop_app; start_app``). ``ToleratesLostConnections.on_iteration``
+turns the replacement into a connection error, and kombu's ConsumerMixin then reconnects and
+consumes again.
 
 RPC before the reply queue exists: nameko starts every extension of a container at once, so an HTTP
 request or a timer can make an RPC call before the shared reply listener has declared its queue. On
@@ -22,11 +29,12 @@ its first connection the listener then finds "pending replies" for a queue that 
 kills the whole container (``ReplyQueueExpiredWithPendingReplies``). These RPC dependencies wait for
 the reply consumer to be ready before handing out a client; after start-up the wait is free.
 """
+import errno
 import logging
 
 from amqp.exceptions import RecoverableConnectionError
 from kombu.exceptions import OperationalError
-from nameko import rpc
+from nameko import events, rpc
 from nameko.amqp.consume import Consumer
 from nameko.exceptions import ReplyQueueExpiredWithPendingReplies
 
@@ -34,10 +42,82 @@ from shared.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
+# What a socket says when the connection under it is already closed (besides ConnectionError's resets).
+GONE_ERRNOS = frozenset((errno.EBADF, errno.ENOTCONN))
+
+
+def connection_gone(exc, channel):
+    """Whether ``exc``, raised settling a message of ``channel``, means the broker connection is gone
+    (reset, closed, or marked dead by amqp's transport) rather than any other failure."""
+    if isinstance(exc, ConnectionError) or getattr(exc, "errno", None) in GONE_ERRNOS:
+        return True
+    connection = getattr(channel, "connection", None)
+    return connection is None or not connection.connected
+
+
+class ToleratesLostConnections:
+    """For nameko's AMQP consumers (``nameko.amqp.consume.Consumer`` and its subclasses)."""
+
+    def ack_message(self, message):
+        self._settle(super().ack_message, message)
+
+    def requeue_message(self, message):
+        self._settle(super().requeue_message, message)
+
+    @staticmethod
+    def _settle(settle, message):
+        try:
+            settle(message)
+        except OSError as exc:
+            if not connection_gone(exc, message.channel):
+                raise
+            # The broker requeues an unacknowledged message of a lost connection itself.
+            log.warning("message %s not settled, the broker connection is gone: %r",
+                        message.delivery_tag, exc)
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self._consuming_on = (connection, connection._connection)
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+
+    def on_iteration(self):
+        """Called by kombu before each drain: a connection other than the remembered one means a replaced one."""
+        connection, established = getattr(self, "_consuming_on", (None, None))
+        if connection is not None and connection._connection is not established:
+            raise RecoverableConnectionError("the connection was replaced under the consumer")
+
+
+class TolerantConsumer(ToleratesLostConnections, Consumer):
+    pass
+
+
+class TolerantRpcConsumer(rpc.RpcConsumer):
+    """The owning services' RPC consumer (``shared.service.OwnedDataRpc``)."""
+
+    consumer_cls = TolerantConsumer
+
+    def handle_result(self, message, result, exc_info):
+        try:
+            return super().handle_result(message, result, exc_info)
+        except (OSError, OperationalError):
+            log.warning("reply to %s not sent: the broker is unreachable", message.properties.get("reply_to"))
+            return result, exc_info
+
+
+class TolerantEventHandler(events.EventHandler):
+    consumer_cls = TolerantConsumer
+
+
+event_handler = TolerantEventHandler.decorator
+
 
 class TolerantReplyListener(rpc.ReplyListener):
     """When RabbitMQ restarts, the reply queue (not durable) is gone with any replies in flight.
     nameko then kills the service; here the callers waiting for those replies get a 503 instead."""
+
+    class ReplyConsumer(ToleratesLostConnections, rpc.ReplyListener.ReplyConsumer):
+        pass
+
+    consumer_cls = ReplyConsumer
 
     def check_for_lost_replies(self):
         try:
@@ -62,49 +142,3 @@ class ClusterRpc(WaitForReplyQueue, rpc.ClusterRpc):
 
 class ServiceRpc(WaitForReplyQueue, rpc.ServiceRpc):
     pass
-
-
-def _ignoring_lost_connection(method):
-    def safely(self, message):
-        try:
-            method(self, message)
-        except OSError:  # the connection died: the broker redelivers the message itself
-            pass
-
-    safely.__name__ = method.__name__
-    return safely
-
-
-def _giving_up_on_unsendable_replies(handle_result):
-    def handle(self, message, result, exc_info):
-        try:
-            return handle_result(self, message, result, exc_info)
-        except (OSError, OperationalError):
-            log.warning("reply to %s not sent: the broker is unreachable", message.properties.get("reply_to"))
-            return result, exc_info
-
-    return handle
-
-
-def _remembering_the_connection(on_consume_ready):
-    def on_ready(self, connection, channel, consumers, **kwargs):
-        self._consuming_on = (connection, connection._connection)
-        on_consume_ready(self, connection, channel, consumers, **kwargs)
-
-    return on_ready
-
-
-def _noticing_a_replaced_connection(self):
-    """Called by kombu before each drain: a connection other than the remembered one means a replaced one."""
-    connection, established = getattr(self, "_consuming_on", (None, None))
-    if connection is not None and connection._connection is not established:
-        raise RecoverableConnectionError("the connection was replaced under the consumer")
-
-
-if not getattr(Consumer, "_acks_tolerate_lost_connections", False):
-    rpc.RpcConsumer.handle_result = _giving_up_on_unsendable_replies(rpc.RpcConsumer.handle_result)
-    Consumer.ack_message = _ignoring_lost_connection(Consumer.ack_message)
-    Consumer.requeue_message = _ignoring_lost_connection(Consumer.requeue_message)
-    Consumer.on_consume_ready = _remembering_the_connection(Consumer.on_consume_ready)
-    Consumer.on_iteration = _noticing_a_replaced_connection
-    Consumer._acks_tolerate_lost_connections = True

@@ -3,11 +3,17 @@
 Services started by ``nameko run --config deploy/config.yaml`` get these values in ``nameko.config``;
 everything else (the CLI, migrations, tests) calls :func:`load`. Both read the same file with the same
 ``${ENV_VAR:default}`` substitution, so a setting means the same thing everywhere.
+
+A service reads its settings when its container starts (:func:`setting` from an extension's
+``setup``, :class:`SettingTimer` for an interval), never at import: a class body runs once, perhaps
+before the configuration is known, and would keep what it found then.
 """
 import os
 from pathlib import Path
 
+from nameko import config as running_config
 from nameko.cli.utils.config import load_config
+from nameko.timer import Timer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = Path(os.environ.get("PRACTICE_NETWORK_CONFIG", REPO_ROOT / "deploy" / "config.yaml"))
@@ -49,3 +55,24 @@ def replica_database_url(url, replica):
     if url.startswith("sqlite"):
         return f"{base}/{name.removesuffix('.db')}-{replica}.db"
     return f"{base}/{name}_{replica}"
+
+
+def setting(key, default, cast=float):
+    """``key`` of the running service's configuration, as it is now."""
+    return cast(running_config.get(key, default))
+
+
+class SettingTimer(Timer):
+    """A nameko timer firing every ``key`` seconds of the configuration, read when the container sets
+    up: ``@SettingTimer.decorator("OUTBOX_RELAY_INTERVAL", 0.1)``."""
+
+    def __init__(self, key, default, eager=False, **kwargs):
+        self.key, self.default = key, default
+        super().__init__(interval=None, eager=eager, **kwargs)
+
+    def setup(self):
+        self.interval = setting(self.key, self.default)
+        super().setup()
+
+
+every = SettingTimer.decorator

@@ -5,14 +5,13 @@ were first declared, it lost its data, it is a new replica) it reads from the ow
 RPC (``replay_events``), page by page from a per-source checkpoint. Both paths apply events through
 ``apply_once``, so an event that came both ways takes effect once.
 """
-from nameko import config
-from nameko.events import BROADCAST, SERVICE_POOL, event_handler
-from nameko.timer import timer
+from nameko.events import BROADCAST, SERVICE_POOL
 from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.compat import ClusterRpc
+from shared.compat import ClusterRpc, event_handler
+from shared.config import every
 from shared.db import database_unavailable
 from shared.dead_letters import DeadLetters
 from shared.errors import NetworkError
@@ -105,7 +104,7 @@ class CatchesUp:
     replay = ClusterRpc()
     dead_letters = DeadLetters()
 
-    @timer(interval=config.get("READ_MODEL_CATCH_UP_SECONDS", 5))
+    @every("READ_MODEL_CATCH_UP_SECONDS", 5)
     def catch_up(self):
         self.event_log.catch_up(getattr(self, self.event_log_db), self._fetch_events)
 

@@ -13,12 +13,12 @@ claim every token carries) and announces it (``account_disabled``, ``account_ena
 """
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from nameko import config
-from nameko.events import BROADCAST, event_handler
-from nameko.timer import timer
+from nameko.events import BROADCAST
 
+from shared.compat import event_handler
+from shared.config import every
 from shared.errors import NetworkError
 from shared.events import open_envelope
 from shared.installation import InstallationSettings
@@ -40,10 +40,10 @@ class RevocationList:
 
     def __contains__(self, token_id):
         expires_at = self._expiry.get(token_id)
-        return expires_at is not None and expires_at > datetime.now(timezone.utc)
+        return expires_at is not None and expires_at > datetime.now(UTC)
 
     def prune(self):
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self._lock:
             self._expiry = {token_id: at for token_id, at in self._expiry.items() if at > now}
 
@@ -106,7 +106,7 @@ class RefusesRevokedTokens:
         _, data = open_envelope(name, payload)
         ACCOUNTS.update(data["username"], data["token_generation"], data["disabled"])
 
-    @timer(interval=config.get("REVOCATION_SYNC_SECONDS", 30), eager=True)
+    @every("REVOCATION_SYNC_SECONDS", 30, eager=True)
     def sync_revoked_tokens(self):
         try:
             revoked = self.revoked_tokens_in_force()

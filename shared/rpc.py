@@ -5,17 +5,24 @@ the caller gets 503 naming the service. The request also expires in the broker a
 service that comes back later does not carry out a command whose caller was already told it failed.
 """
 import eventlet
-from nameko import config
 from nameko.exceptions import UnknownService
 
 from shared.compat import ServiceRpc
+from shared.config import setting
 from shared.errors import ServiceUnavailable
 
 
 class TimedServiceRpc(ServiceRpc):
+    """``timeout`` seconds, or ``RPC_TIMEOUT_SECONDS`` of the configuration when the container sets up."""
+
     def __init__(self, target_service, timeout=None):
-        self.timeout = timeout or config.get("RPC_TIMEOUT_SECONDS", 30)
-        super().__init__(target_service, expiration=self.timeout)
+        self.given_timeout = self.timeout = timeout
+        super().__init__(target_service)
+
+    def setup(self):
+        self.timeout = self.given_timeout or setting("RPC_TIMEOUT_SECONDS", 30)
+        self.publisher_options["expiration"] = self.timeout
+        super().setup()
 
     def get_dependency(self, worker_ctx):
         return TimedClient(super().get_dependency(worker_ctx), self.target_service, self.timeout)

@@ -1,37 +1,36 @@
 """What every data-owning service has in common: a health probe, the outbox relay and its metrics."""
 import logging
 
-from nameko import config
 from nameko.events import EventDispatcher
 from nameko.messaging import encode_to_headers
 from nameko.rpc import Rpc
-from nameko.timer import timer
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared import (
-    compat,  # noqa: F401  (nameko shims every service needs)
-    logs,
-)
-from shared.db import database_unavailable
-from shared.errors import NetworkError, ServiceUnavailable
+from shared import logs
+from shared.compat import TolerantRpcConsumer
+from shared.config import every
+from shared.errors import NetworkError, known_error
 from shared.events import stamped
 from shared.messaging import events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
+from shared.revocation import RefusesRevokedTokens
 
 log = logging.getLogger(__name__)
 
 
 class OwnedDataRpc(Rpc):
-    """The RPC entrypoint of the owning services: when their database cannot be reached the caller
-    gets ServiceUnavailable (503 with a reason) instead of an unexpected error; the transaction of the
-    call was rolled back, so nothing of it is stored."""
+    """The RPC entrypoint of the owning services: an error ``shared.errors`` knows goes back as that
+    NetworkError, e.g. a database that cannot be reached as ServiceUnavailable (503 with a reason)
+    instead of an unexpected error; the transaction of the call was rolled back, so nothing of it is
+    stored."""
+
+    rpc_consumer = TolerantRpcConsumer()
 
     def handle_result(self, message, worker_ctx, result, exc_info):
-        if exc_info is not None and database_unavailable(exc_info[1]):
-            error = ServiceUnavailable(
-                f"База данных сервиса «{self.container.service_name}» недоступна, повторите запрос позже")
-            exc_info = (ServiceUnavailable, error, exc_info[2])
+        error = known_error(exc_info[1], self.container.service_name) if exc_info is not None else None
+        if error is not None and error is not exc_info[1]:
+            exc_info = (type(error), error, exc_info[2])
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
@@ -64,7 +63,6 @@ class OutboxMetricsServer(MetricsServer):
         except (SQLAlchemyError, OSError):
             backlog = float("nan")  # the database is down: /health says so, the gauge must not lie
         OUTBOX_BACKLOG.labels(self.container.service_name).set(backlog)
-from shared.revocation import RefusesRevokedTokens
 
 
 class OwningService(RefusesRevokedTokens):
@@ -95,6 +93,6 @@ class OwningService(RefusesRevokedTokens):
         with self.db() as session:
             return events_after(session, self.outbox_model, after_position, limit)
 
-    @timer(interval=config.get("OUTBOX_RELAY_INTERVAL", 0.1))
+    @every("OUTBOX_RELAY_INTERVAL", 0.1)
     def relay_outbox(self):
         relay(self.db, self.outbox_model, self.dispatch)

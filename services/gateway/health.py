@@ -1,6 +1,9 @@
 """What /health reports: the broker, each owning service and its database, the gateway's own database
 and its read model. Services are asked in parallel under one deadline."""
+from functools import partial
+
 import eventlet
+from nameko.rpc import Client
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,7 +17,11 @@ READ_MODEL_PROBLEMS = {CATCHING_UP: "модель чтения ещё догон
 
 
 def ping_services(rpc, timeout):
-    """``{service: its ping reply}``, None for a service that did not answer within ``timeout``."""
+    """``{service: its ping reply}``, None for a service that did not answer within ``timeout``.
+
+    The probes expire in the queue of a stopped service after ``timeout`` too: given per call (the
+    caller reads it when asked), so the expiration ``rpc`` was declared with at import does not count."""
+    rpc = Client(partial(rpc.publish, expiration=timeout), rpc.register_for_reply, rpc.context_data)
     pending = {name: _ask(rpc, name) for name in SERVICES}
     replies = {}
     with eventlet.Timeout(timeout, False):

@@ -1,10 +1,10 @@
-"""HTTP plumbing of the gateway: JSON in and out, one error mapping, and the route registry.
+"""HTTP plumbing of the gateway: JSON in and out, errors answered as ``shared.errors`` maps them, and
+the route registry.
 
 Every handler is declared with :func:`route`, which records the schemas it reads and returns so that
 ``/api/v1/openapi.json`` is generated from the same declarations that validate requests.
 """
 import json
-import logging
 import re
 import socket
 import time
@@ -22,29 +22,23 @@ from services.gateway.schemas import RequestIdSchema
 from services.gateway.web.headers import add_security_headers
 from shared import logs
 from shared.auth import refuse_if_revoked
-from shared.db import database_unavailable
 from shared.errors import (
+    ROUTING_ERRORS,
     BadRequest,
     NetworkError,
     NotFound,
     PayloadTooLarge,
-    ServiceUnavailable,
     UnsupportedMediaType,
+    answer_for,
 )
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import MAX_ID, load
 from shared.text import first_bad_character
 
-log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
 MAX_JSON_BYTES = 1024 * 1024
 ROUTES = []
 API_PREFIX = "/api/"
-
-HTTP_ERROR_MESSAGES = {
-    404: ("not_found", "Такого адреса нет"),
-    405: ("method_not_allowed", "Этот метод не поддерживается для данного адреса"),
-}
 
 
 def json_response(payload, status=200, headers=None):
@@ -90,13 +84,10 @@ class JsonWsgiApp(WsgiApp):
             begin_correlation(environ)
             route = self.url_map.bind_to_environ(environ).match(return_rule=True)[0].rule
             return super().__call__(environ, start)
-        except HTTPException as exc:
-            code, message = HTTP_ERROR_MESSAGES.get(exc.code, ("bad_request", exc.description))
-            if not environ.get("PATH_INFO", "").startswith(API_PREFIX):  # a mistyped page address
-                return unmatched_page(environ, exc.code, message, self.server.container)(environ, start)
-            return json_response({"error": {"code": code, "message": message, "fields": {}}},
-                                 exc.code)(environ, start)
-        except NetworkError as error:
+        except (HTTPException, NetworkError) as exc:  # no route matched, or the request id was refused
+            error = answer_for(exc, "gateway", environ.get("PATH_INFO", ""))
+            if isinstance(exc, HTTPException) and not environ.get("PATH_INFO", "").startswith(API_PREFIX):
+                return unmatched_page(environ, error, self.server.container)(environ, start)  # a mistyped address
             return error_response(error)(environ, start)
         finally:
             method = environ["REQUEST_METHOD"] if environ["REQUEST_METHOD"] in KNOWN_METHODS else "other"
@@ -113,10 +104,10 @@ def begin_correlation(environ):
         logs.correlation_id.set(load(REQUEST_ID_SCHEMA, {REQUEST_ID_HEADER: given})["request_id"])
 
 
-def unmatched_page(environ, status, message, container):
+def unmatched_page(environ, error, container):
     """The Russian HTML error page, in the site's layout, for an address no route matches."""
     from services.gateway.web.rendering import page_for_unmatched  # rendering builds on this module
-    return page_for_unmatched(Request(environ), status, message, container)
+    return page_for_unmatched(Request(environ), error, container)
 
 
 class GatewayWebServer(WebServer):
@@ -153,7 +144,7 @@ class GatewayWebServer(WebServer):
 
 
 class ApiEntrypoint(HttpRequestHandler):
-    """An ``http`` entrypoint whose errors are JSON: NetworkError by its status, anything else 500."""
+    """An ``http`` entrypoint whose errors are JSON, as :func:`shared.errors.answer_for` maps them."""
 
     server = GatewayWebServer()
 
@@ -161,18 +152,15 @@ class ApiEntrypoint(HttpRequestHandler):
         """Path values; an id too large for any database names nothing (404, not a database error)."""
         args, kwargs = super().get_entrypoint_parameters(request)
         if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
-            raise NotFound(HTTP_ERROR_MESSAGES[404][1])
+            raise NotFound(ROUTING_ERRORS[404][1])
         return args, kwargs
 
     def response_from_exception(self, exc):
-        if isinstance(exc, NetworkError):
-            return error_response(exc)
-        if database_unavailable(exc):
-            log.error("the read model's database is unavailable: %s", exc)
-            return error_response(ServiceUnavailable("База данных шлюза недоступна, повторите запрос позже"))
-        log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
-        return json_response(
-            {"error": {"code": "internal_error", "message": "Внутренняя ошибка сервера", "fields": {}}}, 500)
+        return error_response(self.error_for(exc))
+
+    def error_for(self, exc):
+        """What answers ``exc`` raised by this entrypoint's handler (the one mapping, for any answer)."""
+        return answer_for(exc, "gateway", f"{self.method} {self.url}")
 
 
 @dataclass(frozen=True)
@@ -278,7 +266,7 @@ def read_upload(request, field, max_bytes):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get(field)
         if upload is None:
-            raise BadRequest("Нет файла", {field: ["Приложите файл в поле «%s»" % field]})
+            raise BadRequest("Нет файла", {field: [f"Приложите файл в поле «{field}»"]})
         return upload.read(), upload.mimetype, upload.filename
     data = request.get_data(cache=False)
     if not data:

@@ -7,9 +7,9 @@ from marshmallow import Schema
 from werkzeug.datastructures import MultiDict
 
 from services.gateway.web.forms import entry_fields, entry_input
-from services.gateway.web.rendering import PageEntrypoint, PageError, decimal, environment, plural, render
+from services.gateway.web.rendering import PageEntrypoint, decimal, environment, plural, render
 from shared import plugins
-from shared.errors import ValidationFailed
+from shared.errors import Forbidden, InternalError, NotFound, ValidationFailed
 from shared.plugins import Direction, direction_code, direction_title, directions
 from shared.schemas import DirectionCode, load
 
@@ -100,11 +100,11 @@ def _page(status, error, identity=None):
 
 
 def test_error_pages_share_the_layout_and_say_what_to_do_next():
-    missing, page = _page(404, PageError(404, "Такой страницы на сайте нет."))
+    missing, page = _page(404, NotFound("Такой страницы на сайте нет."))
     assert missing.status_code == 404 and page.headings == ["Не найдено"] and "/search" in page.links
-    forbidden, page = _page(403, PageError(403, "Нет доступа к этой странице."))
+    forbidden, page = _page(403, Forbidden("Нет доступа к этой странице."))
     assert forbidden.status_code == 403 and page.headings == ["Нет доступа"] and "/login" in page.links
-    broken, page = _page(500, None)
+    broken, page = _page(500, InternalError())
     assert broken.status_code == 500 and page.headings == ["Внутренняя ошибка сервера"] and "/" in page.links
     body = broken.get_data(as_text=True)
     assert "Обновите страницу" in body and "Сеть практик" in body and 'class="menu"' in body

@@ -6,8 +6,6 @@ Russian page with the error's status, and a request that needs signing in goes t
 """
 import functools
 import json
-import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +26,6 @@ from shared.licenses import DEFAULT_LICENSE, LICENSES, license_of
 from shared.plugins import direction_title, directions
 from shared.wording import decimal, grades_text, plural
 
-log = logging.getLogger(__name__)
 HTML_TYPE = "text/html; charset=utf-8"
 TEMPLATES = Path(__file__).parent / "templates"
 # The founding cities all live on Yekaterinburg time; times are shown as people there read them.
@@ -163,16 +160,11 @@ def redirect(location):
 
 
 def error_page(request, error):
+    """The page of a NetworkError (as ``shared.errors`` maps any exception): its status and message."""
     return render(request, "error.html", status=error.status, error=error)
 
 
-@dataclass(frozen=True)
-class PageError:
-    """What error.html shows for an answer that is no NetworkError (an address no route matches)."""
-    status: int
-    message: str
-
-
+# An address no page answers is told more than the API's «Такого адреса нет»: where to go instead.
 UNMATCHED_MESSAGES = {404: "Такой страницы на сайте нет. Проверьте адрес или начните с главной страницы."}
 
 
@@ -184,15 +176,18 @@ def directory_of(container):
     return Directory(sessions) if sessions is not None else None
 
 
-def page_for_unmatched(request, status, message, container):
+def page_for_unmatched(request, error, container):
     """The error page of an address no page answers (404), or a method it does not take (405)."""
     request.visitor = session.visitor_of(request)  # the layout shows who is signed in
     request.people = directory_of(container)
-    return error_page(request, PageError(status, UNMATCHED_MESSAGES.get(status, message)))
+    if error.status in UNMATCHED_MESSAGES:
+        error = type(error)(UNMATCHED_MESSAGES[error.status], error.fields)
+    return error_page(request, error)
 
 
 class PageEntrypoint(ApiEntrypoint):
-    """An ``http`` entrypoint answering HTML, with the visitor's session read before the worker starts."""
+    """An ``http`` entrypoint answering HTML, with the visitor's session read before the worker starts.
+    Its errors are the API's (``error_for``), shown as a page."""
 
     def handle_request(self, request):
         visitor = session.visitor_of(request)
@@ -200,10 +195,9 @@ class PageEntrypoint(ApiEntrypoint):
         return session.remember(super().handle_request(request), visitor, request)
 
     def response_from_exception(self, exc):
-        if isinstance(exc, NetworkError):  # refused before the page ran (an address naming nothing)
-            return render(None, "error.html", status=exc.status, error=exc)
-        log.exception("unexpected error in %s %s", self.method, self.url, exc_info=exc)
-        return render(None, "error.html", status=500, error=None)
+        # Refused before the page ran (an address naming nothing), or unexpected: no visitor to show.
+        error = self.error_for(exc)
+        return render(None, "error.html", status=error.status, error=error)
 
 
 def page(method, path):
