@@ -1,5 +1,3 @@
-from nameko import config
-
 from services.gateway import mailing, projections
 from services.gateway.endpoints import adoptions as api_adoptions
 from services.gateway.endpoints import audit as api_audit
@@ -53,8 +51,9 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     catalog = TimedServiceRpc("catalog")
     practices = TimedServiceRpc("practices")
     festivals = TimedServiceRpc("festivals")
-    # Health probes expire in the queue of a stopped service instead of piling up there.
-    probes = ClusterRpc(expiration=config.get("HEALTH_TIMEOUT_SECONDS", 2))
+    # Health probes expire in the queue of a stopped service instead of piling up there (health.py sets
+    # each probe's expiry from HEALTH_TIMEOUT_SECONDS).
+    probes = ClusterRpc()
 
     # endpoints/adoptions.py
     adopt_practice = api_adoptions.adopt_practice  # POST /api/v1/practices/<int:entry_id>/adopt
