@@ -9,8 +9,8 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
+from application.running import eventually
 from shared.dead_letters import DEAD_LETTER_QUEUE
-from tests.support import eventually
 
 
 def health(network):

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 import pytest
 import yaml
 
-from shared.cli import build_parser
+from application.cli import build_parser
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES
 from shared.installation import SIGNING_KEYS, unusable_reason
 
@@ -256,7 +256,7 @@ def test_every_command_runs_an_entrypoint_that_exists():
     started = set()
     for command in commands():
         if command[0] == "practice-network":
-            assert scripts["practice-network"] == "shared.cli:main"
+            assert scripts["practice-network"] == "application.cli:main"
             build_parser().parse_args(command[1:])  # an unknown command or option exits here
         else:
             assert command[:4] == ["nameko", "run", "--config", config_in_image], command
