@@ -15,8 +15,8 @@ import requests
 from application.running import eventually
 from shared.licenses import LICENSES
 from shared.plugins import directions
+from tests.integration.test_school_and_people_pages import session_a_week_ahead
 from tests.integration.test_web_pages import signed_in
-from tests.support import session_a_week_ahead
 
 ROLES = (None, "methodist-kyshtym", "reviewer-chippkro", "school-kyshtym", "admin")
 PAGES_PER_ROLE = 150
