@@ -147,13 +147,14 @@ class RunningNetwork:
             raise AssertionError(f"practice-network {' '.join(args)}: код {done.returncode}\n{done.stderr}")
         return done
 
-    def start(self, demo=True):
-        """Migrate, then start every process; ``demo`` adds the demo accounts and entries first."""
+    def start(self, demo=True, content=True):
+        """Migrate, then start every process; ``demo`` adds the demo accounts first, and ``content`` their
+        entries and festivals once the network runs (as ``practice-network run`` does)."""
         self.cli("migrate", "--replicas", str(self.replicas))
         if demo:
             self.cli("load-demo")
         self.processes.start_all(timeout=90)
-        if demo:
+        if demo and content:
             load_demo_content(self.base_url)
         return self
 
