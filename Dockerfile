@@ -10,6 +10,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 COPY pyproject.toml /src/
+COPY application /src/application
 COPY shared /src/shared
 COPY services /src/services
 RUN pip install --no-cache-dir /src && rm -rf /src

@@ -22,8 +22,8 @@ from urllib.parse import quote
 
 import requests
 
+from application.running import RunningNetwork, eventually, free_port
 from shared.config import REPO_ROOT
-from tests.support import RunningNetwork, eventually, free_port
 
 ENTRIES = int(os.environ.get("BENCH_PIPELINE_ENTRIES", 300))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 8))

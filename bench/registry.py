@@ -21,10 +21,10 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from sqlalchemy import text
 
+from application.running import RunningNetwork, eventually, rabbitmqctl
 from services.gateway import views
 from shared.config import database_url
 from shared.db import session_factory
-from tests.support import RunningNetwork, eventually, rabbitmqctl
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", 100_000))
 CITIES = int(os.environ.get("BENCH_CITIES", 50))

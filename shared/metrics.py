@@ -6,6 +6,7 @@ Each process keeps its own metrics in prometheus_client's default registry: the 
 mix. Recording a value costs a few microseconds: a label lookup and an addition.
 """
 import logging
+import os
 import time
 from datetime import datetime
 from weakref import WeakKeyDictionary
@@ -55,6 +56,10 @@ SOURCE_POSITION = Gauge("practice_network_event_log_position", "Последня
                         ["source"])
 READ_MODEL_LAG = Gauge("practice_network_read_model_lag_events",
                        "События журнала владельца после позиции модели чтения", ["source"])
+# The launcher (application/launcher.py) tells a process it starts again how many times it has done so.
+RESTARTS_ENV = "PRACTICE_NETWORK_RESTARTS"
+PROCESS_RESTARTS = Gauge("practice_network_process_restarts",
+                         "Сколько раз запускатель сети перезапускал этот процесс после его падения")
 
 
 def outcome(exc_info):
@@ -88,6 +93,7 @@ class Instrumentation(DependencyProvider):
 
     def setup(self):
         logs.service["name"] = self.container.service_name
+        PROCESS_RESTARTS.set(int(os.environ.get(RESTARTS_ENV) or 0))
 
     def worker_setup(self, worker_ctx):
         logs.correlation_id.set(worker_ctx.data.get(logs.CONTEXT_KEY))

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support import RunningNetwork
+from application.running import RunningNetwork
 
 BACKENDS = ["sqlite", "postgresql"]
 

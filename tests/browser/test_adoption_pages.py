@@ -3,8 +3,8 @@ import uuid
 
 from playwright.sync_api import expect
 
+from application.running import eventually
 from tests.integration.test_registry_api import publish
-from tests.support import eventually
 
 
 def test_kopeysk_adopts_in_the_browser_magnitogorsk_is_notified_and_the_chart_shows_the_edge(network, visit):

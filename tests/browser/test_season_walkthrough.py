@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from tests.support import eventually
+from application.running import eventually
 
 COMMENT = "Уточните профессию: по справочнику это «Токарь-универсал»"
 

@@ -4,7 +4,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.support import eventually
+from application.running import eventually
 
 CITIES = ("Магнитогорск", "Снежинск", "Копейск", "Кыштым")
 

@@ -7,8 +7,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from application.running import eventually
 from tests.integration.test_expert_workbench import new_rubric
-from tests.support import eventually
 
 ENTRY = {"kind": "best_practice", "title": "Практика для проверки прав", "summary": "Кратко", "direction": "it"}
 TRIAL = {"kind": "career_trial", "title": "Профпроба «Электромонтёр» для проверки контактов",

@@ -4,9 +4,9 @@ asked for a results report when it falls due (the due-check run «as of» a late
 import uuid
 from datetime import datetime, timedelta
 
+from application.running import eventually
 from tests.integration.test_registry_api import publish
 from tests.integration.test_web_pages import csrf_of, signed_in
-from tests.support import eventually
 
 WHY = {"changes": "Занятия по средам вместо суббот, без выездов", "reason": "По субботам у нас работают кружки"}
 

@@ -1,5 +1,5 @@
 """The audit log: who changed what, when and where, and every review decision; for admins and reviewers."""
-from tests.support import eventually
+from application.running import eventually
 
 ENTRY = {"kind": "best_practice", "title": "Практика для журнала", "summary": "Проверка журнала аудита"}
 

@@ -1,8 +1,8 @@
 """``practice-network backup`` of a running network, restored into an empty one: everything is there."""
 import os
 
+from application.running import RunningNetwork, eventually
 from tests.integration.test_registry_api import TURNER, publish, schedule, search
-from tests.support import RunningNetwork, eventually
 
 RESTORER = {**TURNER, "title": "Профпроба «Реставратор мебели»", "profession": "Реставратор"}
 

@@ -8,8 +8,8 @@ import requests
 from kombu import Connection, Exchange, Queue
 from prometheus_client.parser import text_string_to_metric_families
 
+from application.running import RunningNetwork, eventually, rabbitmqctl
 from tests.integration.test_registry_api import TURNER, publish, schedule
-from tests.support import RunningNetwork, eventually, rabbitmqctl
 
 GATEWAYS = (1, 2)
 

@@ -8,8 +8,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from application.running import eventually
 from services.practices.demo import KYSHTYM_TRIALS
-from tests.support import eventually
 
 KYSHTYM_PROGRAMMES = ("Оператор лазерного станка", "Оператор станков с числовым программным управлением",
                       "Портной", "Специалист по кибербезопасности", "Эколог")

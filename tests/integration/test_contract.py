@@ -10,9 +10,9 @@ import uuid
 import pytest
 import requests
 
+from application.running import eventually
 from tests.contract_doc import concrete, openapi_pattern, operations
 from tests.integration.test_registry_api import TURNER, publish, schedule
-from tests.support import eventually
 
 DOCUMENTED = operations()
 # Named in the December additions and built elsewhere: checked as soon as they exist.

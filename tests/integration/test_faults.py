@@ -9,8 +9,8 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
+from application.running import eventually
 from shared.dead_letters import DEAD_LETTER_QUEUE
-from tests.support import eventually
 
 
 def health(network):
@@ -151,4 +151,4 @@ def test_publications_survive_a_rabbitmq_restart_and_new_ones_are_searchable_wit
     assert approve_until_done(network, in_review[-1], threading.Event()) == 200
     assert eventually(lambda: found(network, marker) == len(in_review), timeout=10), found(network, marker)
     assert health(network)[0] == 200
-    assert not network.processes.exited()
+    assert not network.processes.exited() and not network.processes.restarts, "no process died"

@@ -5,7 +5,7 @@ from datetime import date
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from tests.support import eventually
+from application.running import eventually
 
 FORUM = {"title": "Форум «Проверка календаря»", "kind": "forum", "starts_on": "2027-03-10",
          "ends_on": "2027-03-12", "place": "Копейск, ДК", "nominations": [{"title": "Техсалон"}, {"title": "ПрофСтарт"}]}

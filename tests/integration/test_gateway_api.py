@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from tests.support import eventually
+from application.running import eventually
 
 CITIES = {"magnitogorsk": "Магнитогорск", "snezhinsk": "Снежинск", "kopeysk": "Копейск", "kyshtym": "Кыштым"}
 

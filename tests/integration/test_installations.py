@@ -17,12 +17,12 @@ import requests
 import yaml
 from kombu import Connection, Exchange
 
+from application.launcher import Network, announce, claim
+from application.running import RunningNetwork, eventually, rabbitmqctl
 from shared import config as settings
 from shared.auth import Identity, issue_token
 from shared.events import make_envelope
 from shared.installation import broker_vhost
-from shared.launcher import Network, announce, claim
-from tests.support import RunningNetwork, eventually, rabbitmqctl
 
 OLD_CONSTANT = "insecure-development-secret-change-me"
 
@@ -111,8 +111,7 @@ def test_two_installations_on_one_broker_see_only_their_own_data(tmp_path):
     def start_with_accounts(network):
         network.cli("migrate")
         network.cli("load-demo")
-        network.processes.start_all()
-        network.processes.wait_healthy(timeout=120)
+        network.processes.start_all(timeout=120)
 
     try:
         with ThreadPoolExecutor(2) as pool:
@@ -144,7 +143,7 @@ def test_a_second_run_of_a_running_installation_refuses_naming_it(tmp_path):
     held = claim({"VAR_DIR": str(tmp_path / "var")})
     announce(held, ["http://127.0.0.1:8000"])
     env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([sys.executable, "-m", "shared.cli", "run"], cwd=settings.REPO_ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "application.cli", "run"], cwd=settings.REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     held.close()
     assert done.returncode == 1

@@ -2,8 +2,8 @@
 import subprocess
 import sys
 
+from application.running import eventually
 from shared.config import REPO_ROOT
-from tests.support import eventually
 
 
 def health(network):

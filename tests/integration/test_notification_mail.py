@@ -8,8 +8,8 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
+from application.running import RunningNetwork, eventually, free_port
 from tests.integration.test_adoption import adopted_by_kopeysk
-from tests.support import RunningNetwork, eventually, free_port
 
 
 class Inbox:

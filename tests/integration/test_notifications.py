@@ -5,10 +5,10 @@ from xml.etree import ElementTree
 
 import requests
 
+from application.running import eventually
 from tests.integration.test_adoption import adopted_by_kopeysk
 from tests.integration.test_registry_api import TURNER, publish, schedule
 from tests.integration.test_web_pages import signed_in
-from tests.support import eventually
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

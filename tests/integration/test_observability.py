@@ -6,7 +6,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support import eventually
+from application.running import eventually
 
 
 def scrape(url):

@@ -4,9 +4,9 @@ import io
 import json
 import re
 
+from application.running import eventually
 from tests import schema_org
 from tests.integration.test_registry_api import TURNER, publish, schedule
-from tests.support import eventually
 
 SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 

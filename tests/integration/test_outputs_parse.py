@@ -25,8 +25,8 @@ import vobject
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
+from application.running import eventually
 from shared import config as settings
-from tests.support import eventually
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP, CSV injection).

@@ -12,10 +12,11 @@ import lxml.html
 import pytest
 import requests
 
+from application.running import eventually
 from shared.licenses import LICENSES
 from shared.plugins import directions
+from tests.integration.test_school_and_people_pages import session_a_week_ahead
 from tests.integration.test_web_pages import signed_in
-from tests.support import eventually, session_a_week_ahead
 
 ROLES = (None, "methodist-kyshtym", "reviewer-chippkro", "school-kyshtym", "admin")
 PAGES_PER_ROLE = 150

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 from openpyxl import Workbook, load_workbook
 
-from tests.support import eventually
+from application.running import eventually
 
 TURNER = {"kind": "career_trial", "title": "Профпроба «Токарь»", "profession": "Токарь-универсал",
           "summary": "Основы токарного дела: точение детали на токарном станке",

@@ -2,11 +2,11 @@
 import pytest
 from nameko.standalone.events import event_dispatcher
 
+from application.running import eventually
 from services.catalog.models import CatalogOutbox
 from shared.db import session_factory
 from shared.messaging import record, relay
 from shared.migrations import upgrade
-from tests.support import eventually
 
 NEW_IDS = (91001, 91002, 91003)
 

@@ -4,7 +4,7 @@ import zipfile
 
 import requests
 
-from tests.support import eventually
+from application.running import eventually
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n" + bytes(range(256)) * 40
 

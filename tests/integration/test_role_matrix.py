@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
+from application.running import eventually
 from services.gateway.spreadsheets import template
-from tests.support import eventually
 
 ANONYMOUS, OWN_METHODIST, OTHER_METHODIST, OWN_SCHOOL, OTHER_SCHOOL, REVIEWER, OWN_REVIEWER, ADMIN = (
     "anonymous", "methodist-own-city", "methodist-other-city", "school-own-city", "school-other-city",

@@ -5,8 +5,8 @@ import pytest
 from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
 from nameko.standalone.rpc import ClusterRpcClient
 
+from application.running import eventually
 from shared.errors import Unauthorized
-from tests.support import eventually
 
 
 @pytest.fixture

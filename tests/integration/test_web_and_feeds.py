@@ -7,10 +7,10 @@ import re
 
 import requests
 
+from application.running import eventually
 from tests.integration.test_registry_api import TURNER, publish
 from tests.integration.test_web_pages import csrf_of, signed_in
 from tests.strict_parsers import assert_atom, assert_strict_calendar, formula_cells
-from tests.support import eventually
 
 PUBLIC_PAGES = ["/", "/search", "/search?q=лазер", "/login", "/network/spread", "/nope"]
 METHODIST_PAGES = ["/cabinet", "/notifications", "/adoptions", "/collections/new", "/entries/new?kind=career_trial",

@@ -5,7 +5,7 @@ import uuid
 
 import requests
 
-from tests.support import eventually
+from application.running import eventually
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from lxml import html
 
+from application.running import eventually
 from tests.integration.test_web_pages import csrf_of, signed_in
-from tests.support import eventually
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

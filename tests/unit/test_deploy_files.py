@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 import pytest
 import yaml
 
-from shared.cli import build_parser
+from application.cli import build_parser
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES
 from shared.installation import SIGNING_KEYS, unusable_reason
 
@@ -33,7 +33,9 @@ CONFIG_READ = re.compile(r"""\bconfig(?:\.get\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]
 
 
 def code_files():
-    return [path for folder in ("shared", "services") for path in (REPO_ROOT / folder).rglob("*.py")]
+    """What runs in a deployment: not the running-network helper of the tests and benchmarks."""
+    return [path for folder in ("application", "shared", "services") for path in (REPO_ROOT / folder).rglob("*.py")
+            if path != REPO_ROOT / "application" / "running.py"]
 
 
 def config_variables():
@@ -256,7 +258,7 @@ def test_every_command_runs_an_entrypoint_that_exists():
     started = set()
     for command in commands():
         if command[0] == "practice-network":
-            assert scripts["practice-network"] == "shared.cli:main"
+            assert scripts["practice-network"] == "application.cli:main"
             build_parser().parse_args(command[1:])  # an unknown command or option exits here
         else:
             assert command[:4] == ["nameko", "run", "--config", config_in_image], command
@@ -265,6 +267,13 @@ def test_every_command_runs_an_entrypoint_that_exists():
             service = getattr(importlib.import_module(module), class_name)
             started.add(service.name)
     assert started == set(PROCESSES)
+
+
+def test_the_image_holds_every_package_pyproject_installs():
+    packages = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    for pattern in packages["include"]:
+        package = pattern.rstrip("*")
+        assert f"COPY {package} /src/{package}" in dockerfile(), f"the Dockerfile does not copy {package}/"
 
 
 def container(workload, name):

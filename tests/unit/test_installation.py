@@ -8,10 +8,10 @@ from unittest import mock
 import pytest
 from nameko import config
 
+from application.launcher import claim, free_ports
 from shared.events import make_envelope, open_envelope, stamped
 from shared.errors import ValidationFailed
 from shared.installation import InstallationError, InstallationSettings, own_vhost_uri, settings
-from shared.launcher import claim, free_ports
 
 OLD_CONSTANT = "insecure-development-secret-change-me"
 

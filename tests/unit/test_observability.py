@@ -6,10 +6,10 @@ import sys
 
 from prometheus_client import REGISTRY
 
+from application.running import free_port
 from services.gateway import health
 from shared import logs
 from shared.metrics import record_read_model_lag
-from tests.support import free_port
 
 ALL_ANSWER = {name: {"status": "ok", "database": "ok"} for name in ("catalog", "practices", "festivals")}
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from application.running import POSTGRES_ADMIN_URL
 from shared.db import session_factory, upsert
-from tests.support import POSTGRES_ADMIN_URL
 
 
 class Base(DeclarativeBase):

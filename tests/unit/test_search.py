@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
+from application.running import POSTGRES_ADMIN_URL
 from services.gateway import search
 from shared.db import session_factory
 from shared.migrations import upgrade
-from tests.support import POSTGRES_ADMIN_URL
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 

@@ -1,4 +1,5 @@
-"""The running network used by integration and API tests: its processes, broker vhost and databases."""
+"""A running network of its own, for the integration and API tests and the benchmarks: its processes
+(started as ``practice-network run`` starts them), broker vhost and databases."""
 import os
 import random
 import socket
@@ -7,18 +8,16 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy import create_engine, text
 
+from application.demo import load_demo_content
+from application.launcher import Network, ensure_broker, installation_env
 from shared import config as settings
-from shared.demo import load_demo_content
 from shared.installation import broker_vhost
-from shared.launcher import Network, ensure_broker, installation_env
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/test")
 DATABASES = (*settings.SERVICES, "gateway")
@@ -141,21 +140,21 @@ class RunningNetwork:
 
     def cli(self, *args, check=True):
         """``practice-network *args`` with this network's settings; its output, or an error showing it."""
-        command = [sys.executable, "-m", "shared.cli", *args]
+        command = [sys.executable, "-m", "application.cli", *args]
         done = subprocess.run(command, env={**os.environ, **self.env}, cwd=settings.REPO_ROOT,
                               capture_output=True, text=True)
         if check and done.returncode != 0:
             raise AssertionError(f"practice-network {' '.join(args)}: код {done.returncode}\n{done.stderr}")
         return done
 
-    def start(self, demo=True):
-        """Migrate, then start every process; ``demo`` adds the demo accounts and entries first."""
+    def start(self, demo=True, content=True):
+        """Migrate, then start every process; ``demo`` adds the demo accounts first, and ``content`` their
+        entries and festivals once the network runs (as ``practice-network run`` does)."""
         self.cli("migrate", "--replicas", str(self.replicas))
         if demo:
             self.cli("load-demo")
-        self.processes.start_all()
-        self.processes.wait_healthy(timeout=90)
-        if demo:
+        self.processes.start_all(timeout=90)
+        if demo and content:
             load_demo_content(self.base_url)
         return self
 
@@ -223,12 +222,3 @@ def eventually(check, timeout=10, interval=0.1):
             return result
         time.sleep(interval)
 
-
-def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-kyshtym"):
-    """A new two-hour session of the trial ``entry_id`` a week from now; its id."""
-    starts = datetime.now(ZoneInfo("Asia/Yekaterinburg")).replace(microsecond=0) + timedelta(days=7)
-    response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", methodist, json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-        "capacity": capacity, "place": "Кабинет 12"})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]

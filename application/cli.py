@@ -8,13 +8,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared import backup as backups
+from application import backup as backups
+from application.demo import load_demo_content
+from application.launcher import BrokerMissing, Network, announce, claim, ensure_broker, installation_env
 from shared import installation
 from shared import config as settings
 from shared.db import session_factory
-from shared.demo import load_demo_content
 from shared.installation import InstallationError, broker_vhost
-from shared.launcher import BrokerMissing, Network, announce, claim, ensure_broker, installation_env
 from shared.migrations import new_revision, upgrade
 
 DATABASES = (*settings.SERVICES, "gateway")
@@ -82,7 +82,9 @@ def make_migration(config, service, message):
 
 
 def run(config, replicas=1):
-    """Broker, migrations, demo data, then every service and the gateway until Ctrl-C."""
+    """Broker, migrations, demo data, then every service and the gateway until Ctrl-C.
+
+    A process that dies is started again (application/supervision.py says when), the others run on."""
     keys_given = bool(os.environ.get("JWT_SECRET"))
     try:
         lock = claim(config)
@@ -95,15 +97,17 @@ def run(config, replicas=1):
     migrate(config, replicas=replicas)
     load_demo(config)
     network = Network(config, replicas=replicas)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # The processes have their own process group (the terminal's Ctrl-C reaches this one only): a
+    # launcher told to stop, or losing its terminal, stops them first.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda *_: sys.exit(0))
     try:
-        network.start_all()
-        network.wait_healthy(timeout=120)
+        network.start_all(timeout=120)
         print(f"Демо-сеть: опубликовано новых записей: {load_demo_content(network.base_url)}")
         print(f"\nСеть практик работает: {', '.join(network.base_urls)}  (Ctrl-C — остановить)\n", flush=True)
-        while not network.exited():
+        while network.running():  # a process that dies is started again by the launcher's supervisor
             time.sleep(1)
-        print(f"Процесс завершился: {network.exited()}", file=sys.stderr)
+        print(f"Все процессы сети завершились и не перезапускаются: {network.exited()}", file=sys.stderr)
     except (RuntimeError, TimeoutError) as failure:
         print(f"Ошибка запуска: {failure}", file=sys.stderr)
     except (KeyboardInterrupt, SystemExit):

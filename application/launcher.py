@@ -1,4 +1,5 @@
-"""Starting and stopping the network's processes: used by ``practice-network run`` and the tests."""
+"""Starting, supervising and stopping the network's processes: used by ``practice-network run``, the
+tests and the benchmarks (application/running.py)."""
 import fcntl
 import json
 import os
@@ -7,19 +8,25 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import requests
 
+from application.supervision import RestartPolicy, how_it_ended, seconds
 from shared import installation
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, database_url, gateway_base_url, replica_database_url
 from shared.installation import InstallationError, broker_answers
+from shared.metrics import RESTARTS_ENV
 
 BROKER_START_SECONDS = 60
 # A second installation on this machine whose default ports are taken moves them all by one step:
 # the gateway's by 10 (room for 9 replicas on consecutive ports), the metrics ports by 100.
 PORT_ATTEMPTS = 50
+# How often the supervisor looks for a process that ended.
+SUPERVISION_INTERVAL = 0.2
 
 
 class BrokerMissing(RuntimeError):
@@ -139,9 +146,13 @@ def _free(host, port, spacing, replicas):
 
 class Network:
     """The processes of one running network: nameko processes of every service and of the gateway,
-    ``replicas`` of each, all on one broker; the services' replicas share their databases."""
+    ``replicas`` of each, all on one broker; the services' replicas share their databases.
 
-    def __init__(self, config, env=None, log_dir=None, replicas=1):
+    Once started (:meth:`start_all`) it supervises them: a process that ends without being stopped
+    through :meth:`stop` or :meth:`kill` is started again as :class:`RestartPolicy` says, and each
+    restart is said in Russian on stderr (and in ``launcher.log`` of ``log_dir``) and counted."""
+
+    def __init__(self, config, env=None, log_dir=None, replicas=1, policy=None):
         self.config = config
         # eventlet announces its deprecation on every import; it is pinned on purpose (pyproject.toml).
         self.env = {"PYTHONWARNINGS": "ignore::DeprecationWarning", **os.environ, **(env or {})}
@@ -152,23 +163,44 @@ class Network:
         self.processes = {}
         self.base_urls = [gateway_base_url(config, replica) for replica in range(1, replicas + 1)]
         self.base_url = self.base_urls[0]
+        self.policy = policy or RestartPolicy()
+        self.restarts = Counter()  # process name: times the supervisor started it again
+        self.given_up = {}  # process name: its last exit code, once it is no longer restarted
+        self._started_as = {}  # process name: (service, replica, env) of its last start
+        self._due = {}  # process name: monotonic time of its pending restart
+        self._lock = threading.RLock()  # the supervisor and a caller's stop/start take turns
+        self._supervisor = None
+        self._closing = threading.Event()
+
+    def command(self, name):
+        return [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH),
+                f"services.{name}.service:{name.capitalize()}Service"]
 
     def start(self, name, env=None, replica=1):
         """Start replica ``replica`` of service ``name``; its process is known as ``replica_name``."""
         key = replica_name(name, replica)
-        module = f"services.{name}.service:{name.capitalize()}Service"
-        command = [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH), module]
+        with self._lock:
+            self._due.pop(key, None)
+            self.given_up.pop(key, None)
+            self._started_as[key] = (name, replica, env)
+            self.processes[key] = self._spawn(key, name, replica, env, restarts=self.restarts[key])
+            return self.processes[key]
+
+    def _spawn(self, key, name, replica, env, restarts):
         output = None
         if self.log_dir:
             output = open(os.path.join(self.log_dir, f"{key}.log"), "ab")
-        env = {**replica_env(self.config, name, replica), **(env or {})}
-        self.processes[key] = subprocess.Popen(
-            command, cwd=REPO_ROOT, env={**self.env, **(env or {})}, stdout=output,
-            stderr=subprocess.STDOUT if output else None)
-        return self.processes[key]
+        env = {**replica_env(self.config, name, replica), **(env or {}), RESTARTS_ENV: str(restarts)}
+        # A process group of its own: Ctrl-C reaches the launcher only, which stops the processes in order
+        # (and knows it is stopping them, so it does not start them again).
+        return subprocess.Popen(
+            self.command(name), cwd=REPO_ROOT, env={**self.env, **env}, stdout=output,
+            stderr=subprocess.STDOUT if output else None, process_group=0)
 
-    def start_all(self):
-        """The gateways first, so that their event queues exist before the services publish anything
+    def start_all(self, timeout=120):
+        """Start everything, wait until every gateway reports every service healthy, then supervise.
+
+        The gateways first, so that their event queues exist before the services publish anything
         (what they miss they would read from the services' logs, but only seconds later)."""
         for replica in range(1, self.replicas + 1):
             self.start("gateway", replica=replica)
@@ -176,6 +208,54 @@ class Network:
         for name in SERVICES:
             for replica in range(1, self.replicas + 1):
                 self.start(name, replica=replica)
+        self.wait_healthy(timeout)
+        self.supervise()
+
+    def supervise(self):
+        """From now on start again a process that ends without being stopped on purpose."""
+        self._supervisor = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._supervisor.start()
+
+    def _watch(self):
+        while not self._closing.wait(SUPERVISION_INTERVAL):
+            with self._lock:
+                self._restart_due(time.monotonic())
+
+    def _restart_due(self, now):
+        """Notice the processes that ended, and start those whose delay is over."""
+        for key, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            del self.processes[key]
+            delay = self.policy.delay(key, now)
+            ended = f"Процесс {key} (pid {process.pid}) завершился: {how_it_ended(process.returncode)}"
+            if delay is None:
+                self.given_up[key] = process.returncode
+                self.say(f"{ended}. Перезапусков за минуту уже {self.policy.per_minute}: больше не "
+                         f"перезапускаю, остальные процессы работают. Причина — в журнале процесса.")
+            else:
+                self._due[key] = now + delay
+                self.say(f"{ended}. Перезапуск № {self.restarts[key] + 1} через {seconds(delay)} с")
+        for key, due in list(self._due.items()):
+            if due <= now:
+                del self._due[key]
+                name, replica, env = self._started_as[key]
+                self.processes[key] = self._spawn(key, name, replica, env, restarts=self.restarts[key] + 1)
+                self.restarts[key] += 1
+                self.say(f"Процесс {key} запущен снова (pid {self.processes[key].pid}), "
+                         f"перезапуск № {self.restarts[key]}")
+
+    def say(self, line):
+        """A line of the supervisor: on stderr, and in ``launcher.log`` beside the processes' logs."""
+        print(line, file=sys.stderr, flush=True)
+        if self.log_dir:
+            with open(os.path.join(self.log_dir, "launcher.log"), "a", encoding="utf-8") as log:
+                log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+    def running(self):
+        """Whether any process runs or is about to be started again."""
+        with self._lock:
+            return bool(self.processes or self._due)
 
     def wait_answering(self, timeout=60):
         """Wait until every gateway answers HTTP at all (their consumers are set up by then)."""
@@ -199,11 +279,14 @@ class Network:
 
     def _stop_together(self, names, sig=signal.SIGTERM, timeout=20):
         """Signal every one of ``names`` at once, then wait for them (each gets ``timeout`` seconds in
-        all, not one after another); a process still running then is killed."""
-        running = [process for process in (self.processes.pop(name, None) for name in names)
-                   if process is not None and process.poll() is None]
-        for process in running:
-            process.send_signal(sig)
+        all, not one after another); a process still running then is killed. None is started again."""
+        with self._lock:
+            for name in names:
+                self._due.pop(name, None)
+            running = [process for process in (self.processes.pop(name, None) for name in names)
+                       if process is not None and process.poll() is None]
+            for process in running:
+                process.send_signal(sig)
         deadline = time.monotonic() + timeout
         for process in running:
             try:
@@ -213,18 +296,25 @@ class Network:
                 process.wait()
 
     def kill(self, name):
-        """Stop a service the hard way (``kill -9``), as a crash would."""
+        """Stop a service the hard way (``kill -9``), as a crash would, but on purpose: not restarted."""
         self.stop(name, sig=signal.SIGKILL)
 
     def stop_all(self):
-        """The gateways first: a gateway stopping waits for its workers, and one of them may be waiting
-        for a service's answer (catching up from its log), which a stopped service never gives."""
+        """Stop supervising, then the gateways first: a gateway stopping waits for its workers, and one
+        of them may be waiting for a service's answer (catching up from its log), which a stopped service
+        never gives."""
+        self._closing.set()
+        if self._supervisor is not None:
+            self._supervisor.join()
         gateways = [name for name in self.processes if name.startswith("gateway")]
         self._stop_together(gateways)
         self._stop_together(list(self.processes))
 
     def exited(self):
-        return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+        """``{name: exit code}`` of the processes that ended and are not (or not yet) started again."""
+        with self._lock:
+            ended = {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+            return {**self.given_up, **ended}
 
     def wait_healthy(self, timeout=60):
         """Wait until every gateway's /health says every service is ok; raises with the last answer if not."""
