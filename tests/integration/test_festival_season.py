@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pypdf import PdfReader
 
 from tests.integration.test_registry_api import publish
-from tests.support import eventually
+from application.running import eventually
 
 JURORS = ["reviewer-chippkro", "methodist-magnitogorsk", "methodist-kopeysk"]
 
