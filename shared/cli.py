@@ -14,7 +14,15 @@ from shared import config as settings
 from shared.db import session_factory
 from shared.demo import load_demo_content
 from shared.installation import InstallationError, broker_vhost
-from shared.launcher import BrokerMissing, Network, announce, claim, ensure_broker, installation_env
+from shared.launcher import (
+    BrokerMissing,
+    Network,
+    announce,
+    claim,
+    default_http_workers,
+    ensure_broker,
+    installation_env,
+)
 from shared.migrations import new_revision, upgrade
 
 DATABASES = (*settings.SERVICES, "gateway")
@@ -81,7 +89,7 @@ def make_migration(config, service, message):
     new_revision(service, settings.database_url(config, service), message)
 
 
-def run(config, replicas=1):
+def run(config, replicas=1, http_workers=None):
     """Broker, migrations, demo data, then every service and the gateway until Ctrl-C."""
     keys_given = bool(os.environ.get("JWT_SECRET"))
     try:
@@ -94,7 +102,9 @@ def run(config, replicas=1):
     announce_installation(config, lock, replicas, keys_given)
     migrate(config, replicas=replicas)
     load_demo(config)
-    network = Network(config, replicas=replicas)
+    http_workers = http_workers or default_http_workers(replicas)
+    network = Network(config, replicas=replicas, http_workers=http_workers)
+    print(f"Шлюз: {http_workers} HTTP-процесс(а) на порту и один projector на каждую модель чтения")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         network.start_all()
@@ -152,6 +162,13 @@ def _replicas_argument(parser):
                         help="replicas of every service and of the gateway on this machine (1-9)")
 
 
+def _run_arguments(parser):
+    _replicas_argument(parser)
+    parser.add_argument("--http-workers", type=int, choices=range(1, 65), metavar="N",
+                        help="HTTP worker processes of each gateway on its port (default: one per core, "
+                             "at least 2; 1 with --replicas above 1)")
+
+
 def _backup_arguments(parser):
     parser.add_argument("--to", type=Path, help="an empty or new directory (default VAR_DIR/backups/<time>)")
 
@@ -179,7 +196,7 @@ COMMANDS = {
     "migrate": (migrate, _migrate_arguments),
     "load-demo": (load_demo, _no_arguments),
     "rebuild-read-model": (rebuild_read_model, _no_arguments),
-    "run": (run, _replicas_argument),
+    "run": (run, _run_arguments),
     "backup": (backup, _backup_arguments),
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),
