@@ -44,7 +44,8 @@ class EventLogReader:
         return apply_once(sessions, self.processed_model, name, payload, self.handlers[name], self.on_change)
 
     def apply_batch(self, sessions, events, park):
-        """Apply ``[(name, payload)]`` from the broker in one transaction; returns how many took effect.
+        """Apply ``[(name, payload, ...)]`` (shared/batches.py ``Delivery``) in one transaction; returns
+        how many took effect.
 
         Events handled before, and repeats within the batch, are left out first (one query). If the
         transaction fails (an invalid event, a handler's error, another delivery of one committed
@@ -52,9 +53,9 @@ class EventLogReader:
         one is given to ``park(name, payload, error)`` (the dead letters) instead of holding up the rest.
         An unreachable database is raised: every event of the batch comes again with the catch-up.
         """
-        seen = self._already_processed(sessions, [claimed_event_id(payload) for _, payload in events])
+        seen = self._already_processed(sessions, [claimed_event_id(payload) for _, payload, *_ in events])
         fresh = []
-        for name, payload in events:
+        for name, payload, *_ in events:
             claimed = claimed_event_id(payload)
             if claimed is None or claimed not in seen:
                 seen.add(claimed)
