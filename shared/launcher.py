@@ -192,6 +192,7 @@ class Network:
     def gateway_env(self, replica):
         """What the processes of one gateway replica share: the worker count (they bind its port together)
         and the directory where each writes its metrics, which /metrics adds up (shared/metrics.py)."""
+        self.metrics_dir(replica).mkdir(parents=True, exist_ok=True)  # a process started again alone
         return {"GATEWAY_HTTP_WORKERS": str(self.http_workers),
                 "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir(replica))}
 
@@ -203,7 +204,6 @@ class Network:
         """The projector first (its queue then exists before anything is published), then the HTTP
         workers, on a fresh metrics directory (what a previous run counted is not this run's)."""
         shutil.rmtree(self.metrics_dir(replica), ignore_errors=True)
-        self.metrics_dir(replica).mkdir(parents=True)
         self.start("projector", replica=replica)
         for worker in range(1, self.http_workers + 1):
             self.start("gateway", replica=replica, worker=worker)
