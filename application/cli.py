@@ -10,12 +10,21 @@ from pathlib import Path
 
 from application import backup as backups
 from application.demo import load_demo_content
-from application.launcher import BrokerMissing, Network, announce, claim, ensure_broker, installation_env
-from shared import installation
+from application.launcher import (
+    BrokerMissing,
+    Network,
+    announce,
+    claim,
+    default_http_workers,
+    ensure_broker,
+    installation_env,
+)
 from shared import config as settings
+from shared import installation
 from shared.db import session_factory
 from shared.installation import InstallationError, broker_vhost
 from shared.migrations import new_revision, upgrade
+from shared.wording import plural
 
 DATABASES = (*settings.SERVICES, "gateway")
 
@@ -81,7 +90,7 @@ def make_migration(config, service, message):
     new_revision(service, settings.database_url(config, service), message)
 
 
-def run(config, replicas=1):
+def run(config, replicas=1, http_workers=None):
     """Broker, migrations, demo data, then every service and the gateway until Ctrl-C.
 
     A process that dies is started again (application/supervision.py says when), the others run on."""
@@ -96,7 +105,10 @@ def run(config, replicas=1):
     announce_installation(config, lock, replicas, keys_given)
     migrate(config, replicas=replicas)
     load_demo(config)
-    network = Network(config, replicas=replicas)
+    http_workers = http_workers or default_http_workers(replicas)
+    network = Network(config, replicas=replicas, http_workers=http_workers)
+    print(f"Шлюз: {plural(http_workers, 'HTTP-процесс', 'HTTP-процесса', 'HTTP-процессов')} на одном порту "
+          "и один projector на каждую модель чтения")
     # The processes have their own process group (the terminal's Ctrl-C reaches this one only): a
     # launcher told to stop, or losing its terminal, stops them first.
     for stop in (signal.SIGTERM, signal.SIGHUP):
@@ -156,6 +168,13 @@ def _replicas_argument(parser):
                         help="replicas of every service and of the gateway on this machine (1-9)")
 
 
+def _run_arguments(parser):
+    _replicas_argument(parser)
+    parser.add_argument("--http-workers", type=int, choices=range(1, 65), metavar="N",
+                        help="HTTP worker processes of each gateway on its port (default: one per core, "
+                             "at least 2; 1 with --replicas above 1)")
+
+
 def _backup_arguments(parser):
     parser.add_argument("--to", type=Path, help="an empty or new directory (default VAR_DIR/backups/<time>)")
 
@@ -183,7 +202,7 @@ COMMANDS = {
     "migrate": (migrate, _migrate_arguments),
     "load-demo": (load_demo, _no_arguments),
     "rebuild-read-model": (rebuild_read_model, _no_arguments),
-    "run": (run, _replicas_argument),
+    "run": (run, _run_arguments),
     "backup": (backup, _backup_arguments),
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -144,15 +145,33 @@ def _free(host, port, spacing, replicas):
     return True
 
 
+# The gateway runs as two kinds of process (services/gateway/service.py): HTTP workers sharing its port,
+# and one projector writing the read model they read. Every other service is one process per replica.
+MODULES = {"gateway": "services.gateway.service:GatewayService",
+           "projector": "services.gateway.service:ProjectorService"}
+
+
+def default_http_workers(replicas=1):
+    """HTTP workers per gateway: one per core (at least 2) for one replica; one each in cluster mode."""
+    return max(2, os.cpu_count() or 1) if replicas == 1 else 1
+
+
+def worker_name(replica, worker):
+    """``gateway`` (``gateway-2`` for replica 2) for the first HTTP worker, ``gateway-worker2`` for the next."""
+    key = replica_name("gateway", replica)
+    return key if worker == 1 else f"{key}-worker{worker}"
+
+
 class Network:
-    """The processes of one running network: nameko processes of every service and of the gateway,
-    ``replicas`` of each, all on one broker; the services' replicas share their databases.
+    """The processes of one running network: nameko processes of every service, ``replicas`` of each,
+    and per gateway replica ``http_workers`` HTTP workers on its port and one projector writing its
+    read model; all on one broker; the services' replicas share their databases.
 
     Once started (:meth:`start_all`) it supervises them: a process that ends without being stopped
     through :meth:`stop` or :meth:`kill` is started again as :class:`RestartPolicy` says, and each
     restart is said in Russian on stderr (and in ``launcher.log`` of ``log_dir``) and counted."""
 
-    def __init__(self, config, env=None, log_dir=None, replicas=1, policy=None):
+    def __init__(self, config, env=None, log_dir=None, replicas=1, http_workers=1, policy=None):
         self.config = config
         # eventlet announces its deprecation on every import; it is pinned on purpose (pyproject.toml).
         self.env = {"PYTHONWARNINGS": "ignore::DeprecationWarning", **os.environ, **(env or {})}
@@ -160,6 +179,7 @@ class Network:
         self.env.update(installation.settings(config))
         self.log_dir = log_dir
         self.replicas = replicas
+        self.http_workers = http_workers
         self.processes = {}
         self.base_urls = [gateway_base_url(config, replica) for replica in range(1, replicas + 1)]
         self.base_url = self.base_urls[0]
@@ -173,12 +193,13 @@ class Network:
         self._closing = threading.Event()
 
     def command(self, name):
-        return [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH),
-                f"services.{name}.service:{name.capitalize()}Service"]
+        module = MODULES.get(name, f"services.{name}.service:{name.capitalize()}Service")
+        return [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG_PATH), module]
 
-    def start(self, name, env=None, replica=1):
-        """Start replica ``replica`` of service ``name``; its process is known as ``replica_name``."""
-        key = replica_name(name, replica)
+    def start(self, name, env=None, replica=1, worker=1):
+        """Start replica ``replica`` of service ``name`` (``gateway``: its HTTP worker ``worker``;
+        ``projector``: the gateway replica's projector); its process is known as ``replica_name``."""
+        key = worker_name(replica, worker) if name == "gateway" else replica_name(name, replica)
         with self._lock:
             self._due.pop(key, None)
             self.given_up.pop(key, None)
@@ -190,12 +211,33 @@ class Network:
         output = None
         if self.log_dir:
             output = open(os.path.join(self.log_dir, f"{key}.log"), "ab")
-        env = {**replica_env(self.config, name, replica), **(env or {}), RESTARTS_ENV: str(restarts)}
+        env = {**replica_env(self.config, "gateway" if name in MODULES else name, replica),
+               **(self.gateway_env(replica) if name in MODULES else {}), **(env or {}),
+               RESTARTS_ENV: str(restarts)}
         # A process group of its own: Ctrl-C reaches the launcher only, which stops the processes in order
         # (and knows it is stopping them, so it does not start them again).
         return subprocess.Popen(
             self.command(name), cwd=REPO_ROOT, env={**self.env, **env}, stdout=output,
             stderr=subprocess.STDOUT if output else None, process_group=0)
+
+    def gateway_env(self, replica):
+        """What the processes of one gateway replica share: the worker count (they bind its port together)
+        and the directory where each writes its metrics, which /metrics adds up (shared/metrics.py)."""
+        self.metrics_dir(replica).mkdir(parents=True, exist_ok=True)  # a process started again alone
+        return {"GATEWAY_HTTP_WORKERS": str(self.http_workers),
+                "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir(replica))}
+
+    def metrics_dir(self, replica):
+        var_dir = Path(REPO_ROOT, self.env.get("VAR_DIR") or self.config.get("VAR_DIR") or "var")
+        return var_dir / "metrics" / replica_name("gateway", replica)
+
+    def start_gateway(self, replica):
+        """The projector first (its queue then exists before anything is published), then the HTTP
+        workers, on a fresh metrics directory (what a previous run counted is not this run's)."""
+        shutil.rmtree(self.metrics_dir(replica), ignore_errors=True)
+        self.start("projector", replica=replica)
+        for worker in range(1, self.http_workers + 1):
+            self.start("gateway", replica=replica, worker=worker)
 
     def start_all(self, timeout=120):
         """Start everything, wait until every gateway reports every service healthy, then supervise.
@@ -203,7 +245,7 @@ class Network:
         The gateways first, so that their event queues exist before the services publish anything
         (what they miss they would read from the services' logs, but only seconds later)."""
         for replica in range(1, self.replicas + 1):
-            self.start("gateway", replica=replica)
+            self.start_gateway(replica)
         self.wait_answering()
         for name in SERVICES:
             for replica in range(1, self.replicas + 1):
@@ -258,21 +300,31 @@ class Network:
             return bool(self.processes or self._due)
 
     def wait_answering(self, timeout=60):
-        """Wait until every gateway answers HTTP at all (their consumers are set up by then)."""
+        """Wait until every HTTP worker of every gateway answers HTTP at all (their consumers are set up
+        by then): each says its process id in /health, and new connections reach each in turn."""
         deadline = time.monotonic() + timeout
-        for base_url in self.base_urls:
-            while not self._answers(base_url):
+        for replica, base_url in enumerate(self.base_urls, start=1):
+            workers = {self.processes[worker_name(replica, worker)].pid for worker in range(1, self.http_workers + 1)
+                       if worker_name(replica, worker) in self.processes}
+            while not workers <= self._answering(base_url):
                 if time.monotonic() > deadline or self.exited():
                     raise RuntimeError(f"шлюз {base_url} не ответил за {timeout} с: {self.exited()}")
                 time.sleep(0.2)
 
     @staticmethod
-    def _answers(base_url):
-        try:
-            requests.get(base_url + "/health", timeout=5)
-            return True
-        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
-            return False
+    def _answering(base_url, tries=8):
+        """The process ids of the HTTP workers that answered ``tries`` new connections, made at once
+        (each /health may wait for the services' replies)."""
+        def worker():
+            try:
+                return requests.get(base_url + "/health", timeout=10, headers={"Connection": "close"}).json()["worker"]
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
+                return None
+            except (ValueError, KeyError):  # answering, but not a gateway's /health
+                return None
+
+        with ThreadPoolExecutor(tries) as pool:
+            return set(pool.map(lambda _: worker(), range(tries))) - {None}
 
     def stop(self, name, sig=signal.SIGTERM, timeout=20):
         self._stop_together([name], sig, timeout)
@@ -306,7 +358,7 @@ class Network:
         self._closing.set()
         if self._supervisor is not None:
             self._supervisor.join()
-        gateways = [name for name in self.processes if name.startswith("gateway")]
+        gateways = [name for name in self.processes if name.startswith(("gateway", "projector"))]
         self._stop_together(gateways)
         self._stop_together(list(self.processes))
 

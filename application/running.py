@@ -93,11 +93,12 @@ class PostgresDatabases:
 
 class RunningNetwork:
     """Every service and the gateway, started as ``make run`` starts them (``replicas`` of each, as
-    ``make run-cluster`` does), on a private vhost. With ``installation_vhost`` the vhost is the one
+    ``make run-cluster`` does; each gateway as a projector and ``http_workers`` HTTP workers, one unless
+    asked: the machine is shared by the tests), on a private vhost. With ``installation_vhost`` the vhost is the one
     ``practice-network run`` gives an installation when no AMQP_URI is set (its own, named by its id).
     Either way no JWT_SECRET is given: the launcher generates the installation's keys in its VAR_DIR."""
 
-    def __init__(self, backend, work_dir, env=None, replicas=1, installation_vhost=False):
+    def __init__(self, backend, work_dir, env=None, replicas=1, installation_vhost=False, http_workers=1):
         self.backend = backend
         self.replicas = replicas
         self.work_dir = Path(work_dir)
@@ -124,7 +125,8 @@ class RunningNetwork:
         if installation_vhost:
             self.env.update(self.installation_env())
         self.config = self.load_config()
-        self.processes = Network(self.config, self.env, log_dir=str(self.work_dir), replicas=replicas)
+        self.processes = Network(self.config, self.env, log_dir=str(self.work_dir), replicas=replicas,
+                                 http_workers=http_workers)
         self.base_url = self.processes.base_url
         self._tokens = {}
 

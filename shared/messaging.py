@@ -97,8 +97,9 @@ def events_after(session, outbox_model, after_position, limit, settle_seconds=RE
     return [list(row) for row in session.execute(query)]
 
 
-def apply_once(sessions, processed_model, name, payload, apply):
-    """Validate event ``name`` and run ``apply(session, data)`` unless this event id was handled.
+def apply_once(sessions, processed_model, name, payload, apply, after=None):
+    """Validate event ``name`` and run ``apply(session, data)`` unless this event id was handled;
+    ``after(session)``, if given, runs in the same transaction once it was applied.
 
     Returns True when applied, False for a repeated delivery.
     """
@@ -113,6 +114,8 @@ def apply_once(sessions, processed_model, name, payload, apply):
                 return False
             session.add(processed_model(event_id=event_id, event_type=name))
             call_handler(apply, session, data, payload)
+            if after is not None:
+                after(session)
     except IntegrityError:
         # A concurrent delivery of the same event committed first.
         if _seen(sessions, processed_model, event_id):
@@ -122,8 +125,9 @@ def apply_once(sessions, processed_model, name, payload, apply):
     return True
 
 
-def apply_all_once(sessions, processed_model, events, handlers):
-    """Apply ``[(name, payload)]`` not handled before, all in one transaction (a page of an event log).
+def apply_all_once(sessions, processed_model, events, handlers, after=None):
+    """Apply ``[(name, payload)]`` not handled before, all in one transaction (a page of an event log,
+    a batch from the broker), then ``after(session)`` if given.
 
     The caller leaves out events it knows were handled. Raises like :func:`apply_once` on an invalid
     event, and IntegrityError if another delivery of one of them committed meanwhile: the caller then
@@ -137,6 +141,8 @@ def apply_all_once(sessions, processed_model, events, handlers):
             {"event_id": event_id, "event_type": name, "processed_at": utcnow()} for name, event_id, _, _ in opened])
         for name, _, data, payload in opened:
             call_handler(handlers[name], session, data, payload)
+        if after is not None:
+            after(session)
 
 
 def with_envelope(handler):

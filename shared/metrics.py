@@ -1,9 +1,11 @@
 """Prometheus metrics of the network, and the worker instrumentation every service shares.
 
-Each process keeps its own metrics in prometheus_client's default registry: the gateway serves them at
-``/metrics`` on its HTTP port, each owning service on a port of its own (:class:`MetricsServer`,
-``METRICS_PORTS`` in deploy/config.yaml), so replicas are scraped one by one and their counters never
-mix. Recording a value costs a few microseconds: a label lookup and an addition.
+Each process keeps its own metrics in prometheus_client's default registry: each owning service serves
+them on a port of its own (:class:`MetricsServer`, ``METRICS_PORTS`` in deploy/config.yaml), so
+replicas are scraped one by one and their counters never mix. The processes of one gateway (its HTTP
+workers on one port and its projector, docs/gateway-processes.md) share a directory instead
+(``PROMETHEUS_MULTIPROC_DIR``, set by the launcher): ``/metrics``, whichever worker answers, adds up
+all of them. Recording a value costs a few microseconds: a label lookup and an addition.
 """
 import logging
 import os
@@ -17,9 +19,19 @@ from nameko import config
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest, make_wsgi_app
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    make_wsgi_app,
+    multiprocess,
+)
 
 from shared import logs
+from shared.batches import EventBatches
 from shared.errors import NetworkError
 
 log = logging.getLogger(__name__)
@@ -48,18 +60,20 @@ EVENTS_PARKED = Counter("practice_network_events_parked_total",
                         "События, отложенные в очередь недоставленных (не обработать и при повторе)",
                         ["service", "event"])
 OUTBOX_BACKLOG = Gauge("practice_network_outbox_backlog", "События в outbox, ещё не отправленные в RabbitMQ",
-                       ["service"])
+                       ["service"], multiprocess_mode="mostrecent")
 READ_MODEL_POSITION = Gauge("practice_network_read_model_position",
                             "Позиция журнала событий владельца, до которой модель чтения шлюза его прочла",
-                            ["source"])
+                            ["source"], multiprocess_mode="mostrecent")
 SOURCE_POSITION = Gauge("practice_network_event_log_position", "Последняя позиция журнала событий владельца",
-                        ["source"])
+                        ["source"], multiprocess_mode="mostrecent")
 READ_MODEL_LAG = Gauge("practice_network_read_model_lag_events",
-                       "События журнала владельца после позиции модели чтения", ["source"])
+                       "События журнала владельца после позиции модели чтения", ["source"],
+                       multiprocess_mode="mostrecent")
 # The launcher (application/launcher.py) tells a process it starts again how many times it has done so.
 RESTARTS_ENV = "PRACTICE_NETWORK_RESTARTS"
 PROCESS_RESTARTS = Gauge("practice_network_process_restarts",
-                         "Сколько раз запускатель сети перезапускал этот процесс после его падения")
+                         "Сколько раз запускатель сети перезапускал этот процесс после его падения",
+                         multiprocess_mode="max")
 
 
 def outcome(exc_info):
@@ -71,8 +85,13 @@ def outcome(exc_info):
 
 
 def exposition():
-    """The process's metrics in the Prometheus text format."""
-    return generate_latest()
+    """The process's metrics in the Prometheus text format; those of every process that shares its
+    ``PROMETHEUS_MULTIPROC_DIR`` when that is set."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)
 
 
 def record_read_model_lag(read, newest):
@@ -97,7 +116,7 @@ class Instrumentation(DependencyProvider):
 
     def worker_setup(self, worker_ctx):
         logs.correlation_id.set(worker_ctx.data.get(logs.CONTEXT_KEY))
-        if isinstance(worker_ctx.entrypoint, (Rpc, EventHandler)):
+        if isinstance(worker_ctx.entrypoint, (Rpc, EventHandler, EventBatches)):
             self.started[worker_ctx] = time.perf_counter()
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
@@ -111,6 +130,9 @@ class Instrumentation(DependencyProvider):
             RPC_DURATION.labels(service, entrypoint.method_name).observe(elapsed)
             log.info("rpc %s %s in %.1f ms", entrypoint.method_name, result_of, elapsed * 1000)
             return
+        if isinstance(entrypoint, EventBatches):
+            self.batch_handled(worker_ctx.args[0], service, result_of, elapsed)
+            return
         event = entrypoint.event_type
         EVENTS_HANDLED.labels(service, event, result_of).inc()
         EVENT_DURATION.labels(service, event).observe(elapsed)
@@ -118,6 +140,22 @@ class Instrumentation(DependencyProvider):
         if delay is not None:
             EVENT_DELAY.labels(service, event).observe(delay)
         log.info("event %s from %s %s in %.1f ms", event, entrypoint.source_service, result_of, elapsed * 1000)
+
+
+    @staticmethod
+    def batch_handled(events, service, result_of, elapsed):
+        """Each event of a batch counted and logged (under its own correlation id) as if handled alone,
+        with its share of the batch's time."""
+        share = elapsed / len(events)
+        for event in events:
+            logs.correlation_id.set(event.correlation_id)
+            EVENTS_HANDLED.labels(service, event.name, result_of).inc()
+            EVENT_DURATION.labels(service, event.name).observe(share)
+            delay = event_delay([event.payload])
+            if delay is not None:
+                EVENT_DELAY.labels(service, event.name).observe(delay)
+            log.info("event %s %s in a batch of %d, %.1f ms", event.name, result_of, len(events), elapsed * 1000)
+        logs.correlation_id.set(None)
 
 
 def event_delay(args):

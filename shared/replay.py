@@ -5,7 +5,7 @@ were first declared, it lost its data, it is a new replica) it reads from the ow
 RPC (``replay_events``), page by page from a per-source checkpoint. Both paths apply events through
 ``apply_once``, so an event that came both ways takes effect once.
 """
-from nameko.events import BROADCAST, SERVICE_POOL
+from nameko.events import SERVICE_POOL
 from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,7 +16,7 @@ from shared.db import database_unavailable
 from shared.dead_letters import DeadLetters
 from shared.errors import NetworkError
 from shared.events import EVENTS
-from shared.messaging import apply_all_once, apply_once
+from shared.messaging import apply_all_once, apply_once, claimed_event_id
 
 # A page is applied in one transaction: small enough not to hold the read model long.
 REPLAY_PAGE = 200
@@ -31,17 +31,48 @@ class ReplayCheckpointMixin:
 
 class EventLogReader:
     """Applies ``handlers`` (``{event name: apply(session, data)}``) to the events of ``sources``;
-    ``on_change()``, if given, is called after events were applied (e.g. to drop cached answers)."""
+    ``on_change(session)``, if given, runs in the transaction of every change it applies (the gateway
+    raises its read model's version there, for the stored answers of its HTTP workers)."""
 
     def __init__(self, processed_model, checkpoint_model, sources, handlers, on_change=None):
         self.processed_model, self.checkpoint_model = processed_model, checkpoint_model
         self.sources, self.handlers = tuple(sources), handlers
-        self.on_change = on_change or (lambda: None)
+        self.on_change = on_change
 
     def apply(self, sessions, name, payload):
-        applied = apply_once(sessions, self.processed_model, name, payload, self.handlers[name])
-        if applied:
-            self.on_change()
+        return apply_once(sessions, self.processed_model, name, payload, self.handlers[name], self.on_change)
+
+    def apply_batch(self, sessions, events, park):
+        """Apply ``[(name, payload, ...)]`` (shared/batches.py ``Delivery``) in one transaction; returns
+        how many took effect.
+
+        Events handled before, and repeats within the batch, are left out first (one query). If the
+        transaction fails (an invalid event, a handler's error, another delivery of one committed
+        meanwhile), the batch goes one event at a time: each good one takes effect once, and each bad
+        one is given to ``park(name, payload, error)`` (the dead letters) instead of holding up the rest.
+        An unreachable database is raised: every event of the batch comes again with the catch-up.
+        """
+        seen = self._already_processed(sessions, [claimed_event_id(payload) for _, payload, *_ in events])
+        fresh = []
+        for name, payload, *_ in events:
+            claimed = claimed_event_id(payload)
+            if claimed is None or claimed not in seen:
+                seen.add(claimed)
+                fresh.append((name, payload))
+        try:
+            apply_all_once(sessions, self.processed_model, fresh, self.handlers, self.on_change)
+            return len(fresh)
+        except Exception as error:  # noqa: BLE001 - sorted out event by event below
+            if database_unavailable(error):
+                raise
+        applied = 0
+        for name, payload in fresh:
+            try:
+                applied += self.apply(sessions, name, payload)
+            except Exception as error:  # a retry would fail the same way: park it and take the next one
+                if database_unavailable(error):
+                    raise
+                park(name, payload, error)
         return applied
 
     def catch_up(self, sessions, fetch_events):
@@ -66,12 +97,10 @@ class EventLogReader:
         """One transaction for the page. If that fails, one per event: a broker delivery of one of
         them committed meanwhile is then skipped, an invalid one stops the catch-up where it is."""
         try:
-            apply_all_once(sessions, self.processed_model, events, self.handlers)
+            apply_all_once(sessions, self.processed_model, events, self.handlers, self.on_change)
         except (NetworkError, IntegrityError):
             for name, payload in events:
                 self.apply(sessions, name, payload)
-        if events:
-            self.on_change()
 
     def has_read_every_log(self, sessions):
         with sessions() as session:
@@ -80,6 +109,9 @@ class EventLogReader:
 
     def _already_processed(self, sessions, event_ids):
         """Which of these events arrived from RabbitMQ already: one query for a whole page."""
+        event_ids = [event_id for event_id in event_ids if event_id is not None]
+        if not event_ids:
+            return set()
         with sessions() as session:
             model = self.processed_model
             return set(session.scalars(select(model.event_id).where(model.event_id.in_(event_ids))))
@@ -113,21 +145,15 @@ class CatchesUp:
 
 
 def subscribe(service_cls):
-    """Give ``service_cls`` one ``on_<event>`` handler, with its own queue, per handled event.
-
-    Replicas of a service that shares one database (festivals) compete for each event on one durable
-    queue. A service whose every replica keeps a read model of its own (the gateway sets
-    ``read_model_per_replica``) gets a queue per replica and per event instead; such a queue lives as
-    long as its replica, and whatever happened while no queue was there the replica reads from the
-    owners' logs (``catch_up``).
-    """
-    per_replica = getattr(service_cls, "read_model_per_replica", False)
+    """Give ``service_cls`` one ``on_<event>`` handler per handled event. Replicas of a service that
+    shares one database (festivals) compete for each event on one durable queue. (The gateway's
+    projector takes its events in batches instead: shared/batches.py.)"""
     for name in service_cls.event_log.handlers:
-        setattr(service_cls, f"on_{name}", _handler(name, per_replica))
+        setattr(service_cls, f"on_{name}", _handler(name))
     return service_cls
 
 
-def _handler(name, per_replica):
+def _handler(name):
     def handle(self, payload):
         try:
             self.event_log.apply(getattr(self, self.event_log_db), name, payload)
@@ -137,6 +163,4 @@ def _handler(name, per_replica):
             self.dead_letters(name, payload, error)
 
     handle.__name__ = handle.__qualname__ = f"on_{name}"
-    if per_replica:
-        return event_handler(EVENTS[name].source, name, handler_type=BROADCAST, reliable_delivery=False)(handle)
     return event_handler(EVENTS[name].source, name, handler_type=SERVICE_POOL)(handle)

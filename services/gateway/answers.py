@@ -1,12 +1,14 @@
 """Answers to repeated searches, kept until the read model changes.
 
 The same searches come again and again (a profession many schools look for, the links of the home
-page), and their answer changes only when an event changes this replica's read model, or, for the
-upcoming sessions shown with a trial, as time passes. So each gateway keeps the encoded answers of
-recent queries, keyed by the validated query: any event applied here empties the store
-(:meth:`AnswerStore.forget_all`, called by the projections' reader), and an answer older than
-``max_age`` seconds is never used. A repeated search then costs the HTTP handling and a dictionary
-lookup instead of ranking and faceting in the database.
+page), and their answer changes only when the projector changes the read model, or, for the upcoming
+sessions shown with a trial, as time passes. So each HTTP worker keeps the encoded answers of recent
+queries, keyed by the validated query, with the read model's version they were computed at. The
+projector is another process: it raises the version in the transaction of every change
+(``projections.changed``), and a worker reads it (one primary-key lookup) before serving a stored
+answer; an answer of another version, or older than ``max_age`` seconds, is never used. A repeated
+search then costs the HTTP handling, that lookup and a dictionary lookup instead of ranking and
+faceting in the database.
 """
 import time
 from collections import OrderedDict
@@ -15,27 +17,27 @@ from collections import OrderedDict
 class AnswerStore:
     def __init__(self, size=512, max_age=10.0):
         self.size, self.max_age = size, max_age
-        self.generation = 0
+        self.version = None
         self._answers = OrderedDict()
 
-    def answer(self, query, compute):
-        """The stored answer to ``query`` (a dict of validated parameters), or ``compute()``'s, stored."""
+    def answer(self, query, compute, version):
+        """The stored answer to ``query`` (a dict of validated parameters) if computed at the read
+        model's ``version`` (read before calling this), else ``compute()``'s, stored."""
+        if version != self.version:  # the read model changed: nothing stored is current any more
+            self._answers.clear()
+            self.version = version
         key = _key(query)
         stored = self._answers.get(key)
         if stored is not None and time.monotonic() - stored[0] < self.max_age:
             return stored[1]
-        generation = self.generation
+        # Stored under the version read before computing: if the model changed meanwhile, the next
+        # lookup sees a newer version and drops it.
         answer = compute()
-        if generation == self.generation:  # no event arrived while computing: the answer is current
-            self._answers[key] = (time.monotonic(), answer)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+        self._answers[key] = (time.monotonic(), answer)
+        self._answers.move_to_end(key)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
         return answer
-
-    def forget_all(self):
-        self.generation += 1
-        self._answers.clear()
 
 
 def _key(query):

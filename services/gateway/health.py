@@ -1,5 +1,6 @@
-"""What /health reports: the broker, each owning service and its database, the gateway's own database
-and its read model. Services are asked in parallel under one deadline."""
+"""What /health reports: the broker, each owning service and its database, the gateway's own database,
+its read model and its projector. Services are asked in parallel under one deadline."""
+from datetime import timedelta
 from functools import partial
 
 import eventlet
@@ -10,10 +11,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from services.gateway import projections
 from shared.config import SERVICES
 from shared.installation import broker_answers
+from shared.messaging import utcnow
 
 OK, UNAVAILABLE, UNKNOWN, CATCHING_UP = "ok", "unavailable", "unknown", "catching_up"
 READ_MODEL_PROBLEMS = {CATCHING_UP: "модель чтения ещё догоняет журналы событий",
                        UNKNOWN: "состояние модели чтения неизвестно"}
+PROJECTOR_PROBLEMS = {UNAVAILABLE: "обработчик событий шлюза (projector) не работает: модель чтения не обновляется",
+                      UNKNOWN: "состояние обработчика событий шлюза неизвестно"}
+# The projector beats every second (service.py); this long without a beat it is taken for stopped.
+PROJECTOR_SILENT = timedelta(seconds=10)
 
 
 def ping_services(rpc, timeout):
@@ -51,7 +57,16 @@ def read_model_status(sessions):
         return UNKNOWN
 
 
-def report(broker, replies, gateway_database, read_model):
+def projector_status(sessions):
+    """Whether the read model's projector (another process) beat recently."""
+    try:
+        _, beat_at = projections.state(sessions)
+    except (SQLAlchemyError, OSError):
+        return UNKNOWN
+    return OK if beat_at is not None and utcnow() - beat_at < PROJECTOR_SILENT else UNAVAILABLE
+
+
+def report(broker, replies, gateway_database, read_model, projector=OK):
     """``(healthy, body)`` of /health; a degraded body has a ``message`` naming everything down."""
     # Without the broker no service can answer: whether they run is then unknown, not "down".
     silent = UNAVAILABLE if broker == OK else UNKNOWN
@@ -61,9 +76,10 @@ def report(broker, replies, gateway_database, read_model):
     problems = [*(["брокер сообщений RabbitMQ недоступен"] if broker != OK else []),
                 *(f"сервис «{name}» не отвечает" for name, status in services.items() if status == UNAVAILABLE),
                 *(_database_problem(name) for name, status in databases.items() if status == UNAVAILABLE),
-                *([READ_MODEL_PROBLEMS[read_model]] if read_model != OK else [])]
+                *([READ_MODEL_PROBLEMS[read_model]] if read_model != OK else []),
+                *([PROJECTOR_PROBLEMS[projector]] if projector != OK else [])]
     body = {"status": "degraded" if problems else "ok", "broker": broker, "services": services,
-            "databases": databases, "read_model": read_model}
+            "databases": databases, "read_model": read_model, "projector": projector}
     if problems:
         body["message"] = "Сеть работает не полностью: " + "; ".join(problems)
     return not problems, body

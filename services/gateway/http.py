@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import eventlet
 from marshmallow import fields
+from nameko import config
 from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -124,11 +125,13 @@ class GatewayWebServer(WebServer):
         return {**context, AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else context
 
     def start(self):
-        # eventlet.listen binds with SO_REUSEPORT by default, which lets a stale gateway on the same
-        # port silently take part of the traffic. Bind exclusively so that such a clash fails loudly.
+        # Several HTTP workers of one gateway share its port (SO_REUSEPORT: the kernel spreads the
+        # connections among them; the launcher made sure nobody else listened there). A single one binds
+        # exclusively, so that a stale gateway on the same port fails loudly instead of taking a share.
         if not self._starting:
             self._starting = True
-            self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
+            shared = int(config.get("GATEWAY_HTTP_WORKERS") or 1) > 1
+            self._sock = eventlet.listen(self.bind_addr, reuse_port=shared)
             self._sock.settimeout(None)
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)

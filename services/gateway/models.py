@@ -202,9 +202,14 @@ class Notification(ReadModelBase):
 
 
 class NotificationRead(ReadModelBase):
-    """That ``username`` has read notification ``notification_id``."""
+    """That ``username`` has read notification ``notification_id``.
+
+    The one table the HTTP workers write (a visitor marks what they read): it is the gateway's own state,
+    not projected from events, so a rebuild of the read model keeps it (``projections.reset``). Every
+    other table is written by the projector alone (docs/gateway-processes.md)."""
 
     __tablename__ = "notification_reads"
+    written_by_http = True
 
     notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     username: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -219,3 +224,15 @@ class NotificationMailing(ReadModelBase):
 
     notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     handled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReadModelState(ReadModelBase):
+    """One row (``id`` 1), written by the projector: ``version`` goes up in the transaction of every batch
+    of events that changed the read model (HTTP workers compare it before serving a stored answer,
+    services/gateway/answers.py), ``beat_at`` every second while the projector runs (``/health``)."""
+
+    __tablename__ = "read_model_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    beat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,28 +1,32 @@
 """How each event changes the read model, and how the read model catches up or is rebuilt.
 
-Events normally arrive from RabbitMQ. Anything missed (the gateway was down, a new replica starts,
-the read model was lost) is fetched by :func:`catch_up` from the owners' event logs; both paths go
-through :func:`project`, which applies each event id at most once.
+Events normally arrive from RabbitMQ, in batches, at the projector (service.py ``ProjectorService``,
+the read model's only writer). Anything missed (the projector was down, a new replica starts, the read
+model was lost) is read by its catch-up from the owners' event logs; both paths go through
+:data:`READER`, which applies each event id at most once and raises the read model's version
+(:func:`changed`) in the same transaction.
 """
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 
 from services.gateway import adoptions, audit, notifications, people, search
-from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.models import (
     EntryStatusView,
     FestivalView,
     MunicipalityView,
     OrganizationView,
     ProcessedEvent,
+    NotificationRead,
     ReadModelBase,
+    ReadModelState,
     ReplayCheckpoint,
     SessionView,
 )
 from shared.config import SERVICES
 from shared.db import upsert
-from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
+from shared.messaging import utcnow
+from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
 from shared.plugins import entry_kinds
 from shared.replay import EventLogReader
 
@@ -120,7 +124,42 @@ AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in au
 HANDLERS = {**PROJECTIONS, **AUDITED_PROJECTIONS}
 # Events that concern someone also leave a notification, after their projection and audit record.
 HANDLERS.update({name: notifications.notifying(HANDLERS.get(name)) for name in notifications.NOTIFIED})
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=SEARCH_ANSWERS.forget_all)
+
+
+def changed(session):
+    """The read model changed in this transaction: raise its version (the row is made if missing)."""
+    raised = session.execute(update(ReadModelState).where(ReadModelState.id == 1)
+                             .values(version=ReadModelState.version + 1))
+    if raised.rowcount == 0:
+        session.execute(insert(ReadModelState).values(id=1, version=1))
+
+
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=changed)
+# The events the projector takes, each from the service that announces it.
+SOURCES = {name: EVENTS[name].source for name in HANDLERS}
+# Not emptied by a rebuild: read marks are the visitors' own (written by HTTP workers), the version
+# only ever goes up (an HTTP worker must never take a rebuilt model for the one it stored answers of).
+KEPT_ON_RESET = (NotificationRead.__table__, ReadModelState.__table__)
+
+
+def state(sessions):
+    """``(version, beat_at)`` of the read model: ``(0, None)`` before the projector ever wrote it."""
+    with sessions() as session:
+        row = session.execute(select(ReadModelState.version, ReadModelState.beat_at)
+                              .where(ReadModelState.id == 1)).first()
+    return tuple(row) if row else (0, None)
+
+
+def version(sessions):
+    return state(sessions)[0]
+
+
+def beat(sessions):
+    """The projector is alive: ``/health`` of every HTTP worker reads the time."""
+    with sessions.begin() as session:
+        beaten = session.execute(update(ReadModelState).where(ReadModelState.id == 1).values(beat_at=utcnow()))
+        if beaten.rowcount == 0:
+            session.execute(insert(ReadModelState).values(id=1, version=0, beat_at=utcnow()))
 
 
 def caught_up(sessions):
@@ -139,4 +178,6 @@ def reset(sessions):
     with sessions.begin() as session:
         search.clear(session)
         for table in reversed(ReadModelBase.metadata.sorted_tables):
-            session.execute(delete(table))
+            if table not in KEPT_ON_RESET:
+                session.execute(delete(table))
+        changed(session)

@@ -50,6 +50,8 @@ class HealthSchema(Schema):
     databases = fields.Dict(keys=Text(), values=Text(), required=True, metadata={
         "description": "база каждого сервиса и шлюза: ok, unavailable или unknown (сервис не ответил)"})
     read_model = Text(metadata={"description": "ok, или catching_up пока модель чтения догоняет журналы"})
+    projector = Text(metadata={"description": "ok, или unavailable: обработчик событий шлюза молчит дольше 10 с"})
+    worker = fields.Int(metadata={"description": "номер процесса (PID) HTTP-обработчика шлюза, давшего ответ"})
     message = Text(metadata={"description": "что именно не работает (только при status degraded)"})
 
 

@@ -1,3 +1,8 @@
+"""The gateway, by job: ``GatewayService`` answers HTTP (the API and the pages; several worker processes
+share its port) and ``ProjectorService`` writes the read model they read (one process per read model).
+docs/gateway-processes.md says who writes what and how many of each run."""
+from nameko.timer import timer
+
 from services.gateway import mailing, projections
 from services.gateway.endpoints import adoptions as api_adoptions
 from services.gateway.endpoints import audit as api_audit
@@ -23,31 +28,31 @@ from services.gateway.web import home as pages_home
 from services.gateway.web import notifications as pages_notifications
 from services.gateway.web import search as pages_search
 from services.gateway.web import uploads as pages_uploads
+from shared.batches import event_batches
 from shared.compat import ClusterRpc
 from shared.db import Database
 from shared.metrics import Instrumentation
-from shared.replay import CatchesUp, subscribe
+from shared.replay import CatchesUp
 from shared.revocation import RefusesRevokedTokens
 from shared.rpc import TimedServiceRpc
 
+# The projector says it is alive this often (/health of every HTTP worker reads it: health.py).
+BEAT_SECONDS = 1
 
-@subscribe
-class GatewayService(CatchesUp, RefusesRevokedTokens):
-    """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``).
 
-    Every HTTP route and timer is named below, one line each: the function it runs lives in the module of
-    the comment above its group (``gateway`` is the function's first argument, this service's worker).
-    Event handlers are made by ``@subscribe`` from ``projections.HANDLERS``."""
+class GatewayService(RefusesRevokedTokens):
+    """JSON API (``endpoints/``) and web pages (``web/``) over the read model the projector writes.
+
+    Every HTTP route, timer and event handler is named below, one line each: the function it runs lives in
+    the module of the comment above its group (``gateway`` is the function's first argument, this
+    service's worker). It writes nothing to the read model but the visitors' read marks of notifications."""
 
     name = "gateway"
-    # Every replica answers searches from a complete read model of its own, so each gets every event.
-    read_model_per_replica = True
 
     read_model = Database("gateway")
-    # Correlation ids for every worker's log lines; event handling counted and timed. HTTP requests are
-    # counted in http.py, and the metrics are served at /metrics (endpoints/system.py).
+    # Correlation ids for every worker's log lines. HTTP requests are counted in http.py, and the
+    # metrics of every process of this gateway are served at /metrics (endpoints/system.py).
     instrumentation = Instrumentation()
-    event_log, event_log_db = projections.READER, "read_model"
     catalog = TimedServiceRpc("catalog")
     practices = TimedServiceRpc("practices")
     festivals = TimedServiceRpc("festivals")
@@ -167,8 +172,12 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     search = api_views.search  # GET /api/v1/search
     network_stats = api_views.network_stats  # GET /api/v1/network/stats
 
-    # mailing.py
-    mail_notifications = mailing.mail_notifications  # timer(interval=MAIL_EVERY_SECONDS)
+    # shared/revocation.py: signed-out tokens and disabled accounts, learnt by each worker process itself
+    on_token_revoked = RefusesRevokedTokens.on_token_revoked  # event catalog.token_revoked (broadcast)
+    on_account_disabled = RefusesRevokedTokens.on_account_disabled  # event catalog.account_disabled (broadcast)
+    on_account_enabled = RefusesRevokedTokens.on_account_enabled  # event catalog.account_enabled (broadcast)
+    on_account_password_changed = RefusesRevokedTokens.on_account_password_changed  # event (broadcast)
+    sync_revoked_tokens = RefusesRevokedTokens.sync_revoked_tokens  # timer(interval=REVOCATION_SYNC_SECONDS)
 
     # web/account.py
     login_page = pages_account.login_page  # GET /login
@@ -227,3 +236,31 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     import_entries_page = pages_uploads.import_entries_page  # POST /entries/import
     new_resource_page = pages_uploads.new_resource_page  # GET /resources/new
     add_resource_page = pages_uploads.add_resource_page  # POST /resources/new
+
+
+class ProjectorService(CatchesUp):
+    """The read model's only writer, one process per read model: events in batches (one transaction
+    each), the catch-up from the owners' logs, the mailing marks, and a heartbeat for /health."""
+
+    name = "projector"
+
+    read_model = Database("gateway")
+    # Correlation ids for log lines; every event of a batch counted and timed (shared/metrics.py).
+    instrumentation = Instrumentation()
+    event_log, event_log_db = projections.READER, "read_model"
+    catalog = TimedServiceRpc("catalog")
+
+    # Every event of projections.HANDLERS (what each changes is there), from the service that announces it.
+    @event_batches(projections.SOURCES)
+    def project(self, events):
+        self.event_log.apply_batch(self.read_model, events, self.dead_letters)
+
+    # shared/replay.py: what the broker did not bring (the projector was away), from the owners' logs
+    catch_up = CatchesUp.catch_up  # timer(interval=READ_MODEL_CATCH_UP_SECONDS)
+
+    # mailing.py
+    mail_notifications = mailing.mail_notifications  # timer(interval=MAIL_EVERY_SECONDS)
+
+    @timer(interval=BEAT_SECONDS, eager=True)
+    def beat(self):
+        projections.beat(self.read_model)

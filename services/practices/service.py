@@ -1,9 +1,30 @@
 from nameko import config
 from nameko.timer import timer
 
-from services.practices import adoption, booking, changes, collections, importing, registry, resources, review
+from services.practices import (
+    adoption,
+    booking,
+    changes,
+    collections,
+    expertise,
+    importing,
+    registry,
+    resources,
+    review,
+    rubrics,
+)
 from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema
-from services.practices.expertise_rpc import ExpertiseRpc
+from services.practices.expertise_schemas import (
+    FestivalRoundsInputSchema,
+    NewRubricSchema,
+    RemarkSchema,
+    ReviewInputSchema,
+    ReviewSchema,
+    RoundInputSchema,
+    RoundSchema,
+    RubricInputSchema,
+    RubricSchema,
+)
 from services.practices.models import PracticesOutbox
 from services.practices.schemas import (
     BookingInputSchema,
@@ -33,17 +54,24 @@ from shared.config import public_base_url
 from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.messaging import utcnow
+from shared.rpc import TimedServiceRpc
 from shared.schemas import ExpectedRevisionsSchema, PageQuery, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
 
-class PracticesService(OwningService, ExpertiseRpc):
+# Totals (each a % of the rubric's scale) further apart than this bring in a third expert.
+DEFAULT_DISAGREEMENT_PERCENT = 30
+
+
+class PracticesService(OwningService):
     name = "practices"
     outbox_model = PracticesOutbox
 
     db = Database("practices")
     identity = CurrentIdentity()
+    # Reviewer accounts and their cities are the catalog's; asked for whenever experts are assigned.
+    catalog = TimedServiceRpc("catalog")
 
     @rpc(expected_exceptions=NetworkError)
     def create_entry(self, data):
@@ -198,3 +226,71 @@ class PracticesService(OwningService, ExpertiseRpc):
 
     def _dump(self, entry):
         return EntrySchema().dump(registry.entry_view(entry, registry.working_version(entry)))
+
+    # The expert workbench: rubrics (rubrics.py), rounds and reviews (expertise.py).
+    @rpc(expected_exceptions=NetworkError)
+    def create_rubric(self, data):
+        data = load(NewRubricSchema(), data)
+        with self.db.begin() as session:
+            return RubricSchema().dump(rubrics.create_rubric(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def revise_rubric(self, code, data):
+        data = load(RubricInputSchema(), data)
+        with self.db.begin() as session:
+            return RubricSchema().dump(rubrics.revise_rubric(session, self.identity(), code, data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def list_rubrics(self):
+        with self.db() as session:
+            return RubricSchema(many=True).dump(rubrics.list_rubrics(session, self.identity()))
+
+    @rpc(expected_exceptions=NetworkError)
+    def open_expert_round(self, entry_id, data):
+        rubric_code = load(RoundInputSchema(), data)["rubric"]
+        reviewers = self.catalog.list_reviewers()
+        with self.db.begin() as session:
+            expert_round = expertise.open_round(session, self.identity(), entry_id, rubric_code, reviewers)
+            return RoundSchema().dump(expertise.round_view(session, self.identity(), expert_round.id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def submit_expert_review(self, round_id, data):
+        review = load(ReviewInputSchema(), data)
+        reviewers = self.catalog.list_reviewers  # asked only if a third expert is needed
+        threshold = float(config.get("EXPERTISE_DISAGREEMENT_PERCENT", DEFAULT_DISAGREEMENT_PERCENT))
+        with self.db.begin() as session:
+            expertise.submit_review(session, self.identity(), round_id, review, reviewers, threshold)
+            return RoundSchema().dump(expertise.round_view(session, self.identity(), round_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def open_festival_rounds(self, data):
+        """``{festival_entry_id: round_id}`` of a festival's jury rounds, opened for the entries sent."""
+        festival = load(FestivalRoundsInputSchema(), data)
+        with self.db.begin() as session:
+            return {str(item["festival_entry_id"]): expertise.open_festival_round(
+                session, self.identity(), festival, item).id for item in festival["entries"]}
+
+    @rpc(expected_exceptions=NetworkError)
+    def withdraw_festival_round(self, festival_entry_id):
+        with self.db.begin() as session:
+            expertise.withdraw_festival_round(session, self.identity(), int(festival_entry_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def get_expert_round(self, round_id):
+        with self.db() as session:
+            return RoundSchema().dump(expertise.round_view(session, self.identity(), round_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def expert_round_reviews(self, round_id):
+        with self.db() as session:
+            return ReviewSchema(many=True).dump(expertise.round_reviews(session, self.identity(), round_id))
+
+    @rpc(expected_exceptions=NetworkError)
+    def my_expert_assignments(self):
+        with self.db() as session:
+            return RoundSchema(many=True).dump(expertise.my_assignments(session, self.identity()))
+
+    @rpc(expected_exceptions=NetworkError)
+    def expert_remarks(self, entry_id):
+        with self.db() as session:
+            return RemarkSchema(many=True).dump(expertise.remarks_for_author(session, self.identity(), entry_id))

@@ -49,7 +49,8 @@ def search_everywhere(cluster, **params):
 def test_every_process_runs_twice_and_both_gateways_answer(cluster):
     assert not cluster.processes.exited()
     assert sorted(cluster.processes.processes) == sorted(
-        f"{name}{suffix}" for name in ("gateway", "catalog", "practices", "festivals") for suffix in ("", "-2"))
+        f"{name}{suffix}" for name in ("gateway", "projector", "catalog", "practices", "festivals")
+        for suffix in ("", "-2"))
     for gateway in GATEWAYS:
         assert cluster.api("GET", "/health", gateway=gateway).status_code == 200
 
@@ -118,15 +119,18 @@ def test_the_owning_services_compete_for_their_queues_while_each_gateway_has_its
     consumers = dict(line.split("\t") for line in queues if line.split("\t")[-1].isdigit())
     assert consumers["rpc-practices"] == "2" and consumers["rpc-catalog"] == "2" and consumers["rpc-festivals"] == "2"
     assert consumers["evt-practices-practice_approved--festivals.on_practice_approved"] == "2"
-    per_gateway = [name for name in consumers if name.startswith("evt-practices-practice_approved--gateway.")]
+    # Each gateway's projector: one queue of its own, bound to every event it projects, taken in batches.
+    per_gateway = [name for name in consumers if name.startswith("evt-batches--projector.project-")]
     assert len(per_gateway) == 2 and all(consumers[name] == "1" for name in per_gateway)
 
 
 def approvals_handled(cluster, service, replica):
     text = requests.get(cluster.metrics_url(service, replica), timeout=10).text
+    # A gateway's /metrics shows its projector's event handling (shared/metrics.py).
+    label = "projector" if service == "gateway" else service
     return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
                if sample.name == "practice_network_events_handled_total"
-               and sample.labels == {"service": service, "event": "practice_approved", "outcome": "ok"})
+               and sample.labels == {"service": label, "event": "practice_approved", "outcome": "ok"})
 
 
 def test_each_approval_is_handled_once_by_festivals_and_once_by_every_gateway(cluster):

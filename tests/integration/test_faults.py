@@ -124,7 +124,7 @@ def test_a_poison_event_is_parked_in_the_dead_letter_queue_and_the_next_events_f
 
     letters = []
     assert eventually(lambda: letters.extend(parked_letters(network)) or
-                      {letter["service"] for letter in letters} == {"gateway", "festivals"}, timeout=15), letters
+                      {letter["service"] for letter in letters} == {"projector", "festivals"}, timeout=15), letters
     assert len(letters) == 2
     assert all(letter["event"] == "practice_approved" and letter["payload"] == poison for letter in letters)
     assert all("event_id" in letter["error"] or "id" in letter["error"] for letter in letters)

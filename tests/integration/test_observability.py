@@ -54,8 +54,9 @@ def test_gateway_metrics_show_how_far_the_read_model_lags_each_owner(network):
         assert newest >= read >= 0
         assert value(samples, "practice_network_read_model_lag_events", source=source) == newest - read
     assert value(samples, "practice_network_event_log_position", source="catalog") > 0
-    # The gateway's own event handling: every catalog event reached it through RabbitMQ.
-    assert value(samples, "practice_network_events_handled_total", service="gateway",
+    # The gateway's own event handling (its projector's, added up at /metrics): every catalog event
+    # reached it through RabbitMQ.
+    assert value(samples, "practice_network_events_handled_total", service="projector",
                  event="municipality_registered", outcome="ok") >= 1
 
 
@@ -81,8 +82,8 @@ def test_each_service_serves_its_rpc_and_event_metrics_and_outbox_backlog(networ
     assert value(samples, "practice_network_rpc_duration_seconds_count", **calls) >= 2
     assert value(samples, "practice_network_outbox_backlog", service="practices") >= 0
 
-    # The same instrumentation counts event handling: the gateway's, of the event of that draft.
-    handled = {"service": "gateway", "event": "practice_created"}
+    # The same instrumentation counts event handling: the gateway's projector's, of the event of that draft.
+    handled = {"service": "projector", "event": "practice_created"}
     assert eventually(lambda: value(scrape(network.url("/metrics")), "practice_network_events_handled_total",
                                     **handled, outcome="ok"))
     assert value(scrape(network.url("/metrics")), "practice_network_event_delay_seconds_count", **handled) >= 1
@@ -102,10 +103,11 @@ def test_one_correlation_id_follows_a_write_through_the_gateway_the_service_and_
     def lines(name):
         return [record for record in json_lines(network.log(name)) if record["correlation_id"] == request_id]
 
-    def handled_by_gateway():
-        return [record for record in lines("gateway") if record["message"].startswith("event practice_created")]
+    def handled_by_the_projector():
+        return [record for record in lines("projector") if record["message"].startswith("event practice_created")]
 
-    assert eventually(handled_by_gateway, timeout=15), lines("gateway")
+    assert eventually(handled_by_the_projector, timeout=15), lines("projector")
+    assert all(record["service"] == "projector" for record in lines("projector"))
     gateway = lines("gateway")
     assert any("POST /api/v1/practices" in record["message"] for record in gateway)
     assert all(record["service"] == "gateway" for record in gateway)

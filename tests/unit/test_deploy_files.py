@@ -24,6 +24,12 @@ PROCESSES = (*SERVICES, "gateway")
 # Settings the deploy files leave at deploy/config.yaml's default on purpose, and why.
 DEFAULTED = {
     "GATEWAY_DB_URL": "each gateway replica keeps its read model in SQLite on its own volume (gateway.yaml)",
+    # Each container runs one gateway process, its HTTP service and its projector together (one
+    # `nameko run` of both): one HTTP worker per replica, and the projector's default batches.
+    "GATEWAY_HTTP_WORKERS": "one HTTP worker per gateway container; scale with replicas",
+    "PROJECTOR_BATCH_EVENTS": "the default batch fits every deployment",
+    "PROJECTOR_BATCH_SECONDS": "the default batch fits every deployment",
+    "PROMETHEUS_MULTIPROC_DIR": "set by the launcher for the processes of one gateway; a container is one process",
 }
 # Settings that carry passwords or keys: in the k8s Secret, never in the ConfigMap.
 SECRET = re.compile(r"^(.*_SECRET|AMQP_URI|.*_DB_URL)$")

@@ -39,9 +39,11 @@ def test_health_tells_a_silent_service_from_one_whose_database_is_down():
 def test_everything_answering_is_healthy_without_a_message():
     assert health.report("ok", ALL_ANSWER, "ok", "ok") == (True, {
         "status": "ok", "broker": "ok", "services": dict.fromkeys(ALL_ANSWER, "ok"),
-        "databases": {**dict.fromkeys(ALL_ANSWER, "ok"), "gateway": "ok"}, "read_model": "ok"})
+        "databases": {**dict.fromkeys(ALL_ANSWER, "ok"), "gateway": "ok"}, "read_model": "ok", "projector": "ok"})
     healthy, body = health.report("ok", ALL_ANSWER, "ok", "catching_up")
     assert not healthy and body["message"].endswith("модель чтения ещё догоняет журналы событий")
+    healthy, body = health.report("ok", ALL_ANSWER, "ok", "ok", "unavailable")
+    assert not healthy and body["projector"] == "unavailable" and "projector" in body["message"]
 
 
 def test_a_log_record_is_one_json_object_with_the_correlation_id_and_the_exception():

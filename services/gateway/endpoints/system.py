@@ -1,4 +1,6 @@
 """Health, metrics, the API description, sign-in and accounts."""
+import os
+
 import eventlet
 from nameko import config
 from werkzeug.wrappers import Response
@@ -55,11 +57,14 @@ def health(gateway, request):
     broker = eventlet.spawn(health_checks.broker_status, config["AMQP_URI"])
     replies = health_checks.ping_services(gateway.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
     healthy, body = health_checks.report(broker.wait(), replies, health_checks.database_status(gateway.read_model),
-                                         health_checks.read_model_status(gateway.read_model))
-    return json_response(body, 200 if healthy else 503)
+                                         health_checks.read_model_status(gateway.read_model),
+                                         health_checks.projector_status(gateway.read_model))
+    # Several HTTP workers share the port: which one answered (docs/gateway-processes.md).
+    return json_response({**body, "worker": os.getpid()}, 200 if healthy else 503)
 
 
-@route("GET", "/metrics", "Метрики шлюза для Prometheus", TAG, response_type="text/plain")
+@route("GET", "/metrics", "Метрики шлюза (всех его HTTP-процессов и projector) для Prometheus", TAG,
+       response_type="text/plain")
 def metrics(gateway, request):
     replies = health_checks.ping_services(gateway.probes, config.get("HEALTH_TIMEOUT_SECONDS", 2))
     newest = {name: reply["last_position"] for name, reply in replies.items() if reply and "last_position" in reply}

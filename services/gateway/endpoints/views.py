@@ -1,5 +1,5 @@
 """Cross-city views: one search over everything published, and the network's figures."""
-from services.gateway import views
+from services.gateway import projections, views
 from services.gateway.answers import SEARCH_ANSWERS
 from services.gateway.http import json_response, json_text, json_text_response, read_query, route
 from services.gateway.schemas import NetworkStatsSchema, SearchPageSchema, SearchQuery
@@ -11,7 +11,8 @@ TAG = "Сквозные представления"
        query=SearchQuery, response=SearchPageSchema)
 def search(gateway, request):
     query = read_query(request, SearchQuery())
-    return json_text_response(SEARCH_ANSWERS.answer(query, lambda: _search(gateway, query)))
+    version = projections.version(gateway.read_model)
+    return json_text_response(SEARCH_ANSWERS.answer(query, lambda: _search(gateway, query), version))
 
 
 def _search(gateway, query):

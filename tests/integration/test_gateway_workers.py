@@ -1,0 +1,64 @@
+"""Two HTTP workers of one gateway on one port, over one read model written by its projector: both
+answer, and each sees at once what was written through the other (docs/gateway-processes.md)."""
+import pytest
+import requests
+
+from tests.integration.test_registry_api import TURNER, publish
+from tests.support import RunningNetwork, eventually
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory):
+    running = RunningNetwork("sqlite", tmp_path_factory.mktemp("workers"), http_workers=2)
+    try:
+        yield running.start()
+    finally:
+        running.close()
+
+
+def pinned_sessions(network):
+    """``{pid: requests.Session}``: a kept-alive connection to each HTTP worker (the kernel hands each
+    new connection to one of them; a session keeps its connection, and so its worker)."""
+    pinned = {}
+    for _ in range(64):
+        session = requests.Session()
+        pid = session.get(network.url("/health"), timeout=30).json()["worker"]
+        pinned.setdefault(pid, session)
+        if len(pinned) == 2:
+            return pinned
+    raise AssertionError(f"only worker(s) {sorted(pinned)} answered 64 new connections")
+
+
+def call(session, network, method, path, user=None, **kwargs):
+    headers = {"Authorization": "Bearer " + network.token(user)} if user else {}
+    return session.request(method, network.url(path), headers=headers, timeout=30, **kwargs)
+
+
+def test_both_workers_answer_on_one_port_and_each_sees_what_was_written_through_the_other(workers):
+    assert not workers.processes.exited()
+    assert {"gateway", "gateway-worker2", "projector"} <= set(workers.processes.processes)
+    pinned = pinned_sessions(workers)
+    assert set(pinned) == {workers.processes.processes[name].pid for name in ("gateway", "gateway-worker2")}
+    first, second = pinned.values()
+    assert first.get(workers.url("/health"), timeout=30).json()["projector"] == "ok"
+
+    def found(session, title):
+        items = call(session, workers, "GET", "/api/v1/search", params={"q": "Фрезеровщик"}).json()["items"]
+        return [item for item in items if item["title"] == title]
+
+    # Each worker stores its answer to this search: the projector's change must reach both stores.
+    assert found(first, "Профпроба «Фрезеровщик» у двух процессов") == []
+    assert found(second, "Профпроба «Фрезеровщик» у двух процессов") == []
+    title = "Профпроба «Фрезеровщик» у двух процессов"
+    publish(workers, {**TURNER, "title": title, "profession": "Фрезеровщик"})
+    assert eventually(lambda: found(second, title), timeout=15)
+    assert found(first, title)
+
+    # The visitor's own state (a read mark, written by an HTTP worker) is seen by the other worker.
+    def unread(session):
+        return call(session, workers, "GET", "/api/v1/notifications", user="methodist-kyshtym").json()["unread"]
+
+    assert eventually(lambda: unread(second) >= 1, timeout=15)  # «одобрено», projected from the approval
+    marked = call(first, workers, "POST", "/api/v1/notifications/read", user="methodist-kyshtym", json={})
+    assert marked.status_code == 200 and marked.json()["marked"] >= 1
+    assert unread(second) == 0
