@@ -1,8 +1,7 @@
 from nameko import config
 
 from services.festivals import diplomas, judging, knowledge, organising, verification
-from services.festivals.models import FestivalsOutbox
-from services.festivals.schemas import (
+from services.festivals.contract import (
     DiplomaSchema,
     EntryInputSchema,
     FestivalChangeSchema,
@@ -13,6 +12,7 @@ from services.festivals.schemas import (
     ProgrammeItemInputSchema,
     ResultsInputSchema,
 )
+from services.festivals.models import FestivalsOutbox
 from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError

@@ -1,8 +1,7 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
 from marshmallow import Schema, fields, validate
 
-from services.practices.adoption_schemas import AdoptionSchema
-from services.practices.schemas import STATUS_TITLES, CollectionEditionSchema, SessionSchema
+from services.practices.contract import AdoptionSchema, CollectionEditionSchema, STATUS_TITLES, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import DirectionCode, IdentitySchema, PageQuery, RecordId, Text

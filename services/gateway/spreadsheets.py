@@ -3,21 +3,21 @@
 Columns are titled and read as the forms show them: a kind plugin describes its fields with
 ``sheet_columns`` (shared/plugins.py), the common fields are described here.
 """
+from dataclasses import dataclass
 import difflib
 import io
-from dataclasses import dataclass
+from pathlib import PurePosixPath
 import zipfile
 import zlib
-from pathlib import PurePosixPath
 
 from eventlet import tpool
 from marshmallow import fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.practices.schemas import CommonContentSchema
+from services.practices.contract import CommonContentSchema
 from shared.errors import NetworkError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.licenses import DEFAULT_LICENSE, LICENSES
 from shared.plugins import CellError, SheetColumn, directions, entry_kinds

@@ -2,7 +2,7 @@
 from nameko import config
 
 from services.practices import expertise, rubrics
-from services.practices.expertise_schemas import (
+from services.practices.contract import (
     NewRubricSchema,
     RemarkSchema,
     ReviewInputSchema,

@@ -1,8 +1,8 @@
 """Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
 from sqlalchemy import select
 
+from services.practices.contract import STATUS_TITLES, content_schema
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
-from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
 from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed

@@ -2,31 +2,34 @@ from nameko import config
 from nameko.timer import timer
 
 from services.practices import adoption, booking, changes, collections, importing, registry, resources, review
-from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema
-from services.practices.expertise_rpc import ExpertiseRpc
-from services.practices.models import PracticesOutbox
-from services.practices.schemas import (
+from services.practices.contract import (
+    AdoptionInputSchema,
+    AdoptionReportInputSchema,
     BookingInputSchema,
     BookingQuery,
     BookingSchema,
     BulkTransitionSchema,
-    CollectionInputSchema,
     CollectionSchema,
     EntryQuery,
     EntrySchema,
     HistoryItemSchema,
     ImportReportSchema,
-    ImportSchema,
     KindSchema,
-    ResourceInputSchema,
     ResourceSchema,
-    ReviewContextSchema,
     ReviewQueueQuery,
     SessionInputSchema,
     SessionSchema,
+    TransitionInputSchema,
+)
+from services.practices.expertise_rpc import ExpertiseRpc
+from services.practices.models import PracticesOutbox
+from services.practices.schemas import (
+    CollectionInputSchema,
+    ImportSchema,
+    ResourceInputSchema,
+    ReviewContextSchema,
     StoredCollectionSchema,
     StoredFileSchema,
-    TransitionInputSchema,
 )
 from shared.auth import CurrentIdentity
 from shared.config import public_base_url

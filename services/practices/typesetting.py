@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import validate
 
-from services.practices.schemas import CommonContentSchema, content_schema
+from services.practices.contract import CommonContentSchema, content_schema
 from shared.licenses import license_of
 from shared.plugins import direction_title, entry_kinds
 from shared.text import printable

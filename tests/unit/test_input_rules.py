@@ -1,11 +1,11 @@
 """The one text type, integers, dates: what every schema accepts and refuses (docs/input-rules.md)."""
 import datetime as dt
 
-import pytest
 from marshmallow import Schema, validate
+import pytest
 
-from services.catalog.schemas import NewAccountSchema
-from services.practices.schemas import BookingInputSchema, SessionInputSchema, content_schema
+from services.catalog.contract import NewAccountSchema
+from services.practices.contract import BookingInputSchema, SessionInputSchema, content_schema
 from shared.errors import ValidationFailed
 from shared.schemas import Day, Int, Moment, StoredText, Text, form_number, load
 from shared.text import printable

@@ -1,9 +1,9 @@
 """Open data without a network: JSON-LD builders against the schema.org vocabulary, licences, export lines."""
 import csv
 import dataclasses
+from datetime import datetime, timedelta, timezone
 import io
 import json
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,8 @@ from services.catalog.models import CatalogOutbox
 from services.gateway import linked_data, opendata
 from services.gateway.models import MunicipalityView, SessionView
 from services.gateway.web.rendering import script_json
-from services.practices.schemas import ResourceInputSchema, content_schema
+from services.practices.contract import content_schema
+from services.practices.schemas import ResourceInputSchema
 from shared.db import session_factory
 from shared.errors import ValidationFailed
 from shared.events import open_envelope

@@ -7,9 +7,8 @@ from services.gateway import checked_imports, spreadsheets, views
 from services.gateway.http import bearer_token, json_response, read_json, read_query, read_upload, route
 from services.gateway.people import with_names
 from services.gateway.revisions import expected_revisions, versioned_response
-from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
-from services.practices.review import TRANSITIONS
-from services.practices.schemas import (
+from services.gateway.schemas import ImportQuery, PUBLISHED_STATUSES, PracticeListQuery, SearchPageSchema
+from services.practices.contract import (
     BulkResultSchema,
     BulkTransitionSchema,
     EntryInputSchema,
@@ -17,6 +16,7 @@ from services.practices.schemas import (
     HistoryItemSchema,
     ImportReportSchema,
     ReviewQueueQuery,
+    TRANSITIONS,
     TransitionInputSchema,
 )
 from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token

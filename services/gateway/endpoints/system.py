@@ -3,15 +3,14 @@ import eventlet
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.catalog.schemas import (
+from services.catalog.contract import (
     AccountQuery,
     AccountSchema,
     CredentialsSchema,
     NewAccountSchema,
     PasswordChangeSchema,
 )
-from services.gateway import health as health_checks
-from services.gateway import projections
+from services.gateway import health as health_checks, projections
 from services.gateway.http import bearer_token, json_response, read_json, read_query, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema

@@ -3,18 +3,18 @@
 An entry form is built from its kind's schema (the common fields plus the kind's own), so a kind
 added as a plugin gets its form without a template of its own.
 """
-import re
 from dataclasses import dataclass
 from datetime import datetime
+import re
 from urllib.parse import quote
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from services.practices.contract import CommonContentSchema, content_schema
 from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
-from services.practices.schemas import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
 from shared.plugins import directions
-from shared.schemas import MAX_ID, Day, DirectionCode, Text, form_number, load
+from shared.schemas import Day, DirectionCode, MAX_ID, Text, form_number, load
 
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",

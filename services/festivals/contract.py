@@ -1,7 +1,8 @@
-"""The festivals service's public contract."""
+"""The festivals service's contract: the schemas and constants other services (the gateway) may use."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.schemas import Day, Int, Moment, PageQuery, RecordId, Text
+
 
 KINDS = {"festival": "Фестиваль", "forum": "Форум", "contest": "Конкурс"}
 REGION = "region"  # what regional (ЧИППКРО) festivals are filed under in cross-city views
