@@ -3,7 +3,7 @@
 Columns are titled and read as the forms show them: a kind plugin describes its fields with
 ``sheet_columns`` (shared/plugins.py), the common fields are described here.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import difflib
 import io
 from pathlib import PurePosixPath
@@ -59,9 +59,14 @@ def columns():
                                           hint="Направление работы из списка сети; необязательно")}
     for kind in kinds:
         for name, declared in kind.schema._declared_fields.items():
+            column = kind.sheet_columns.get(name) or SheetColumn(
+                declared.metadata.get("description") or name, hint=f"Только для вида «{kind.title}»")
             if name not in described:
-                described[name] = kind.sheet_columns.get(name) or SheetColumn(
-                    declared.metadata.get("description") or name, hint=f"Только для вида «{kind.title}»")
+                described[name] = column
+            elif column.choices:  # a closed field several kinds have: one column offering every kind's values
+                first = described[name].choices
+                described[name] = replace(described[name], choices=first | {
+                    code: label for code, label in column.choices.items() if code not in first})
     return described
 
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.auth import METHODIST, REVIEWER
 from shared.licenses import license_field
-from shared.plugins import entry_kinds
+from shared.plugins import SEARCH_CHOICE, choices_of, entry_kinds
 from shared.schemas import DirectionCode, Int, Moment, PageQuery, RecordId, Text, not_in_past
 
 
@@ -92,7 +92,7 @@ class EntryQuery(PageQuery):
     municipality = Text(validate=validate.Length(max=40))
     direction = DirectionCode(strict=False, validate=validate.Length(max=200))
     grade = fields.Int(validate=validate.Range(min=1, max=11))
-    format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
+    format = Text(validate=validate.OneOf(choices_of(SEARCH_CHOICE)))
     status = Text(validate=validate.OneOf(STATUS_TITLES))
     sort = Text(load_default="updated", validate=validate.OneOf(ENTRY_SORTS, error="Сортировка: {choices}"),
                 metadata={"description": "updated (недавно изменённые первыми), title (по названию), status"})

@@ -31,4 +31,5 @@ kind = EntryKindPlugin(
         "authors": SheetColumn("Авторы", hint="Авторы через запятую; необязательно",
                                example="Иванова А. А., Петров Б. Б."),
     },
+    labels={"audience": "Для кого"},
 )

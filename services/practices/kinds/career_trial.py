@@ -2,10 +2,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from shared.plugins import EntryKindPlugin, SheetColumn, decimal, number_list
 from shared.schemas import Int, Text
+from shared.wording import grades_text
 
 FORMATS = {"in_person": "Очно", "remote": "Дистанционно", "mixed": "Смешанный"}
 PROFMINIMUM_LEVELS = {"basic": "Базовый", "main": "Основной", "advanced": "Продвинутый"}
-GRADES = range(6, 12)
 
 
 class CareerTrialSchema(Schema):
@@ -44,5 +44,7 @@ kind = EntryKindPlugin(
         "profminimum_level": SheetColumn("Уровень профминимума", choices=PROFMINIMUM_LEVELS,
                                          hint="Уровень профминимума пробы; обязательно для пробы"),
     },
+    labels={"duration_hours": "Продолжительность", "format": "Формат проведения"},
     units={"duration_hours": "ч"},
+    shown_as={"grades": grades_text},
 )
