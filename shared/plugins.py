@@ -21,7 +21,8 @@ from importlib.metadata import entry_points
 from marshmallow import Schema
 from marshmallow.validate import Range
 
-from shared.wording import decimal as decimal_text, numbers_text
+from shared.wording import decimal as decimal_text
+from shared.wording import numbers_text
 
 MUNICIPALITIES = "practice_network.municipalities"
 ENTRY_KINDS = "practice_network.entry_kinds"
@@ -101,6 +102,9 @@ class EntryKindPlugin:
     ``shown_as``: for a field pages should write in words of their own, a function from the stored
     value to the text (``{"grades": grades_text}`` writes ``[8, 9]`` as «8–9 классы»); any other
     list of whole numbers is written as ranges («1–4, 6»).
+    ``schema_org``: a function from a published entry (its content dict) to the schema.org properties
+    its own fields add to the entry's JSON-LD (``{"about": {"@type": "Occupation", …}}``); the entry
+    is a ``Course`` when the kind has sessions, else a ``LearningResource``.
     """
 
     name: str
@@ -113,6 +117,7 @@ class EntryKindPlugin:
     labels: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     shown_as: dict = field(default_factory=dict)
+    schema_org: Callable | None = None
 
     @property
     def choice_titles(self):
@@ -189,6 +194,13 @@ def decimal(text):
         return float(str(text).strip().replace(",", ".").replace(" ", ""))
     except ValueError:
         raise CellError(f"«{text}» — не число; пишите, например, «1,5»") from None
+
+
+def iso_duration(hours):
+    """``3.5`` → ``PT3H30M`` (ISO 8601, as schema.org's Duration)."""
+    minutes = round(float(hours) * 60)
+    whole, rest = divmod(minutes, 60)
+    return "PT" + (f"{whole}H" if whole else "") + (f"{rest}M" if rest or not whole else "")
 
 
 def load_plugins(group):

@@ -15,8 +15,8 @@ from services.catalog.schemas import (
     NotificationClaimSchema,
     OrganizationSchema,
     RevokedTokenSchema,
-    SignInSchema,
     SignedInSchema,
+    SignInSchema,
 )
 from shared.auth import CurrentIdentity, CurrentToken
 from shared.db import Database

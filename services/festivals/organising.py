@@ -1,7 +1,7 @@
 """Festivals, forums and contests: who organises them, their dates, nominations and programme."""
 from sqlalchemy import select
 
-from services.festivals.contract import FestivalSchema, REGION, REGION_TIMEZONE
+from services.festivals.contract import REGION, REGION_TIMEZONE, FestivalSchema
 from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision

@@ -1,7 +1,7 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
 from marshmallow import Schema, fields, validate
 
-from services.practices.contract import AdoptionSchema, CollectionEditionSchema, STATUS_TITLES, SessionSchema
+from services.practices.contract import STATUS_TITLES, AdoptionSchema, CollectionEditionSchema, SessionSchema
 from shared.licenses import license_field
 from shared.plugins import ORGANIZATION_KINDS, SEARCH_CHOICE, choices_of
 from shared.schemas import DirectionCode, IdentitySchema, PageQuery, RecordId, Text

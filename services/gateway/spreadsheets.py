@@ -3,12 +3,12 @@
 Columns are titled and read as the forms show them: a kind plugin describes its fields with
 ``sheet_columns`` (shared/plugins.py), the common fields are described here.
 """
-from dataclasses import dataclass, replace
 import difflib
 import io
-from pathlib import PurePosixPath
 import zipfile
 import zlib
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from eventlet import tpool
 from marshmallow import fields

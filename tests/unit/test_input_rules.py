@@ -1,8 +1,8 @@
 """The one text type, integers, dates: what every schema accepts and refuses (docs/input-rules.md)."""
 import datetime as dt
 
-from marshmallow import Schema, validate
 import pytest
+from marshmallow import Schema, validate
 
 from services.catalog.contract import NewAccountSchema
 from services.practices.contract import BookingInputSchema, SessionInputSchema, content_schema

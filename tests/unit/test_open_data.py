@@ -1,9 +1,9 @@
 """Open data without a network: JSON-LD builders against the schema.org vocabulary, licences, export lines."""
 import csv
 import dataclasses
-from datetime import datetime, timedelta, timezone
 import io
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select

@@ -7,8 +7,9 @@ from services.gateway import checked_imports, spreadsheets, views
 from services.gateway.http import bearer_token, json_response, read_json, read_query, read_upload, route
 from services.gateway.people import with_names
 from services.gateway.revisions import expected_revisions, versioned_response
-from services.gateway.schemas import ImportQuery, PUBLISHED_STATUSES, PracticeListQuery, SearchPageSchema
+from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
 from services.practices.contract import (
+    TRANSITIONS,
     BulkResultSchema,
     BulkTransitionSchema,
     EntryInputSchema,
@@ -16,7 +17,6 @@ from services.practices.contract import (
     HistoryItemSchema,
     ImportReportSchema,
     ReviewQueueQuery,
-    TRANSITIONS,
     TransitionInputSchema,
 )
 from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token

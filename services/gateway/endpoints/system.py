@@ -10,7 +10,8 @@ from services.catalog.contract import (
     NewAccountSchema,
     PasswordChangeSchema,
 )
-from services.gateway import health as health_checks, projections
+from services.gateway import health as health_checks
+from services.gateway import projections
 from services.gateway.http import bearer_token, json_response, read_json, read_query, route
 from services.gateway.openapi import build_spec
 from services.gateway.schemas import HealthSchema, TokenSchema

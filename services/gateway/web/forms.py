@@ -3,9 +3,9 @@
 An entry form is built from its kind's schema (the common fields plus the kind's own), so a kind
 added as a plugin gets its form without a template of its own.
 """
+import re
 from dataclasses import dataclass
 from datetime import datetime
-import re
 from urllib.parse import quote
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from services.practices.contract import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
 from shared.plugins import directions, entry_kinds
-from shared.schemas import Day, DirectionCode, MAX_ID, Text, form_number, load
+from shared.schemas import MAX_ID, Day, DirectionCode, Text, form_number, load
 
 # The common fields' labels; a kind's own fields are labelled by its plugin (EntryKindPlugin.label).
 LABELS = {

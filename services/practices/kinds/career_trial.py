@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from shared.plugins import EntryKindPlugin, SheetColumn, decimal, number_list
+from shared.plugins import EntryKindPlugin, SheetColumn, decimal, iso_duration, number_list
 from shared.schemas import Int, Text
 from shared.wording import grades_text
 
@@ -25,6 +25,21 @@ class CareerTrialSchema(Schema):
             raise ValidationError("Классы не должны повторяться.")
 
 
+def schema_org(published):
+    """A trial's profession, classes and length in schema.org's words."""
+    extra = {}
+    if published.get("profession"):
+        extra["about"] = {"@type": "Occupation", "name": published["profession"]}
+    if published.get("grades"):
+        grades = sorted(published["grades"])
+        extra["audience"] = {"@type": "EducationalAudience", "educationalRole": "student",
+                             "audienceType": f"Обучающиеся {grades[0]}–{grades[-1]} классов"
+                             if len(grades) > 1 else f"Обучающиеся {grades[0]} класса"}
+    if published.get("duration_hours"):
+        extra["timeRequired"] = iso_duration(published["duration_hours"])
+    return extra
+
+
 kind = EntryKindPlugin(
     name="career_trial",
     title="Профессиональная проба",
@@ -47,4 +62,5 @@ kind = EntryKindPlugin(
     labels={"duration_hours": "Продолжительность", "format": "Формат проведения"},
     units={"duration_hours": "ч"},
     shown_as={"grades": grades_text},
+    schema_org=schema_org,
 )
