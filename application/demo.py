@@ -11,6 +11,7 @@ import requests
 from services.catalog.demo import DEMO_PASSWORD
 from services.festivals import demo as festivals_demo
 from services.practices import demo as practices_demo
+from shared.plugins import entry_kinds
 
 REVIEWER = "reviewer-chippkro"
 YEKATERINBURG = timezone(timedelta(hours=5))
@@ -60,7 +61,7 @@ class DemoLoader:
         self.call("POST", f"/api/v1/practices/{created['id']}/submit", methodist, json={})
         self.call("POST", f"/api/v1/practices/{created['id']}/approve", REVIEWER,
                   json={"comment": "Одобрено для демонстрационной сети"})
-        if entry["kind"] == "career_trial":
+        if entry_kinds()[entry["kind"]].has_sessions:
             self.schedule(methodist, created["id"])
         return 1
 

@@ -19,6 +19,10 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from marshmallow import Schema
+from marshmallow.validate import Range
+
+from shared.wording import decimal as decimal_text
+from shared.wording import numbers_text
 
 MUNICIPALITIES = "practice_network.municipalities"
 ENTRY_KINDS = "practice_network.entry_kinds"
@@ -72,22 +76,35 @@ class EntryKindPlugin:
 
     The practices service validates an entry's content with the common fields (title, summary,
     direction, organization, tags) plus ``schema``, the kind's own marshmallow schema. Search indexes
-    the common text fields plus the kind's ``searchable`` fields; the well-known fields ``profession``,
-    ``grades`` and ``format``, when a kind has them, also become search filters.
+    the common text fields plus the kind's ``searchable`` fields. Two field names are the search's
+    own dimensions (:data:`SEARCH_CHOICE`, :data:`SEARCH_RANGE`): a kind that has a closed field
+    ``format`` gets it as the «Формат» filter and facet, titled by the kind's own choices, and a list
+    of whole numbers ``grades`` (classes 1–11) as the «Класс» filter; ``profession`` is shown on
+    search results.
 
     ``name``: stable identifier used in the API (``career_trial``); never change it.
     ``title``: what people read (``Профессиональная проба``).
     ``schema``: a marshmallow Schema class of the kind's own fields; ``@validates_schema`` methods
-    on it carry cross-field rules.
+    on it carry cross-field rules. A closed field is ``validate.OneOf`` of its codes, a range field
+    a ``fields.List`` of integers with ``validate.Range`` (the form shows one box per number).
     ``searchable``: names of the kind's text fields that full-text search should cover.
     ``has_sessions``: whether entries of this kind have dated sessions that schools book.
     ``example``: a valid content dict of the kind's own fields, used for the Excel import template.
     ``sheet_columns``: how the Excel import titles and reads the kind's fields, by field name
     (:class:`SheetColumn`); a field left out is titled by its ``description`` metadata (or its name)
     and read as written.
+    ``labels``: what the forms, pages and the printed collection call a field, where its sheet
+    column's title is not the word (``{"format": "Формат проведения"}``); see :meth:`label`.
     ``choice_titles`` (derived): for a field with closed values, ``{code: Russian title}`` that pages
     show, taken from its sheet column's ``choices`` (``{"format": {"in_person": "Очно", …}}``).
-    ``units``: the unit pages write after a number field's value (``{"duration_hours": "ч"}``).
+    ``units``: the unit pages write after a number field's value (``{"duration_hours": "ч"}``); the
+    form's label gets it too («Продолжительность, ч»).
+    ``shown_as``: for a field pages should write in words of their own, a function from the stored
+    value to the text (``{"grades": grades_text}`` writes ``[8, 9]`` as «8–9 классы»); any other
+    list of whole numbers is written as ranges («1–4, 6»).
+    ``schema_org``: a function from a published entry (its content dict) to the schema.org properties
+    its own fields add to the entry's JSON-LD (``{"about": {"@type": "Occupation", …}}``); the entry
+    is a ``Course`` when the kind has sessions, else a ``LearningResource``.
     """
 
     name: str
@@ -97,11 +114,42 @@ class EntryKindPlugin:
     has_sessions: bool = False
     example: dict = field(default_factory=dict)
     sheet_columns: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
+    shown_as: dict = field(default_factory=dict)
+    schema_org: Callable | None = None
 
     @property
     def choice_titles(self):
         return {name: column.choices for name, column in self.sheet_columns.items() if column.choices}
+
+    def label(self, name):
+        """What people read for the kind's field ``name``: ``labels``, else the sheet column's title,
+        else the field's ``description``, else the name itself."""
+        if name in self.labels:
+            return self.labels[name]
+        if name in self.sheet_columns:
+            return self.sheet_columns[name].title
+        declared = self.schema._declared_fields.get(name)
+        return (declared.metadata.get("description") if declared else None) or name
+
+    def shown(self, name, value):
+        """Field ``name``'s stored ``value`` as pages and the printed collection write it ("" for
+        nothing): ``shown_as``, titles of closed values, whole numbers as ranges, a number with a
+        decimal comma and its unit."""
+        if value is None or value == "" or value == []:
+            return ""
+        if name in self.shown_as:
+            return self.shown_as[name](value)
+        titles = self.choice_titles.get(name, {})
+        if isinstance(value, list) and all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+            return numbers_text(value)
+        if isinstance(value, list):
+            return ", ".join(str(titles.get(item, item)) for item in value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            unit = self.units.get(name)
+            return f"{decimal_text(value)} {unit}" if unit else decimal_text(value)
+        return str(titles.get(value, value))
 
 
 class CellError(ValueError):
@@ -148,10 +196,45 @@ def decimal(text):
         raise CellError(f"«{text}» — не число; пишите, например, «1,5»") from None
 
 
+def iso_duration(hours):
+    """``3.5`` → ``PT3H30M`` (ISO 8601, as schema.org's Duration)."""
+    minutes = round(float(hours) * 60)
+    whole, rest = divmod(minutes, 60)
+    return "PT" + (f"{whole}H" if whole else "") + (f"{rest}M" if rest or not whole else "")
+
+
 def load_plugins(group):
     """Every installed plugin of ``group``, by entry point name, in name order."""
     found = {ep.name: ep.load() for ep in entry_points(group=group)}
     return dict(sorted(found.items()))
+
+
+# The field names search files every kind's entries under (see EntryKindPlugin).
+SEARCH_CHOICE = "format"
+SEARCH_RANGE = "grades"
+
+
+def choices_of(name):
+    """``{code: title}`` of the closed field ``name`` over every installed kind that has it (a code two
+    kinds share keeps the first kind's title): the search's «Формат» options and facet titles."""
+    found = {}
+    for kind in entry_kinds().values():
+        for code, title in kind.choice_titles.get(name, {}).items():
+            found.setdefault(code, title)
+    return found
+
+
+def numbers_of(name):
+    """The whole numbers the range field ``name`` may hold in any installed kind, in order (from its
+    items' ``validate.Range``): the search's «Класс» options."""
+    found = set()
+    for kind in entry_kinds().values():
+        declared = kind.schema._declared_fields.get(name)
+        inner = getattr(declared, "inner", None)
+        for rule in getattr(inner, "validators", ()):
+            if isinstance(rule, Range) and rule.min is not None and rule.max is not None:
+                found.update(range(rule.min, rule.max + 1))
+    return sorted(found)
 
 
 def municipalities():

@@ -20,6 +20,17 @@ def decimal(value, places=2):
     return format_decimal(value, format="#,##0." + "#" * places, locale=RUSSIAN)
 
 
+def numbers_text(numbers):
+    """Whole numbers with runs as ranges: ``[1, 2, 3, 4, 6]`` → «1–4, 6»."""
+    numbers, runs = sorted(set(numbers or [])), []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(f"{low}–{high}" if high > low else str(low) for low, high in runs)
+
+
 def grades_text(grades):
     """``[8, 9, 10, 11]`` → «8–11 классы»; «9 класс»; «6, 8, 10 классы»."""
     grades = sorted(set(grades or []))

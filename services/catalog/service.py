@@ -1,17 +1,19 @@
 from nameko import config
 
 from services.catalog import accounts, directory, experts, lockout, mailing, signout
-from services.catalog.models import CatalogOutbox
-from services.catalog.schemas import (
-    AccountAccessSchema,
+from services.catalog.contract import (
     AccountQuery,
     AccountSchema,
     MunicipalitySchema,
     NewAccountSchema,
-    NotificationClaimSchema,
     OrganizationQuery,
-    OrganizationSchema,
     PasswordChangeSchema,
+)
+from services.catalog.models import CatalogOutbox
+from services.catalog.schemas import (
+    AccountAccessSchema,
+    NotificationClaimSchema,
+    OrganizationSchema,
     RevokedTokenSchema,
     SignedInSchema,
     SignInSchema,

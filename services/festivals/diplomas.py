@@ -6,9 +6,9 @@ from html import escape
 
 from weasyprint import HTML
 
+from services.festivals.contract import KINDS
 from services.festivals.models import KnownMunicipality
 from services.festivals.organising import get_festival
-from services.festivals.schemas import KINDS
 from services.festivals.verification import code_of, qr_data_uri, verification_url
 from shared.errors import Conflict, NotFound
 

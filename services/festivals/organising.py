@@ -1,8 +1,8 @@
 """Festivals, forums and contests: who organises them, their dates, nominations and programme."""
 from sqlalchemy import select
 
+from services.festivals.contract import REGION, REGION_TIMEZONE, FestivalSchema
 from services.festivals.models import Festival, FestivalsOutbox, KnownMunicipality, Nomination, ProgrammeItem
-from services.festivals.schemas import REGION, REGION_TIMEZONE, FestivalSchema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
 from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed

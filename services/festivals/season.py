@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from services.festivals.models import Festival, FestivalEntry
 from services.festivals.organising import announce, editable_festival, get_festival
-from services.festivals.schemas import call_state, local_time
+from services.festivals.contract import call_state, local_time
 from shared.auth import METHODIST, ROLES, require_role
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import utcnow

@@ -1,19 +1,23 @@
 from nameko import config
 
 from services.festivals import diplomas, judging, jury, knowledge, organising, season, verification
-from services.festivals.contract import CallInputSchema, JuryInputSchema, MyEntriesQuery, MyEntrySchema, RankingSchema
-from services.festivals.models import FestivalsOutbox
-from services.festivals.schemas import (
+from services.festivals.contract import (
+    CallInputSchema,
     DiplomaSchema,
     EntryInputSchema,
     FestivalChangeSchema,
     FestivalInputSchema,
     FestivalQuery,
     FestivalSchema,
+    JuryInputSchema,
+    MyEntriesQuery,
+    MyEntrySchema,
     NominationInputSchema,
     ProgrammeItemInputSchema,
+    RankingSchema,
     ResultsInputSchema,
 )
+from services.festivals.models import FestivalsOutbox
 from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError

@@ -9,9 +9,9 @@ import hmac
 
 import segno
 
+from services.festivals.contract import KINDS
 from services.festivals.models import KnownMunicipality
 from services.festivals.organising import get_festival
-from services.festivals.schemas import KINDS
 from shared.config import public_base_url
 from shared.errors import NotFound
 

@@ -3,7 +3,8 @@
 A career trial (any kind with sessions) is a ``Course`` whose sessions are ``CourseInstance``s with
 their free seats (``remainingAttendeeCapacity``: CourseInstance is an Event); any other kind is a
 ``LearningResource``; a festival is an ``Event`` whose programme items are its ``subEvent``s. The city
-is an ``AdministrativeArea`` identified by its ОКТМО code.
+is an ``AdministrativeArea`` identified by its ОКТМО code. What an entry's own fields mean in schema.org
+terms its kind says (EntryKindPlugin.schema_org).
 """
 from shared.licenses import license_of
 from shared.plugins import direction_title, entry_kinds
@@ -49,13 +50,6 @@ def place(name, city):
     return found
 
 
-def duration(hours):
-    """``3.5`` → ``PT3H30M`` (ISO 8601, as schema.org's Duration)."""
-    minutes = round(float(hours) * 60)
-    whole, rest = divmod(minutes, 60)
-    return "PT" + (f"{whole}H" if whole else "") + (f"{rest}M" if rest or not whole else "")
-
-
 def entry_document(published, city, sessions, base_url):
     """An approved entry (its public view from the read model) with its sessions, as JSON-LD."""
     kind = entry_kinds().get(published["kind"])
@@ -75,37 +69,16 @@ def entry_document(published, city, sessions, base_url):
     if published.get("direction"):
         document["educationalUse"] = direction_title(published["direction"])
     document.update(_authors(published, city))
+    own = kind.schema_org(published) if kind is not None and kind.schema_org else {}
     if kind is not None and kind.has_sessions:
-        return {"@context": CONTEXT, "@type": "Course", **document, **_course(published, city, sessions, url)}
-    return {"@context": CONTEXT, "@type": "LearningResource", **document, **_learning_resource(published)}
+        return {"@context": CONTEXT, "@type": "Course", **document,
+                "hasCourseInstance": [course_instance(item, published, city, url) for item in sessions], **own}
+    return {"@context": CONTEXT, "@type": "LearningResource", **document, **own}
 
 
 def _authors(published, city):
     people = [{"@type": "Person", "name": name} for name in published.get("authors") or ()]
     return {"author": people or organization(published.get("organization"), city)}
-
-
-def _learning_resource(published):
-    extra = {}
-    if published.get("goal"):
-        extra["abstract"] = published["goal"]
-    if published.get("audience"):
-        extra["audience"] = {"@type": "EducationalAudience", "audienceType": published["audience"]}
-    return extra
-
-
-def _course(published, city, sessions, url):
-    extra = {"hasCourseInstance": [course_instance(item, published, city, url) for item in sessions]}
-    if published.get("profession"):
-        extra["about"] = {"@type": "Occupation", "name": published["profession"]}
-    if published.get("grades"):
-        grades = sorted(published["grades"])
-        extra["audience"] = {"@type": "EducationalAudience", "educationalRole": "student",
-                             "audienceType": f"Обучающиеся {grades[0]}–{grades[-1]} классов"
-                             if len(grades) > 1 else f"Обучающиеся {grades[0]} класса"}
-    if published.get("duration_hours"):
-        extra["timeRequired"] = duration(published["duration_hours"])
-    return extra
 
 
 def course_instance(session, published, city, url):

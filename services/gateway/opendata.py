@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from services.festivals.schemas import REGION
+from services.festivals.contract import REGION
 from services.gateway import linked_data
 from services.gateway.models import FestivalView, MunicipalityView, SearchDocument, SearchFilters, SessionView
 from services.gateway.views import kind_title

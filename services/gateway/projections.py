@@ -25,9 +25,9 @@ from services.gateway.models import (
 )
 from shared.config import SERVICES
 from shared.db import upsert
-from shared.messaging import utcnow
 from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
-from shared.plugins import entry_kinds
+from shared.messaging import utcnow
+from shared.plugins import SEARCH_CHOICE, SEARCH_RANGE, entry_kinds
 from shared.replay import EventLogReader
 
 
@@ -59,8 +59,9 @@ def practice_document(published):
         "ref_id": published["id"], "municipality": published["municipality"], "title": published["title"],
         # The kind's own searchable text rides along with the summary; results show ``body``.
         "summary": f"{published.get('summary', '')} {extra_text}".strip(),
-        "direction": published.get("direction") or None, "format": published.get("format"),
-        "grades": published.get("grades") or [], "profession": published.get("profession"),
+        # The search's own dimensions, from the kind's fields of those names (see EntryKindPlugin).
+        "direction": published.get("direction") or None, "format": published.get(SEARCH_CHOICE),
+        "grades": published.get(SEARCH_RANGE) or [], "profession": published.get("profession"),
         "organization": published.get("organization") or None, "tags": published.get("tags") or [],
         "sort_date": datetime.fromisoformat(published.get("approved_at") or published["updated_at"]),
         "body": published,

@@ -1,10 +1,9 @@
 """Schemas of what only the gateway speaks: tokens, health. Services' own contracts live with them."""
 from marshmallow import Schema, fields, validate
 
-from services.practices.adoption_schemas import AdoptionSchema
-from services.practices.schemas import STATUS_TITLES, CollectionEditionSchema, SessionSchema
+from services.practices.contract import STATUS_TITLES, AdoptionSchema, CollectionEditionSchema, SessionSchema
 from shared.licenses import license_field
-from shared.plugins import ORGANIZATION_KINDS
+from shared.plugins import ORGANIZATION_KINDS, SEARCH_CHOICE, choices_of
 from shared.schemas import DirectionCode, IdentitySchema, PageQuery, RecordId, Text
 
 
@@ -71,7 +70,7 @@ class SearchQuery(PageQuery):
     municipality = Text(validate=validate.Length(max=40))
     direction = DirectionCode(strict=False, validate=validate.Length(max=200))
     grade = fields.Int(validate=validate.Range(min=1, max=11))
-    format = Text(validate=validate.OneOf(["in_person", "remote", "mixed"]))
+    format = Text(validate=validate.OneOf(choices_of(SEARCH_CHOICE)))
 
 
 PUBLISHED_STATUSES = ("approved", "published")  # «published» is the word a guest would use for «approved»

@@ -5,19 +5,19 @@ Columns are titled and read as the forms show them: a kind plugin describes its 
 """
 import difflib
 import io
-from dataclasses import dataclass
 import zipfile
 import zlib
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from eventlet import tpool
 from marshmallow import fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.practices.schemas import CommonContentSchema
+from services.practices.contract import CommonContentSchema
 from shared.errors import NetworkError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.licenses import DEFAULT_LICENSE, LICENSES
 from shared.plugins import CellError, SheetColumn, directions, entry_kinds
@@ -59,9 +59,14 @@ def columns():
                                           hint="Направление работы из списка сети; необязательно")}
     for kind in kinds:
         for name, declared in kind.schema._declared_fields.items():
+            column = kind.sheet_columns.get(name) or SheetColumn(
+                declared.metadata.get("description") or name, hint=f"Только для вида «{kind.title}»")
             if name not in described:
-                described[name] = kind.sheet_columns.get(name) or SheetColumn(
-                    declared.metadata.get("description") or name, hint=f"Только для вида «{kind.title}»")
+                described[name] = column
+            elif column.choices:  # a closed field several kinds have: one column offering every kind's values
+                first = described[name].choices
+                described[name] = replace(described[name], choices=first | {
+                    code: label for code, label in column.choices.items() if code not in first})
     return described
 
 

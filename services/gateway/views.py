@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from services.festivals.schemas import KINDS as FESTIVAL_KINDS
-from services.festivals.schemas import REGION
+from services.festivals.contract import KINDS as FESTIVAL_KINDS
+from services.festivals.contract import REGION
 from services.gateway import search as search_engine
 from services.gateway.models import (
     EntryStatusView,

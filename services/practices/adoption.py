@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from services.practices.adoption_schemas import AdoptionSchema
+from services.practices.contract import AdoptionSchema, EntrySchema
 from services.practices.models import Adoption, EntryVersion, PracticesOutbox
 from services.practices.registry import (
     create_entries,
@@ -18,7 +18,6 @@ from services.practices.registry import (
     published_version,
     working_version,
 )
-from services.practices.schemas import EntrySchema
 from shared.auth import METHODIST, require_city, require_role
 from shared.db import get_row
 from shared.errors import Conflict, NotFound

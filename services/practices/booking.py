@@ -11,7 +11,7 @@ from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL, require_city, requir
 from shared.db import paginate
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import record, utcnow
-from shared.plugins import entry_kinds
+from shared.plugins import SEARCH_RANGE, entry_kinds
 
 CLOSED_STATUSES = {"rejected", "archived", "withdrawn"}
 
@@ -65,7 +65,7 @@ def _check_bookable(entry, trial, grade):
         raise Conflict("Проба не опубликована: записаться нельзя")
     if trial.starts_at <= utcnow():
         raise Conflict("Занятие уже началось или прошло")
-    grades = published.content.get("grades") or []
+    grades = published.content.get(SEARCH_RANGE) or []  # the classes the kind is for
     if grades and grade not in grades:
         raise ValidationFailed("Проба не для этого класса",
                                {"grade": [f"Проба рассчитана на классы: {', '.join(map(str, grades))}"]})

@@ -11,10 +11,9 @@ entered practice, jurors drawn from the festival's jury (``panel``) by the same 
 from sqlalchemy import func, select
 
 from services.practices import rubrics
-from services.practices.expertise_schemas import ROUND_STATUSES
+from services.practices.contract import ROUND_STATUSES, content_schema
 from services.practices.models import Entry, ExpertAssignment, ExpertRound, PracticesOutbox
 from services.practices.registry import get_entry, working_version
-from services.practices.schemas import content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, ROLES, require_city, require_role
 from shared.db import get_row
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -1,8 +1,8 @@
 """Bulk import of entries from a methodist's spreadsheet: a report per row, and all-or-nothing."""
 from marshmallow import ValidationError
 
+from services.practices.contract import KindSchema, content_schema
 from services.practices.registry import create_entries
-from services.practices.schemas import KindSchema, content_schema
 from shared.auth import METHODIST, require_role
 from shared.errors import ValidationFailed
 

@@ -1,13 +1,13 @@
 """Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
 from sqlalchemy import select
 
+from services.practices.contract import STATUS_TITLES, content_schema
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
-from services.practices.schemas import STATUS_TITLES, content_schema
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
 from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from shared.messaging import record, utcnow
-from shared.plugins import entry_kinds
+from shared.plugins import SEARCH_CHOICE, SEARCH_RANGE, entry_kinds
 from shared.schemas import load
 from shared.wordforms import matches
 
@@ -188,8 +188,8 @@ def _content_matches(view, q, direction, grade, format):
     searchable = " ".join(str(view.get(key) or "") for key in ("title", "summary", "profession", "organization"))
     return ((not q or matches(q, searchable + " " + " ".join(view.get("tags") or [])))
             and (not direction or view.get("direction") == direction)
-            and (not grade or grade in (view.get("grades") or []))
-            and (not format or view.get("format") == format))
+            and (not grade or grade in (view.get(SEARCH_RANGE) or []))
+            and (not format or view.get(SEARCH_CHOICE) == format))
 
 
 def announce(session, entry, action, actor, from_status, comment=""):

@@ -1,7 +1,7 @@
 """Methodical resources: files and links a city shares, on their own or attached to a practice."""
+from services.practices.contract import ResourceSchema
 from services.practices.models import PracticesOutbox, Resource
 from services.practices.registry import get_entry
-from services.practices.schemas import ResourceSchema
 from shared.auth import METHODIST, require_city, require_role
 from shared.errors import NotFound
 from shared.messaging import record

@@ -4,10 +4,9 @@ draft → submitted → (changes_requested → submitted …) → approved | rej
 submitted can be withdrawn back to draft, a published entry withdrawn from public view, and any
 entry archived. Every move is recorded with who, when and why, and announced as an event.
 """
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
+from services.practices.contract import STATUS_TITLES, TRANSITIONS
 from services.practices.models import Entry, EntryTransition
 from services.practices.registry import (
     announce,
@@ -19,29 +18,9 @@ from services.practices.registry import (
     sees_working_copy,
     working_version,
 )
-from services.practices.schemas import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, require_city, require_role
 from shared.errors import Conflict, Forbidden, NetworkError, ValidationFailed
 from shared.messaging import utcnow
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str  # the event is practice_<action>
-    sources: frozenset
-    role: str
-    needs_comment: bool = False
-
-
-TRANSITIONS = {
-    "submit": Transition("submitted", frozenset({"draft", "changes_requested"}), METHODIST),
-    "approve": Transition("approved", frozenset({"submitted"}), REVIEWER),
-    "request-changes": Transition("changes_requested", frozenset({"submitted"}), REVIEWER, needs_comment=True),
-    "reject": Transition("rejected", frozenset({"submitted"}), REVIEWER, needs_comment=True),
-    "withdraw": Transition("withdrawn", frozenset({"submitted", "approved"}), METHODIST),
-    "archive": Transition("archived", frozenset({"draft", "changes_requested", "approved", "rejected", "withdrawn"}),
-                          METHODIST),
-}
 
 
 def transition(session, actor, entry_id, name, comment=""):

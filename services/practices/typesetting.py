@@ -8,26 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from marshmallow import validate
-
-from services.practices.schemas import CommonContentSchema, content_schema
+from services.practices.contract import CommonContentSchema
 from shared.licenses import license_of
 from shared.plugins import direction_title, entry_kinds
 from shared.text import printable
-from shared.wording import decimal, grades_text
 
 NETWORK = "Сеть практик"
 REGION_TIMEZONE = "Asia/Yekaterinburg"  # Челябинская область; a city's own zone comes with its edition
 NO_DIRECTION = "Другие направления"
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
-# How a printed article names the fields of every kind; a plugin kind's own fields fall back to the
-# description in its schema's metadata.
-LABELS = {
-    "direction": "Направление", "profession": "Профессия", "grades": "Классы", "format": "Формат проведения",
-    "duration_hours": "Продолжительность", "profminimum_level": "Уровень профминимума", "goal": "Цель",
-    "audience": "Для кого", "results": "Результаты", "tags": "Ключевые слова", "license": "Лицензия",
-}
+# How a printed article names the common fields; a kind's own fields are named by its plugin.
+LABELS = {"direction": "Направление", "tags": "Ключевые слова", "license": "Лицензия"}
 # Printed elsewhere in the article: its heading, lead paragraph, byline and organisation.
 NOT_LISTED = {"title", "summary", "organization", "authors"}
 AUTHORS_FIELD = "authors"  # the version's list of authors: «Фамилия И. О.» or {"full_name", "position"}
@@ -177,31 +169,20 @@ def authors_of(practice):
 
 def kind_fields(practice):
     """Every field of the practice's kind that has a value, as (Russian label, printed value)."""
-    kind = practice["kind"]
-    if kind not in entry_kinds():  # a kind whose plugin was uninstalled: nothing to label it by
+    kind = entry_kinds().get(practice["kind"])
+    if kind is None:  # a kind whose plugin was uninstalled: nothing to label it by
         return []
-    declared = content_schema(kind)._declared_fields
-    own = [name for name in declared if name not in CommonContentSchema._declared_fields]
+    own = [name for name in kind.schema._declared_fields if name not in CommonContentSchema._declared_fields]
     names = ["direction", *own, "tags", "license"]
-    printed = [(name, _printed(name, declared[name], practice.get(name), practice)) for name in names
+    printed = [(name, _printed(kind, name, practice.get(name), practice)) for name in names
                if name not in NOT_LISTED]
-    return [(LABELS.get(name) or declared[name].metadata.get("description") or name, value)
-            for name, value in printed if value]
+    return [(LABELS.get(name) or kind.label(name), value) for name, value in printed if value]
 
 
-def _printed(name, schema_field, value, practice):
+def _printed(kind, name, value, practice):
     if name == "license":
         return license_of(practice).title
-    if name == "grades":
-        return grades_text(value or [])
-    if name == "duration_hours" and value:
-        return f"{decimal(value)} ч"
-    choices = next((v.choices for v in schema_field.validators if isinstance(v, validate.OneOf)), None)
-    if isinstance(choices, dict):  # a closed field whose codes map to what people read
-        return choices.get(value, value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(text(item) for item in value)
-    return text(value)
+    return text(kind.shown(name, value))
 
 
 def absolute_link(resource, base_url):

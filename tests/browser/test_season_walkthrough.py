@@ -48,7 +48,7 @@ def test_methodist_drafts_attaches_submits_and_the_reviewer_sees_what_changed_af
     expect(page.get_by_role("heading", name="Новая запись: профессиональная проба")).to_be_visible()
     page.get_by_label("Название").fill(title)
     page.get_by_label("Профессия").fill("Токарь")
-    page.get_by_label("Продолжительность, часов").fill("3")
+    page.get_by_label("Продолжительность, ч").fill("3")
     page.get_by_label("Формат").select_option(label="Очно")
     page.get_by_label("9", exact=True).check()
     page.get_by_label("Уровень профминимума").select_option(label="Основной")

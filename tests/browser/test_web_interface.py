@@ -73,7 +73,7 @@ def test_methodist_form_keeps_what_was_typed_shows_errors_beside_fields_then_sub
     title = f"Профпроба «Токарь» {uuid.uuid4().hex[:6]}"
     page.get_by_label("Название").fill(title)
     page.get_by_label("Профессия").fill("Токарь")
-    page.get_by_label("Продолжительность, часов").fill("0")
+    page.get_by_label("Продолжительность, ч").fill("0")
     page.get_by_label("Формат").select_option("in_person")
     page.get_by_role("button", name="Сохранить черновик").click()
 
@@ -83,7 +83,7 @@ def test_methodist_form_keeps_what_was_typed_shows_errors_beside_fields_then_sub
     expect(page.get_by_label("Профессия")).to_have_value("Токарь")
     tab.screenshot("methodist-form-errors")
 
-    page.get_by_label("Продолжительность, часов").fill("3")
+    page.get_by_label("Продолжительность, ч").fill("3")
     page.get_by_label("9", exact=True).check()
     page.get_by_label("10", exact=True).check()
     page.get_by_label("Уровень профминимума").select_option("advanced")

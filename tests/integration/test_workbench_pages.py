@@ -96,7 +96,7 @@ def test_a_trial_goes_from_draft_to_published_without_the_cabinet_table(network)
     changed = {" ".join(row.xpath("string(th)").split()):
                [" ".join(td.text_content().split()) for td in row.xpath("td")] for row in rows}
     assert changed["Профессия"] == ["Сварщик", "Электрогазосварщик"]
-    assert changed["Продолжительность, часов"] == ["3 ч", "2,5 ч"]
+    assert changed["Продолжительность, ч"] == ["3 ч", "2,5 ч"]
     assert "Название" not in changed  # unchanged fields are not listed as changes
     approved = reviewer.post(network.url(f"/entries/{entry_id}/approve"), timeout=30,
                              data={"csrf_token": csrf_of(again), "comment": ""})

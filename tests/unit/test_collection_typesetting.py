@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from services.practices import book_docx, book_pdf, typesetting
 from services.practices.demo import BEST_PRACTICES, CAREER_TRIALS
-from shared.wording import grades_text
+from shared.wording import decimal, grades_text, numbers_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -142,7 +142,8 @@ def test_grades_and_hours_read_as_people_write_them():
     assert grades_text([9, 8]) == "8–9 классы"
     assert grades_text([9]) == "9 класс"
     assert grades_text([6, 8, 10]) == "6, 8, 10 классы"
-    assert typesetting.decimal(1.5) == "1,5"
+    assert decimal(1.5) == "1,5"
+    assert numbers_text([4, 1, 2, 3, 6]) == "1–4, 6"
 
 
 def test_authors_never_fall_back_to_a_login():

@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from marshmallow import Schema, validate
 
-from services.catalog.schemas import NewAccountSchema
-from services.practices.schemas import BookingInputSchema, SessionInputSchema, content_schema
+from services.catalog.contract import NewAccountSchema
+from services.practices.contract import BookingInputSchema, SessionInputSchema, content_schema
 from shared.errors import ValidationFailed
 from shared.schemas import Day, Int, Moment, StoredText, Text, form_number, load
 from shared.text import printable

@@ -13,7 +13,8 @@ from services.catalog.models import CatalogOutbox
 from services.gateway import linked_data, opendata
 from services.gateway.models import MunicipalityView, SessionView
 from services.gateway.web.rendering import script_json
-from services.practices.schemas import ResourceInputSchema, content_schema
+from services.practices.contract import content_schema
+from services.practices.schemas import ResourceInputSchema
 from shared.db import session_factory
 from shared.errors import ValidationFailed
 from shared.events import open_envelope

@@ -3,7 +3,7 @@ adoptions and how practices spread between cities come from the read model."""
 from services.gateway import adoptions
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.schemas import AdoptionQuery, AdoptionViewSchema, SpreadSchema
-from services.practices.adoption_schemas import (
+from services.practices.contract import (
     AdoptedDraftSchema,
     AdoptionInputSchema,
     AdoptionReportInputSchema,

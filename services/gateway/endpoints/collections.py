@@ -7,7 +7,7 @@ from services.gateway import views
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.models import FestivalView, MunicipalityView, OrganizationView
 from services.gateway.schemas import CollectionRequestSchema
-from services.practices.schemas import CollectionSchema
+from services.practices.contract import CollectionSchema
 from shared.errors import Conflict
 from shared.schemas import PageQuery, page_schema
 from shared.storage import file_store

@@ -1,7 +1,7 @@
 """Municipalities and organisations, from the read model; the list of directions."""
 from marshmallow import Schema
 
-from services.catalog.schemas import MunicipalitySchema, OrganizationQuery
+from services.catalog.contract import MunicipalitySchema, OrganizationQuery
 from services.gateway import directory
 from services.gateway.http import json_response, read_query, route
 from services.gateway.schemas import OrganizationViewSchema

@@ -1,6 +1,6 @@
 """The expert workbench: rubrics, expert rounds and reviews (owned by the practices service)."""
 from services.gateway.http import json_response, read_json, read_query, route
-from services.practices.expertise_schemas import (
+from services.practices.contract import (
     NewRubricSchema,
     RemarkSchema,
     ReviewInputSchema,

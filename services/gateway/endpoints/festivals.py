@@ -3,7 +3,7 @@ from the read model."""
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.festivals.schemas import (
+from services.festivals.contract import (
     DiplomaSchema,
     EntryInputSchema,
     FestivalChangeSchema,

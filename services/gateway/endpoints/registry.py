@@ -8,8 +8,8 @@ from services.gateway.http import bearer_token, json_response, read_json, read_q
 from services.gateway.people import with_names
 from services.gateway.revisions import expected_revisions, versioned_response
 from services.gateway.schemas import PUBLISHED_STATUSES, ImportQuery, PracticeListQuery, SearchPageSchema
-from services.practices.review import TRANSITIONS
-from services.practices.schemas import (
+from services.practices.contract import (
+    TRANSITIONS,
     BulkResultSchema,
     BulkTransitionSchema,
     EntryInputSchema,

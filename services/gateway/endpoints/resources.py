@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from services.gateway import views
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.schemas import ResourceQuery, ResourceUploadSchema, SearchPageSchema
-from services.practices.schemas import ResourceSchema
+from services.practices.contract import ResourceSchema
 from shared.errors import BadRequest, PayloadTooLarge
 from shared.filetypes import inspect
 from shared.schemas import form_numbers, load

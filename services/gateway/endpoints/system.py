@@ -5,7 +5,7 @@ import eventlet
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.catalog.schemas import (
+from services.catalog.contract import (
     AccountQuery,
     AccountSchema,
     CredentialsSchema,

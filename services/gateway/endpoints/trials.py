@@ -1,7 +1,7 @@
 """Career-trial sessions and bookings: commands and exact seat counts come from the practices service."""
 from services.gateway.http import json_response, read_json, read_query, route
 from services.gateway.people import with_names
-from services.practices.schemas import (
+from services.practices.contract import (
     BookingInputSchema,
     BookingQuery,
     BookingSchema,

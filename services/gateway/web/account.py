@@ -1,12 +1,12 @@
 """Signing in and out, and each role's workspace (``/cabinet``)."""
-from services.catalog.schemas import CredentialsSchema
+from services.catalog.contract import CredentialsSchema
 from services.gateway import views
 from services.gateway.endpoints.system import revoke_token, sign_in
 from services.gateway.web import session
 from services.gateway.web.forms import form_dict, next_path
 from services.gateway.web.rendering import page, redirect, render
 from services.gateway.web.search import page_link
-from services.practices.schemas import STATUS_TITLES
+from services.practices.contract import STATUS_TITLES
 from shared.auth import METHODIST, REVIEWER, SCHOOL
 from shared.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from shared.plugins import entry_kinds

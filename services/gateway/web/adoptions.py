@@ -4,7 +4,7 @@ from services.gateway import adoptions
 from services.gateway.web.charts import stacked_bars
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
-from services.practices.adoption_schemas import AdoptionInputSchema, AdoptionReportInputSchema
+from services.practices.contract import AdoptionInputSchema, AdoptionReportInputSchema
 from shared.auth import METHODIST
 from shared.errors import Conflict, Unauthorized, ValidationFailed
 from shared.schemas import load

@@ -4,7 +4,7 @@ from services.gateway.endpoints.registry import ACTIONS
 from services.gateway.web.display import shown_value
 from services.gateway.web.forms import entry_fields, entry_input, form_revisions, typed_values
 from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
-from services.practices.schemas import TransitionInputSchema
+from services.practices.contract import TransitionInputSchema
 from shared.auth import METHODIST, REVIEWER
 from shared.errors import NotFound, PreconditionFailed, ValidationFailed
 from shared.plugins import entry_kinds

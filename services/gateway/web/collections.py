@@ -8,7 +8,7 @@ from services.gateway.schemas import CollectionRequestSchema
 from services.gateway.web.forms import form_dict
 from services.gateway.web.rendering import page, redirect, render
 from services.gateway.web.search import page_link
-from services.practices.schemas import COLLECTION_ORDERS
+from services.practices.contract import COLLECTION_ORDERS
 from shared.auth import ADMIN, METHODIST, REVIEWER
 from shared.errors import Forbidden, Unauthorized, ValidationFailed
 from shared.schemas import PageQuery, load

@@ -7,7 +7,7 @@ from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.authoring import author_notes, may_author
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
-from services.practices.schemas import BookingInputSchema, SessionInputSchema
+from services.practices.contract import BookingInputSchema, SessionInputSchema
 from shared.auth import SCHOOL
 from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.plugins import entry_kinds

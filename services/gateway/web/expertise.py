@@ -4,7 +4,7 @@ from services.gateway import views
 from services.gateway.web.forms import entry_fields
 from services.gateway.web.rendering import page, redirect, render
 from services.gateway.web.review_form import empty_review, review_input, score_name, typed_review
-from services.practices.expertise_schemas import RECOMMENDATIONS
+from services.practices.contract import RECOMMENDATIONS
 from shared.errors import ValidationFailed
 
 

@@ -10,20 +10,17 @@ from urllib.parse import quote
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.practices.kinds.career_trial import FORMATS, PROFMINIMUM_LEVELS
-from services.practices.schemas import CommonContentSchema, content_schema
+from services.practices.contract import CommonContentSchema, content_schema
 from shared.licenses import LICENSES
-from shared.plugins import directions
+from shared.plugins import directions, entry_kinds
 from shared.schemas import MAX_ID, Day, DirectionCode, Text, form_number, load
 
+# The common fields' labels; a kind's own fields are labelled by its plugin (EntryKindPlugin.label).
 LABELS = {
     "title": "Название", "summary": "Краткое описание", "direction": "Направление",
-    "organization": "Организация-автор или провайдер", "tags": "Ключевые слова (через запятую)",
-    "goal": "Цель", "audience": "Для кого", "results": "Результаты", "authors": "Авторы (через запятую)",
-    "profession": "Профессия", "grades": "Классы", "duration_hours": "Продолжительность, часов",
-    "format": "Формат", "profminimum_level": "Уровень профминимума", "license": "Лицензия",
+    "organization": "Организация-автор или провайдер", "tags": "Ключевые слова", "license": "Лицензия",
 }
-CHOICE_TITLES = {**FORMATS, **PROFMINIMUM_LEVELS, **{code: item.title for code, item in LICENSES.items()}}
+LICENCE_TITLES = {code: item.title for code, item in LICENSES.items()}
 LONG_TEXT = 1000  # longer strings get a multi-line box
 
 
@@ -117,25 +114,28 @@ def entry_fields(kind):
     """The form's fields: the common ones first (title leads), then the kind's own."""
     declared, common = content_schema(kind)._declared_fields, CommonContentSchema._declared_fields
     names = [*common, *(name for name in declared if name not in common)]
-    return [_form_field(name, declared[name]) for name in names]
+    return [_form_field(name, declared[name], entry_kinds()[kind]) for name in names]
 
 
-def _form_field(name, field):
-    label = LABELS.get(name) or field.metadata.get("description") or name
+def _form_field(name, field, plugin):
+    """The form's field for ``name``, labelled and its choices titled by the kind's ``plugin``."""
+    label = LABELS.get(name) or plugin.label(name)
+    titles = LICENCE_TITLES if name == "license" else plugin.choice_titles.get(name, {})
     one_of = _validator(field, validate.OneOf)
     if isinstance(field, fields.List):
         inner_range = _validator(field.inner, validate.Range)
         if isinstance(field.inner, fields.Integer) and inner_range:
             choices = tuple((str(n), str(n)) for n in range(inner_range.min, inner_range.max + 1))
             return FormField(name, label, "checks", field.required, choices)
-        return FormField(name, label, "list", field.required)
+        return FormField(name, f"{label} (через запятую)", "list", field.required)
     if isinstance(field, DirectionCode):  # the closed list, with plugins' directions
         return FormField(name, label, "select", field.required, tuple(directions().items()))
     if one_of:
         return FormField(name, label, "select", field.required,
-                         tuple((str(value), CHOICE_TITLES.get(value, value)) for value in one_of.choices))
+                         tuple((str(value), titles.get(value, value)) for value in one_of.choices))
     if isinstance(field, fields.Number):
-        return FormField(name, label, "number", field.required)
+        unit = plugin.units.get(name)
+        return FormField(name, f"{label}, {unit}" if unit else label, "number", field.required)
     length = _validator(field, validate.Length)
     return FormField(name, label, "textarea" if length and (length.max or 0) > LONG_TEXT else "text", field.required)
 
@@ -158,7 +158,7 @@ def entry_input(kind, form, partial=False):
     """
     data = {}
     for field in entry_fields(kind):
-        if field.widget == "checks":  # the grades: digits as integers, anything else left to be refused
+        if field.widget == "checks":  # a range field: digits as integers, anything else left to be refused
             data[field.name] = [form_number(item) for item in form.getlist(field.name)]
         elif field.widget == "list":
             data[field.name] = [item.strip() for item in form.get(field.name, "").replace("\n", ",").split(",")

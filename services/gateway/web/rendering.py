@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from services.gateway.http import ApiEntrypoint
 from services.gateway.people import Directory
 from services.gateway.web import session
-from services.gateway.web.display import shown_value
+from services.gateway.web.display import own_fields
 from shared.auth import ADMIN, METHODIST, REVIEWER
 from shared.db import Database
 from shared.errors import Forbidden, NetworkError, Unauthorized
@@ -127,7 +127,7 @@ ACTION_TITLES = {"created": "Создан черновик", "edited": "Изме
 
 
 environment.globals["action_titles"] = ACTION_TITLES
-environment.globals["shown"] = lambda entry, name: shown_value(entry["kind"], name, entry.get(name))
+environment.globals["own_fields"] = own_fields
 
 # Who the menu offers what: a link only to pages the role can use (a school builds no collections).
 MENU_ROLES = {"collections": (METHODIST, REVIEWER, ADMIN), "adoptions": (METHODIST, REVIEWER, ADMIN)}

@@ -4,9 +4,9 @@ from urllib.parse import urlencode
 from services.gateway import views
 from services.gateway.schemas import SearchQuery
 from services.gateway.web.rendering import page, render
-from services.practices.kinds.career_trial import FORMATS, GRADES
 from shared.auth import SCHOOL
 from shared.errors import ValidationFailed
+from shared.plugins import SEARCH_CHOICE, SEARCH_RANGE, choices_of, numbers_of
 from shared.schemas import MAX_PER_PAGE, load
 
 TYPE_TITLES = {"practice": "Практики и профпробы", "festival": "Фестивали", "resource": "Методические ресурсы"}
@@ -29,7 +29,7 @@ def search_page(gateway, request, visitor):
     # A form sends every filter, the unused ones empty: those mean "any".
     args = {key: value for key, value in request.args.items() if value.strip()}
     if not request.args and visitor.role == SCHOOL:
-        args = _usual_grade(gateway, )
+        args = _usual_grade(gateway)
     errors, found = {}, None
     try:
         query = load(SearchQuery(), args)
@@ -40,8 +40,8 @@ def search_page(gateway, request, visitor):
             found = views.search(session, **{"per_page": PER_PAGE, **query})
         cities = views.municipality_names(session)
     return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
-                  found=found, cities=cities, kinds=_kind_titles(found), formats=FORMATS, grades=GRADES,
-                  type_titles=TYPE_TITLES, link=link)
+                  found=found, cities=cities, kinds=_kind_titles(found),
+                  formats=choices_of(SEARCH_CHOICE), grades=numbers_of(SEARCH_RANGE), type_titles=TYPE_TITLES, link=link)
 
 
 def _usual_grade(gateway):

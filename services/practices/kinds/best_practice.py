@@ -15,6 +15,16 @@ class BestPracticeSchema(Schema):
                           validate=validate.Length(max=30))
 
 
+def schema_org(published):
+    """A practice's goal and audience in schema.org's words."""
+    extra = {}
+    if published.get("goal"):
+        extra["abstract"] = published["goal"]
+    if published.get("audience"):
+        extra["audience"] = {"@type": "EducationalAudience", "audienceType": published["audience"]}
+    return extra
+
+
 kind = EntryKindPlugin(
     name="best_practice",
     title="Лучшая практика",
@@ -31,4 +41,6 @@ kind = EntryKindPlugin(
         "authors": SheetColumn("Авторы", hint="Авторы через запятую; необязательно",
                                example="Иванова А. А., Петров Б. Б."),
     },
+    labels={"audience": "Для кого"},
+    schema_org=schema_org,
 )

@@ -1,11 +1,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from shared.plugins import EntryKindPlugin, SheetColumn, decimal, number_list
+from shared.plugins import EntryKindPlugin, SheetColumn, decimal, iso_duration, number_list
 from shared.schemas import Int, Text
+from shared.wording import grades_text
 
 FORMATS = {"in_person": "Очно", "remote": "Дистанционно", "mixed": "Смешанный"}
 PROFMINIMUM_LEVELS = {"basic": "Базовый", "main": "Основной", "advanced": "Продвинутый"}
-GRADES = range(6, 12)
 
 
 class CareerTrialSchema(Schema):
@@ -23,6 +23,21 @@ class CareerTrialSchema(Schema):
             raise ValidationError("Укажите хотя бы один класс (6–11).")
         if len(set(grades)) != len(grades):
             raise ValidationError("Классы не должны повторяться.")
+
+
+def schema_org(published):
+    """A trial's profession, classes and length in schema.org's words."""
+    extra = {}
+    if published.get("profession"):
+        extra["about"] = {"@type": "Occupation", "name": published["profession"]}
+    if published.get("grades"):
+        grades = sorted(published["grades"])
+        extra["audience"] = {"@type": "EducationalAudience", "educationalRole": "student",
+                             "audienceType": f"Обучающиеся {grades[0]}–{grades[-1]} классов"
+                             if len(grades) > 1 else f"Обучающиеся {grades[0]} класса"}
+    if published.get("duration_hours"):
+        extra["timeRequired"] = iso_duration(published["duration_hours"])
+    return extra
 
 
 kind = EntryKindPlugin(
@@ -44,5 +59,8 @@ kind = EntryKindPlugin(
         "profminimum_level": SheetColumn("Уровень профминимума", choices=PROFMINIMUM_LEVELS,
                                          hint="Уровень профминимума пробы; обязательно для пробы"),
     },
+    labels={"duration_hours": "Продолжительность", "format": "Формат проведения"},
     units={"duration_hours": "ч"},
+    shown_as={"grades": grades_text},
+    schema_org=schema_org,
 )
