@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.integration.test_registry_api import TURNER, publish
-from tests.support import RunningNetwork, eventually
+from application.running import RunningNetwork, eventually
 
 
 @pytest.fixture(scope="module")
