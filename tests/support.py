@@ -231,4 +231,10 @@ def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-ky
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
         "capacity": capacity, "place": "Кабинет 12"})
     assert response.status_code == 201, response.text
-    return response.json()["id"]
+    session_id = response.json()["id"]
+    # A published trial's page reads its sessions from the gateway's read model: wait for this one there
+    # (a draft's page is the practices service's, a guest's 404).
+    page = network.url(f"/practices/{entry_id}")
+    eventually(lambda: (shown := requests.get(page, timeout=30)).status_code == 404
+               or f'data-session="{session_id}"' in shown.text)
+    return session_id
