@@ -61,7 +61,8 @@ def measure(workdir=None):
 
 
 def line(title, figures):
-    return f"  {title:<44} {figures['rate']:>6.0f} запросов/с, p50 {figures['p50']:6.1f} мс, p99 {figures['p99']:6.1f} мс"
+    return (f"  {title:<44} {figures['rate']:>6.0f} запросов/с, "
+            f"p50 {figures['p50']:6.1f} мс, p99 {figures['p99']:6.1f} мс")
 
 
 def main():
