@@ -132,7 +132,11 @@ class Ceiling:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(20)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:  # seen on a loaded machine: it is only a constant, kill it
+            self.process.kill()
+            self.process.wait()
 
 
 def search_rates(workdir):

@@ -1,4 +1,4 @@
-"""Answers to repeated searches, kept until the read model changes.
+"""Answers to repeated searches, and guests' entry pages, kept until the read model changes.
 
 The same searches come again and again (a profession many schools look for, the links of the home
 page), and their answer changes only when an event changes this replica's read model, or, for the
@@ -43,3 +43,11 @@ def _key(query):
 
 
 SEARCH_ANSWERS = AnswerStore()
+# A published entry's page as every guest sees it (the most visited page: web/entries.py), as HTML.
+GUEST_PAGES = AnswerStore()
+
+
+def forget_all():
+    """Called after events were applied to the read model: every stored answer may be out of date."""
+    SEARCH_ANSWERS.forget_all()
+    GUEST_PAGES.forget_all()

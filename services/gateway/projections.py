@@ -8,8 +8,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, select
 
-from services.gateway import adoptions, audit, entry_history, notifications, people, search
-from services.gateway.answers import SEARCH_ANSWERS
+from services.gateway import adoptions, answers, audit, entry_history, notifications, people, search
 from services.gateway.models import (
     EntryStatusView,
     FestivalView,
@@ -124,7 +123,7 @@ AUDITED_PROJECTIONS = {name: audit.audited(PROJECTIONS.get(name)) for name in au
 HANDLERS = {**PROJECTIONS, **AUDITED_PROJECTIONS}
 # Events that concern someone also leave a notification, after their projection and audit record.
 HANDLERS.update({name: notifications.notifying(HANDLERS.get(name)) for name in notifications.NOTIFIED})
-READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=SEARCH_ANSWERS.forget_all)
+READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, SERVICES, HANDLERS, on_change=answers.forget_all)
 
 
 def caught_up(sessions):

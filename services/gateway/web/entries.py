@@ -3,11 +3,12 @@ festival with its programme, nominations and results. Both read what is public f
 from zoneinfo import ZoneInfo
 
 from services.gateway import adoptions, directory, entry_history, opendata, views
+from services.gateway.answers import GUEST_PAGES
 from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.authoring import author_notes, may_author, sees_working_copy
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.freshness import await_projection
-from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.rendering import html_response, page, redirect, render, rendered
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
 from shared.auth import SCHOOL
 from shared.errors import Conflict, NotFound, ValidationFailed
@@ -17,6 +18,10 @@ from shared.schemas import MAX_PER_PAGE, form_numbers, load
 
 @page("GET", "/practices/<int:entry_id>")
 def practice_page(gateway, request, visitor, entry_id):
+    if visitor.identity is None and not request.args:
+        # Every guest sees the same page: kept until the read model changes (the page shows nothing else).
+        key = {"entry_id": entry_id, "host": request.host_url}
+        return html_response(GUEST_PAGES.answer(key, lambda: _practice_html(gateway, request, entry_id)))
     return _practice(gateway, request, entry_id)
 
 
@@ -55,6 +60,10 @@ def schedule_page(gateway, request, visitor, entry_id):
 
 
 def _practice(gateway, request, entry_id, status=200, booking=None, scheduling=None):
+    return html_response(_practice_html(gateway, request, entry_id, booking, scheduling), status)
+
+
+def _practice_html(gateway, request, entry_id, booking=None, scheduling=None):
     entry, sessions, history = _entry_sessions_history(gateway, request.visitor, entry_id)
     mine = _own_bookings(gateway, request.visitor, entry_id) if sessions else {}
     with gateway.read_model() as session:
@@ -64,11 +73,11 @@ def _practice(gateway, request, entry_id, status=200, booking=None, scheduling=N
         lineage = {"adoptions": adoptions.of_practice(session, entry_id),
                    "based_on": adoptions.based_on(session, entry_id),
                    "may_adopt": may_adopt(request.visitor, entry)}
-    return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
-                  json_ld=json_ld, lineage=lineage, has_sessions=_has_sessions(entry), resources=resources,
-                  history=history, author=may_author(request.visitor, entry),
-                  notes=author_notes(gateway.practices, entry, request.visitor),
-                  booking=booking or {}, scheduling=scheduling or {"typed": {}}, mine=mine)
+    return rendered(request, "practice.html", entry=entry, city=city, sessions=sessions,
+                    json_ld=json_ld, lineage=lineage, has_sessions=_has_sessions(entry), resources=resources,
+                    history=history, author=may_author(request.visitor, entry),
+                    notes=author_notes(gateway.practices, entry, request.visitor),
+                    booking=booking or {}, scheduling=scheduling or {"typed": {}}, mine=mine)
 
 
 def _entry_sessions_history(gateway, visitor, entry_id):
