@@ -77,7 +77,7 @@ def wrk(url, script, workdir):
     return wrk_figures(url, script, workdir)["rate"]
 
 
-LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
 def wrk_figures(url, script, workdir, connections=CONNECTIONS, name="requests"):
@@ -88,8 +88,9 @@ def wrk_figures(url, script, workdir, connections=CONNECTIONS, name="requests"):
                             capture_output=True, text=True, check=True).stdout
     figures = {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for percentile in ("50", "99"):
-        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE).groups()
-        figures[f"p{percentile}"] = float(value) * LATENCY_UNITS[unit]
+        found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+        assert found, f"wrk printed no {percentile}% latency:\n{output}"
+        figures[f"p{percentile}"] = float(found.group(1)) * LATENCY_UNITS[found.group(2)]
     return figures
 
 
