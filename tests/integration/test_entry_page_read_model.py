@@ -13,8 +13,8 @@ PAGE_CALLS = ("get_entry", "list_sessions", "history")  # what the page asked th
 REBUILD_SECONDS = 90  # as in test_gateway_api.py: the shared network's logs are long by now
 
 
-def guest_page(network, entry_id):
-    return requests.get(network.url(f"/practices/{entry_id}"), timeout=30)
+def guest_page(network, entry_id, query=""):
+    return requests.get(network.url(f"/practices/{entry_id}{query}"), timeout=30)
 
 
 def practices_calls(network):
@@ -49,8 +49,9 @@ def public_history(page):
 def test_a_guest_view_of_a_published_entry_asks_the_practices_service_nothing(network):
     entry = kyshtym_trial(network)
     before = practices_calls(network)
-    for _ in range(3):
-        page = guest_page(network, entry["id"])
+    # With a query string the page is rendered anew (a guest's plain page may be a kept copy).
+    for query in ("", "?utm_source=test", ""):
+        page = guest_page(network, entry["id"], query)
         assert page.status_code == 200 and entry["title"] in page.text and "свободно:" in page.text
     assert practices_calls(network) == before
 
