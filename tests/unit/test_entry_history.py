@@ -1,7 +1,7 @@
 """The public history of an entry, read from its projected practice_* events: what the practices service
 shows everyone outside the entry's city (services/practices/review.py ``history``)."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from services.gateway import entry_history
 from services.gateway.models import EntryHistoryLine
 from shared.db import session_factory
 
-START = datetime(2026, 12, 1, 5, tzinfo=timezone.utc)
+START = datetime(2026, 12, 1, 5, tzinfo=UTC)
 
 
 @pytest.fixture
