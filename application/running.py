@@ -223,4 +223,3 @@ def eventually(check, timeout=10, interval=0.1):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
-

@@ -74,11 +74,24 @@ def throughput(replicas, workdir):
 
 
 def wrk(url, script, workdir):
-    lua = workdir / "requests.lua"
+    return wrk_figures(url, script, workdir)["rate"]
+
+
+LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk_figures(url, script, workdir, connections=CONNECTIONS, name="requests"):
+    """``{"rate": requests/s, "p50": ms, "p99": ms}`` of ``script``'s requests for SECONDS seconds."""
+    lua = workdir / f"{name}.lua"
     lua.write_text(script)
-    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(lua), url],
+    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--latency", "-s", str(lua), url],
                             capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    figures = {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for percentile in ("50", "99"):
+        found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+        assert found, f"wrk printed no {percentile}% latency:\n{output}"
+        figures[f"p{percentile}"] = float(found.group(1)) * LATENCY_UNITS[found.group(2)]
+    return figures
 
 
 def cycling(paths):
@@ -120,7 +133,11 @@ class Ceiling:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(20)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:  # seen on a loaded machine: it is only a constant, kill it
+            self.process.kill()
+            self.process.wait()
 
 
 def search_rates(workdir):

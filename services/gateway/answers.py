@@ -1,4 +1,4 @@
-"""Answers to repeated searches, kept until the read model changes.
+"""Answers to repeated searches, and guests' entry pages, kept until the read model changes.
 
 The same searches come again and again (a profession many schools look for, the links of the home
 page), and their answer changes only when the projector changes the read model, or, for the upcoming
@@ -45,3 +45,5 @@ def _key(query):
 
 
 SEARCH_ANSWERS = AnswerStore()
+# A published entry's page as every guest sees it (the most visited page: web/entries.py), as HTML.
+GUEST_PAGES = AnswerStore()

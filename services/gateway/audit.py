@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.gateway.models import AuditRecord
 from shared.db import paginate, upsert
 from shared.events import ACCOUNT_ACCESS_EVENTS, ADOPTION_EVENTS, BOOKING_EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
-from shared.messaging import with_envelope
+from shared.messaging import call_handler, with_envelope
 
 
 def practice_fields(data):
@@ -86,7 +86,7 @@ def audited(projection=None):
     @with_envelope
     def project(session, data, envelope):
         if projection is not None:
-            projection(session, data)
+            call_handler(projection, session, data, envelope)
         record(session, data, envelope)
     return project
 

@@ -72,6 +72,24 @@ class SessionView(ReadModelBase):
     revision: Mapped[int] = mapped_column(Integer)
 
 
+class EntryHistoryLine(ReadModelBase):
+    """One change of a registry entry (one practice_* event): its public history is read from these.
+
+    Every change is kept, not only the public ones: whether a withdrawal took a published entry off the
+    registry depends on the state before it, which is the line before (events may arrive out of order,
+    so that is worked out when the history is read, not when a line is projected)."""
+
+    __tablename__ = "entry_history"
+    __table_args__ = (Index("ix_entry_history_entry_order", "entry_id", "occurred_at"),)
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class FestivalView(ReadModelBase):
     """A festival's whole state as last announced: for listings, calendars and stats."""
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, insert, select, update
 
-from services.gateway import adoptions, audit, notifications, people, search
+from services.gateway import adoptions, audit, entry_history, notifications, people, search
 from services.gateway.models import (
     EntryStatusView,
     FestivalView,
@@ -26,7 +26,7 @@ from services.gateway.models import (
 from shared.config import SERVICES
 from shared.db import upsert
 from shared.events import ADOPTION_EVENTS, BOOKING_EVENTS, EVENTS, FESTIVAL_EVENTS, PRACTICE_EVENTS
-from shared.messaging import utcnow
+from shared.messaging import utcnow, with_envelope
 from shared.plugins import SEARCH_CHOICE, SEARCH_RANGE, entry_kinds
 from shared.replay import EventLogReader
 
@@ -39,8 +39,11 @@ def organization_registered(session, data):
     upsert(session, OrganizationView, data)
 
 
-def practice_changed(session, data):
-    """Any practice_* event: the entry's state for stats, and its public view for search."""
+@with_envelope
+def practice_changed(session, data, envelope):
+    """Any practice_* event: a line of the entry's history, its state for stats, and its public view for
+    search and the entry page."""
+    entry_history.entry_changed(session, data, envelope)  # every line, an older one arriving late too
     state = {"id": data["id"], "kind": data["kind"], "municipality": data["municipality"],
              "status": data["status"], "revision": data["revision"]}
     if not upsert(session, EntryStatusView, state, newer_only=True):

@@ -80,6 +80,12 @@ def festivals(session, municipality=None, date_from=None, date_to=None, page=1, 
     return page_of([item.state for item in items], total, page, per_page)
 
 
+def festival_state(session, festival_id):
+    """A festival's whole state as last announced, None if the read model has not heard of it."""
+    festival = session.get(FestivalView, festival_id)
+    return festival.state if festival else None
+
+
 def festival_states(session, municipality=None):
     return [view.state for view in session.scalars(_festival_query(municipality).order_by(FestivalView.starts_on))]
 
@@ -93,6 +99,22 @@ def _festival_query(municipality=None, date_from=None, date_to=None):
     if date_to:
         query = query.where(FestivalView.starts_on <= date_to)
     return query
+
+
+def trial_sessions(session, practice_id):
+    """Every session of a trial, soonest first, with its free seats: what the practices service's
+    ``list_sessions`` answers, from the read model."""
+    query = select(SessionView).where(SessionView.practice_id == practice_id).order_by(SessionView.starts_at,
+                                                                                       SessionView.id)
+    return [{"id": row.id, "practice_id": row.practice_id, "starts_at": row.starts_at.isoformat(),
+             "ends_at": row.ends_at.isoformat(), "capacity": row.capacity, "seats_left": row.seats_left,
+             "place": row.place, "revision": row.revision} for row in session.scalars(query)]
+
+
+def session_projected(session, session_id, revision):
+    """Whether the read model shows session ``session_id`` at ``revision`` or later."""
+    stored = session.scalar(select(SessionView.revision).where(SessionView.id == session_id))
+    return stored is not None and stored >= revision
 
 
 def _upcoming_sessions(session, practice_ids):

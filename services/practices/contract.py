@@ -163,6 +163,7 @@ class SessionSchema(Schema):
     capacity = fields.Int()
     seats_left = fields.Int()
     place = Text()
+    revision = fields.Int(metadata={"description": "Растёт с каждой бронью и отменой на занятии"})
 
 
 class BookingInputSchema(Schema):

@@ -5,6 +5,9 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+import requests
+
+from application.running import eventually
 from tests.integration.test_web_pages import csrf_of, signed_in
 
 LOGINS = ("methodist-kyshtym", "school-kyshtym", "school-magnitogorsk", "reviewer-chippkro")
@@ -47,7 +50,13 @@ def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-ky
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
         "capacity": capacity, "place": "Кабинет 12"})
     assert response.status_code == 201, response.text
-    return response.json()["id"]
+    session_id = response.json()["id"]
+    # A published trial's page reads its sessions from the gateway's read model: wait for this one there
+    # (a draft's page is the practices service's, a guest's 404).
+    page = network.url(f"/practices/{entry_id}")
+    eventually(lambda: (shown := requests.get(page, timeout=30)).status_code == 404
+               or f'data-session="{session_id}"' in shown.text)
+    return session_id
 
 
 def book_on_page(browser, network, entry_id, session_id, pupils=2):

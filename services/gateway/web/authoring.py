@@ -5,7 +5,7 @@ from services.gateway.web.display import shown_value
 from services.gateway.web.forms import entry_fields, entry_input, form_revisions, typed_values
 from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
 from services.practices.contract import TransitionInputSchema
-from shared.auth import METHODIST, REVIEWER
+from shared.auth import ADMIN, METHODIST, REVIEWER
 from shared.errors import NotFound, PreconditionFailed, ValidationFailed
 from shared.plugins import entry_kinds
 from shared.schemas import load
@@ -42,6 +42,17 @@ def may_author(visitor, entry):
     """Whether ``visitor`` is a methodist of the entry's city, who drafts, edits and submits it."""
     return bool(visitor and visitor.role == METHODIST and visitor.identity
                 and visitor.identity.municipality == entry["municipality"])
+
+
+def sees_working_copy(visitor, entry):
+    """Whether the practices service shows ``visitor`` the entry's working copy rather than its public
+    view: its city's methodists, the experts and administrators (``sees_working_copy`` in
+    services/practices/registry.py). Their entry page asks that service; everyone else's is the public
+    view from the read model. Only a choice of where to read: what each sees is still the owner's rule."""
+    identity = visitor.identity if visitor else None
+    if identity is None:
+        return False
+    return identity.role in (REVIEWER, ADMIN) or may_author(visitor, entry)
 
 
 @page("GET", "/entries/new")

@@ -1,12 +1,14 @@
 """Entry pages: a practice or trial with its sessions, resources and history (schools book here), and a
-festival with its programme, nominations and results."""
+festival with its programme, nominations and results. Both read what is public from the read model."""
 from zoneinfo import ZoneInfo
 
-from services.gateway import adoptions, directory, opendata, views
+from services.gateway import adoptions, directory, entry_history, opendata, projections, views
+from services.gateway.answers import GUEST_PAGES
 from services.gateway.web.adoptions import may_adopt
-from services.gateway.web.authoring import author_notes, may_author
+from services.gateway.web.authoring import author_notes, may_author, sees_working_copy
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
-from services.gateway.web.rendering import page, redirect, render
+from services.gateway.web.freshness import await_projection
+from services.gateway.web.rendering import html_response, page, redirect, render, rendered
 from services.practices.contract import BookingInputSchema, SessionInputSchema
 from shared.auth import SCHOOL
 from shared.errors import Conflict, NotFound, ValidationFailed
@@ -16,6 +18,11 @@ from shared.schemas import MAX_PER_PAGE, form_numbers, load
 
 @page("GET", "/practices/<int:entry_id>")
 def practice_page(gateway, request, visitor, entry_id):
+    if visitor.identity is None and not request.args:
+        # Every guest sees the same page: kept until the read model changes (the page shows nothing else).
+        key = {"entry_id": entry_id, "host": request.host_url}
+        version = projections.version(gateway.read_model)
+        return html_response(GUEST_PAGES.answer(key, lambda: _practice_html(gateway, request, entry_id), version))
     return _practice(gateway, request, entry_id)
 
 
@@ -28,6 +35,9 @@ def book_page(gateway, request, visitor, entry_id):
     except (ValidationFailed, Conflict) as error:
         return _practice(gateway, request, entry_id, status=error.status, booking={
             "error": error, "session": session_id, "typed": form})
+    # The page shows the seats from the read model: once they include this booking.
+    await_projection(gateway, lambda session: views.session_projected(session, session_id,
+                                                                      booked["session"]["revision"]))
     # The notice is shown at the top of the content, and the anchor keeps it in view.
     done = "waitlisted" if booked["status"] == "waitlisted" else "booked"
     return redirect(f"/practices/{entry_id}?done={done}#main")
@@ -51,9 +61,11 @@ def schedule_page(gateway, request, visitor, entry_id):
 
 
 def _practice(gateway, request, entry_id, status=200, booking=None, scheduling=None):
-    entry = gateway.practices.get_entry(entry_id)
-    plugin = entry_kinds().get(entry["kind"])
-    sessions = gateway.practices.list_sessions(entry_id) if plugin and plugin.has_sessions else []
+    return html_response(_practice_html(gateway, request, entry_id, booking, scheduling), status)
+
+
+def _practice_html(gateway, request, entry_id, booking=None, scheduling=None):
+    entry, sessions, history = _entry_sessions_history(gateway, request.visitor, entry_id)
     mine = _own_bookings(gateway, request.visitor, entry_id) if sessions else {}
     with gateway.read_model() as session:
         city = views.municipality_name(session, entry["municipality"])
@@ -62,12 +74,30 @@ def _practice(gateway, request, entry_id, status=200, booking=None, scheduling=N
         lineage = {"adoptions": adoptions.of_practice(session, entry_id),
                    "based_on": adoptions.based_on(session, entry_id),
                    "may_adopt": may_adopt(request.visitor, entry)}
-    return render(request, "practice.html", status=status, entry=entry, city=city, sessions=sessions,
-                  json_ld=json_ld, lineage=lineage,
-                  has_sessions=bool(plugin and plugin.has_sessions), resources=resources,
-                  history=gateway.practices.history(entry_id), author=may_author(request.visitor, entry),
-                  notes=author_notes(gateway.practices, entry, request.visitor),
-                  booking=booking or {}, scheduling=scheduling or {"typed": {}}, mine=mine)
+    return rendered(request, "practice.html", entry=entry, city=city, sessions=sessions,
+                    json_ld=json_ld, lineage=lineage, has_sessions=_has_sessions(entry), resources=resources,
+                    history=history, author=may_author(request.visitor, entry),
+                    notes=author_notes(gateway.practices, entry, request.visitor),
+                    booking=booking or {}, scheduling=scheduling or {"typed": {}}, mine=mine)
+
+
+def _entry_sessions_history(gateway, visitor, entry_id):
+    """The entry, its sessions and its history. A published entry is shown from the read model, with no
+    call to the practices service (the most visited page: it opens while that service is down, too);
+    an unpublished one, or anyone who sees the working copy, gets that service's answer as today."""
+    with gateway.read_model() as session:
+        entry = views.published_entry(session, entry_id)
+        if entry is not None and not sees_working_copy(visitor, entry):
+            sessions = views.trial_sessions(session, entry_id) if _has_sessions(entry) else []
+            return entry, sessions, entry_history.public_history(session, entry_id)
+    entry = gateway.practices.get_entry(entry_id)
+    sessions = gateway.practices.list_sessions(entry_id) if _has_sessions(entry) else []
+    return entry, sessions, gateway.practices.history(entry_id)
+
+
+def _has_sessions(entry):
+    plugin = entry_kinds().get(entry["kind"])
+    return bool(plugin and plugin.has_sessions)
 
 
 def _own_bookings(gateway, visitor, entry_id):
@@ -80,7 +110,10 @@ def _own_bookings(gateway, visitor, entry_id):
 
 @page("GET", "/festivals/<int:festival_id>")
 def festival_page(gateway, request, visitor, festival_id):
-    festival = gateway.festivals.get_festival(festival_id)
+    with gateway.read_model() as session:
+        festival = views.festival_state(session, festival_id)
+    if festival is None:  # not announced to the read model (yet): the festivals service knows, or says 404
+        festival = gateway.festivals.get_festival(festival_id)
     with gateway.read_model() as session:
         city = views.municipality_name(session, festival["municipality"])
         json_ld = published_json_ld(opendata.festival_json_ld, session, festival_id, request)

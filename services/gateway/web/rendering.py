@@ -148,10 +148,18 @@ def only_for(visitor, roles, message):
 
 
 def render(request, template, status=200, **context):
+    return html_response(rendered(request, template, **context), status)
+
+
+def rendered(request, template, **context):
+    """The page's HTML text (``render`` answers it)."""
     visitor = getattr(request, "visitor", None)
     notice = NOTICES.get(request.args.get("done", "")) if request is not None else None
     people = getattr(request, "people", None)
-    body = environment.get_template(template).render(visitor=visitor, notice=notice, people=people, **context)
+    return environment.get_template(template).render(visitor=visitor, notice=notice, people=people, **context)
+
+
+def html_response(body, status=200):
     return Response(body, status=status, content_type=HTML_TYPE)
 
 

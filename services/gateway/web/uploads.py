@@ -1,15 +1,13 @@
 """A methodist's uploads: an Excel list of entries (checked first, then imported) and methodical resources."""
-import eventlet
-
 from services.gateway import views
 from services.gateway.endpoints.registry import import_query, import_spreadsheet
 from services.gateway.endpoints.resources import resource_from_form
 from services.gateway.web.forms import form_dict
+from services.gateway.web.freshness import await_projection
 from services.gateway.web.rendering import AUTHORS, AUTHORS_ONLY, only_for, page, redirect, render
 from shared.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from shared.schemas import MAX_PER_PAGE
 
-INDEXING_POLLS = 30  # at most 3 s; past that the page says «Ресурс добавлен» and lists it once it arrives
 UPLOAD_ERRORS = (BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed)
 CLOSED = ("rejected", "withdrawn", "archived")  # entries nobody works on any more
 
@@ -65,19 +63,11 @@ def add_resource_page(gateway, request, visitor):
     except UPLOAD_ERRORS as error:
         return _resource_form(gateway, request, typed=form, errors=error.fields, message=error.message,
                                    status=error.status)
-    _await_indexing(gateway, resource["id"])
+    # The entry page lists resources from the read model (past the wait it says «Ресурс добавлен» and
+    # lists it once it arrives).
+    await_projection(gateway, lambda session: views.resource_indexed(session, resource["id"]))
     target = f"/practices/{resource['practice_id']}" if resource.get("practice_id") else "/cabinet"
     return redirect(f"{target}?done=uploaded")
-
-
-def _await_indexing(gateway, resource_id):
-    """The entry page lists resources from the read model: give the resource's event a moment to
-    arrive, so the page the methodist is sent to shows what she has just added."""
-    for _ in range(INDEXING_POLLS):
-        with gateway.read_model() as session:
-            if views.resource_indexed(session, resource_id):
-                return
-        eventlet.sleep(0.1)
 
 
 def _resource_form(gateway, request, typed, errors, status=200, message=None):
