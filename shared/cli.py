@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from services.catalog import first_admin
 from shared import backup as backups
 from shared import installation
 from shared import config as settings
@@ -184,6 +185,7 @@ COMMANDS = {
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),
     "request-adoption-reports": (request_adoption_reports, _as_of_argument),
+    "create-admin": (first_admin.create_admin, first_admin.add_arguments),
 }
 
 

@@ -1,6 +1,7 @@
 from nameko import config
 
 from services.gateway import projections
+from services.gateway.endpoints.administration import AdministrationEndpoints
 from services.gateway.endpoints.adoptions import AdoptionEndpoints
 from services.gateway.endpoints.audit import AuditEndpoints
 from services.gateway.endpoints.collections import CollectionEndpoints
@@ -16,6 +17,7 @@ from services.gateway.endpoints.trials import TrialEndpoints
 from services.gateway.endpoints.views import CrossCityEndpoints
 from services.gateway.mailing import MailsNotifications
 from services.gateway.web.account import AccountPages
+from services.gateway.web.administration import AdministrationPages
 from services.gateway.web.adoptions import AdoptionPages
 from services.gateway.web.authoring import AuthoringPages
 from services.gateway.web.collections import CollectionPages
@@ -23,6 +25,7 @@ from services.gateway.web.entries import EntryPages
 from services.gateway.web.expertise import ExpertisePages
 from services.gateway.web.home import HomePages
 from services.gateway.web.notifications import NotificationPages
+from services.gateway.web.passwords import PasswordPages
 from services.gateway.web.search import SearchPages
 from services.gateway.web.uploads import UploadPages
 from shared.compat import ClusterRpc
@@ -38,7 +41,8 @@ class GatewayService(CatchesUp, RefusesRevokedTokens, MailsNotifications, System
                      TrialEndpoints, FestivalEndpoints, ResourceEndpoints, CollectionEndpoints, CrossCityEndpoints,
                      AuditEndpoints, OpenDataEndpoints, ExpertiseEndpoints, AdoptionEndpoints, NotificationEndpoints,
                      HomePages, SearchPages, EntryPages, AccountPages, AuthoringPages, UploadPages, CollectionPages,
-                     ExpertisePages, AdoptionPages, NotificationPages):
+                     ExpertisePages, AdoptionPages, NotificationPages,
+                     AdministrationEndpoints, AdministrationPages, PasswordPages):
     """JSON API (``endpoints/``) and web pages (``web/``) over a read model fed by events (``projections.py``)."""
 
     name = "gateway"
