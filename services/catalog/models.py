@@ -47,7 +47,8 @@ class Account(CatalogBase):
     # Where notifications are e-mailed (services/catalog/mailing.py); None: not by e-mail.
     email: Mapped[str | None] = mapped_column(String(254))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
-    organization: Mapped[Organization | None] = relationship(lazy="joined")
+    # Loaded with the account by a second query: a join would not take the FOR UPDATE of PostgreSQL.
+    organization: Mapped[Organization | None] = relationship(lazy="selectin")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
