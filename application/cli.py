@@ -19,6 +19,7 @@ from application.launcher import (
     ensure_broker,
     installation_env,
 )
+from services.catalog import first_admin
 from shared import config as settings
 from shared import installation
 from shared.db import session_factory
@@ -207,6 +208,7 @@ COMMANDS = {
     "restore": (restore, _restore_arguments),
     "make-migration": (make_migration, _make_migration_arguments),
     "request-adoption-reports": (request_adoption_reports, _as_of_argument),
+    "create-admin": (first_admin.create_admin, first_admin.add_arguments),
 }
 
 

@@ -19,6 +19,7 @@ from shared.revocation import ACCOUNTS, REVOKED
 
 METHODIST, REVIEWER, SCHOOL, ADMIN = "methodist", "reviewer", "school", "admin"
 ROLES = (METHODIST, REVIEWER, SCHOOL, ADMIN)
+ROLE_TITLES = {METHODIST: "Методист муниципалитета", REVIEWER: "Эксперт", SCHOOL: "Школа", ADMIN: "Администратор"}
 CITY_BOUND_ROLES = (METHODIST, SCHOOL)
 ALGORITHM = "HS256"
 SIGNED_OUT = "Токен отозван: вы вышли из системы. Войдите снова"

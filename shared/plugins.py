@@ -241,6 +241,17 @@ def municipalities():
     return load_plugins(MUNICIPALITIES)
 
 
+def municipality_sources():
+    """Where each installed municipality plugin comes from, by its city's code: the entry point's name and
+    module, and the package (distribution) that declares it, with its version."""
+    found = {}
+    for ep in entry_points(group=MUNICIPALITIES):
+        package = ep.dist.name if ep.dist else ""
+        version = ep.dist.version if ep.dist else ""
+        found[ep.load().code] = {"name": ep.name, "module": ep.value, "package": package, "version": version}
+    return found
+
+
 @cache
 def entry_kinds():
     """Installed entry kinds by name; read once per process (installing a kind needs a restart)."""

@@ -1,17 +1,20 @@
 """User accounts: argon2 password hashes, sign-in, and accounts made by an administrator."""
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-
 from sqlalchemy import select
 
 from services.catalog import lockout
+from services.catalog.contract import NewAccountSchema
 from services.catalog.directory import get_municipality
-from services.catalog.models import Account, CatalogOutbox
+from services.catalog.models import Account, CatalogOutbox, Organization
 from services.catalog.schemas import is_city_bound
 from shared.auth import ADMIN, require_role
 from shared.db import paginate
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from shared.messaging import record
+from shared.schemas import load
 
 hasher = PasswordHasher()
 WRONG_CREDENTIALS = "Неверное имя пользователя или пароль"
@@ -67,6 +70,11 @@ def change_password(session, actor, current_password, new_password):
                         {"current_password": ["Неверный пароль"]}) from None
     if new_password == current_password:
         raise ValidationFailed("Новый пароль совпадает с текущим", {"new_password": ["Выберите другой пароль"]})
+    return set_password(session, account, new_password, actor.username)
+
+
+def set_password(session, account, new_password, actor):
+    """Store ``new_password`` (already strong_password-checked); the account's older tokens stop working."""
     if new_password.casefold() == account.username.casefold():
         raise ValidationFailed("Пароль не должен совпадать с именем пользователя",
                                {"new_password": ["Выберите другой пароль"]})
@@ -85,7 +93,7 @@ def set_disabled(session, actor, username, disabled):
         raise Conflict("Нельзя отключить собственную учётную запись", {"username": ["Это вы"]})
     if account.disabled != disabled:
         account.disabled = disabled
-        _change_access(session, actor, account, "account_disabled" if disabled else "account_enabled")
+        _change_access(session, actor.username, account, "account_disabled" if disabled else "account_enabled")
     return account
 
 
@@ -95,7 +103,7 @@ def _change_access(session, actor, account, event_name):
         account.token_generation += 1
     record(session, CatalogOutbox, event_name, {
         "username": account.username, "role": account.role, "municipality": account.municipality_code,
-        "token_generation": account.token_generation, "disabled": account.disabled, "actor": actor.username})
+        "token_generation": account.token_generation, "disabled": account.disabled, "actor": actor})
 
 
 def list_accounts(session, actor, role=None, municipality=None, disabled=None, page=1, per_page=20):
@@ -128,19 +136,50 @@ def announce_account(session, account, actor):
 
 
 def add_account(session, data):
-    """Store a new account from validated ``NewAccountSchema`` data."""
+    """Store a new account from validated ``NewAccountSchema`` data.
+
+    Without a password the account gets a random one nobody knows: the person signs in with the one-time
+    code or link an administrator hands out (resets.py) and chooses their own.
+    """
     municipality = data.get("municipality")
     if is_city_bound(data["role"]) and not municipality:
         raise ValidationFailed("Для этой роли нужен муниципалитет",
                                {"municipality": ["Обязательно для методиста и школы"]})
     if municipality:
         get_municipality(session, municipality)
+    organization = _organization_of(session, data.get("organization"), municipality)
     if session.get(Account, data["username"]) is not None:
         raise Conflict("Такое имя пользователя уже занято", {"username": ["Уже существует"]})
     account = Account(
-        username=data["username"], password_hash=hasher.hash(data["password"]), role=data["role"],
-        municipality_code=municipality, full_name=data.get("full_name", ""), position=data.get("position", ""),
-        email=data.get("email"), disabled=False, token_generation=0,
+        username=data["username"], password_hash=hasher.hash(data.get("password") or secrets.token_urlsafe(32)),
+        role=data["role"], municipality_code=municipality, full_name=data.get("full_name", ""),
+        position=data.get("position", ""), email=data.get("email"), organization=organization, disabled=False,
+        token_generation=0,
     )
     session.add(account)
     return account
+
+
+def _organization_of(session, organization_id, municipality):
+    """The organisation an account works at: one of its own city's (a regional account: any)."""
+    if organization_id is None:
+        return None
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(f"Организация №{organization_id} не найдена", {"organization": ["Нет такой организации"]})
+    if municipality and organization.municipality_code != municipality:
+        raise ValidationFailed("Организация из другого муниципалитета",
+                               {"organization": ["Выберите организацию муниципалитета учётной записи"]})
+    return organization
+
+
+def create_first_admin(sessions, username, full_name, password):
+    """An administrator of a production install (``practice-network create-admin``), straight in the
+    catalog's database as migrations do: the first admin must exist before anyone can sign in to ask the
+    running catalog for one. ``account_created`` goes out through the outbox when the catalog runs."""
+    data = load(NewAccountSchema(), {"username": username, "password": password, "role": ADMIN,
+                                     "full_name": full_name, "position": "администратор платформы"})
+    with sessions.begin() as session:
+        account = add_account(session, data)
+        announce_account(session, account, username)
+        return account.username

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UtcDateTime
 from shared.messaging import OutboxMixin, utcnow
@@ -46,7 +46,27 @@ class Account(CatalogBase):
     token_generation: Mapped[int] = mapped_column(Integer, default=0)
     # Where notifications are e-mailed (services/catalog/mailing.py); None: not by e-mail.
     email: Mapped[str | None] = mapped_column(String(254))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    # Loaded with the account by a second query: a join would not take the FOR UPDATE of PostgreSQL.
+    organization: Mapped[Organization | None] = relationship(lazy="selectin")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PasswordReset(CatalogBase):
+    """A one-time link or code an administrator handed out (accounts.py): only its hash is kept, and it
+    works once, before ``expires_at``. A link's secret is long enough for SHA-256; a short code is argon2."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "link" | "code"
+    # A link's SHA-256 (unique: the link is looked up by it); a code's argon2 hash.
+    secret_hash: Mapped[str] = mapped_column(String(200), unique=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class RevokedToken(CatalogBase):

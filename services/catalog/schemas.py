@@ -3,19 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from services.catalog.contract import AccountSchema, CredentialsSchema
 from shared.auth import CITY_BOUND_ROLES
-from shared.plugins import ORGANIZATION_KINDS
 from shared.schemas import Text
-
-
-class OrganizationSchema(Schema):
-    id = fields.Int(required=True)
-    municipality = Text(required=True, attribute="municipality_code")
-    name = Text(required=True)
-    kind = Text(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
-    kind_title = fields.Method("title_of_kind")
-
-    def title_of_kind(self, organization):
-        return ORGANIZATION_KINDS.get(organization.kind, organization.kind)
 
 
 class SignInSchema(CredentialsSchema):

@@ -1,19 +1,26 @@
 from nameko import config
 
-from services.catalog import accounts, directory, experts, lockout, mailing, signout
+from services.catalog import accounts, directory, experts, lockout, mailing, resets, signout
 from services.catalog.contract import (
     AccountQuery,
     AccountSchema,
+    ClientAddressSchema,
+    MunicipalityPluginSchema,
     MunicipalitySchema,
     NewAccountSchema,
+    NewOrganizationSchema,
+    OneTimeSecretSchema,
     OrganizationQuery,
+    OrganizationSchema,
     PasswordChangeSchema,
+    PasswordResetCompletionSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
 )
 from services.catalog.models import CatalogOutbox
 from services.catalog.schemas import (
     AccountAccessSchema,
     NotificationClaimSchema,
-    OrganizationSchema,
     RevokedTokenSchema,
     SignedInSchema,
     SignInSchema,
@@ -54,6 +61,19 @@ class CatalogService(OwningService):
                            query["page"], query["per_page"])
 
     @rpc(expected_exceptions=NetworkError)
+    def add_organization(self, data):
+        """An organisation the city's plugin does not list (administrator); ``organization_registered``."""
+        data = load(NewOrganizationSchema(), data)
+        with self.db.begin() as session:
+            return OrganizationSchema().dump(directory.add_organization(session, self.identity(), data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def municipality_plugins(self):
+        """Registered municipalities with their installed plugins (administrator)."""
+        with self.db() as session:
+            return MunicipalityPluginSchema(many=True).dump(directory.municipality_plugins(session, self.identity()))
+
+    @rpc(expected_exceptions=NetworkError)
     def authenticate(self, credentials):
         """The account of valid credentials with its token generation; 401 if wrong, 403 if disabled,
         429 while throttled (lockout.py)."""
@@ -85,6 +105,28 @@ class CatalogService(OwningService):
         data = load(PasswordChangeSchema(), data)
         with self.db.begin() as session:
             return SignedInSchema().dump(accounts.change_password(session, self.identity(), **data))
+
+    @rpc(expected_exceptions=NetworkError)
+    def issue_password_reset(self, username, data):
+        """A one-time code or link for ``username`` (administrator), returned this once."""
+        data = load(PasswordResetRequestSchema(), data)
+        hours = int(config.get("PASSWORD_RESET_HOURS", resets.DEFAULT_HOURS))
+        with self.db.begin() as session:
+            return PasswordResetSchema().dump(resets.issue(session, self.identity(), username, data["kind"], hours))
+
+    @rpc(expected_exceptions=NetworkError)
+    def check_one_time_secret(self, secret, client=None):
+        """The account a one-time code or link opens (not used up yet); 401 if wrong, used or expired.
+        ``client``: ``{"address"}`` of the person's client, for the sign-in throttle."""
+        secret = {**load(OneTimeSecretSchema(), secret), **load(ClientAddressSchema(), client or {})}
+        return AccountSchema().dump(resets.check(self.db, lockout.Policy.from_config(config), secret))
+
+    @rpc(expected_exceptions=NetworkError)
+    def complete_password_reset(self, data, client=None):
+        """Use a one-time code or link up with a new password; returns the account as ``authenticate`` does."""
+        data = {**load(PasswordResetCompletionSchema(), data), **load(ClientAddressSchema(), client or {})}
+        new_password = data.pop("new_password")
+        return SignedInSchema().dump(resets.complete(self.db, lockout.Policy.from_config(config), data, new_password))
 
     @rpc(expected_exceptions=NetworkError)
     def list_reviewers(self):

@@ -4,6 +4,7 @@ docs/gateway-processes.md says who writes what and how many of each run."""
 from nameko.timer import timer
 
 from services.gateway import mailing, projections
+from services.gateway.endpoints import administration as api_administration
 from services.gateway.endpoints import adoptions as api_adoptions
 from services.gateway.endpoints import audit as api_audit
 from services.gateway.endpoints import collections as api_collections
@@ -19,6 +20,7 @@ from services.gateway.endpoints import system as api_system
 from services.gateway.endpoints import trials as api_trials
 from services.gateway.endpoints import views as api_views
 from services.gateway.web import account as pages_account
+from services.gateway.web import administration as pages_administration
 from services.gateway.web import adoptions as pages_adoptions
 from services.gateway.web import authoring as pages_authoring
 from services.gateway.web import collections as pages_collections
@@ -26,6 +28,7 @@ from services.gateway.web import entries as pages_entries
 from services.gateway.web import expertise as pages_expertise
 from services.gateway.web import home as pages_home
 from services.gateway.web import notifications as pages_notifications
+from services.gateway.web import passwords as pages_passwords
 from services.gateway.web import search as pages_search
 from services.gateway.web import uploads as pages_uploads
 from shared.batches import event_batches
@@ -59,6 +62,12 @@ class GatewayService(RefusesRevokedTokens):
     # Health probes expire in the queue of a stopped service instead of piling up there (health.py sets
     # each probe's expiry from HEALTH_TIMEOUT_SECONDS).
     probes = ClusterRpc()
+
+    # endpoints/administration.py
+    issue_password_reset = api_administration.issue_password_reset  # POST /api/v1/accounts/<username>/password-reset
+    sign_in_once = api_administration.sign_in_once  # POST /api/v1/auth/one-time
+    add_organization = api_administration.add_organization  # POST /api/v1/organizations
+    municipality_plugins = api_administration.municipality_plugins  # GET /api/v1/plugins/municipalities
 
     # endpoints/adoptions.py
     adopt_practice = api_adoptions.adopt_practice  # POST /api/v1/practices/<int:entry_id>/adopt
@@ -187,6 +196,16 @@ class GatewayService(RefusesRevokedTokens):
     confirm_cancel_page = pages_account.confirm_cancel_page  # GET /bookings/<int:booking_id>/cancel
     cancel_booking_page = pages_account.cancel_booking_page  # POST /bookings/<int:booking_id>/cancel
 
+    # web/administration.py
+    accounts_page = pages_administration.accounts_page  # GET /admin/accounts
+    new_account_page = pages_administration.new_account_page  # GET /admin/accounts/new
+    create_account_page = pages_administration.create_account_page  # POST /admin/accounts/new
+    account_access_page = pages_administration.account_access_page
+    account_reset_page = pages_administration.account_reset_page  # POST /admin/accounts/<username>/reset
+    organizations_page = pages_administration.organizations_page  # GET /admin/organizations
+    add_organization_page = pages_administration.add_organization_page  # POST /admin/organizations
+    municipalities_page = pages_administration.municipalities_page  # GET /admin/municipalities
+
     # web/adoptions.py
     adopt_form_page = pages_adoptions.adopt_form_page  # GET /practices/<int:entry_id>/adopt
     adopt_page = pages_adoptions.adopt_page  # POST /practices/<int:entry_id>/adopt
@@ -227,6 +246,15 @@ class GatewayService(RefusesRevokedTokens):
     # web/notifications.py
     notifications_page = pages_notifications.notifications_page  # GET /notifications
     read_notifications_page = pages_notifications.read_notifications_page  # POST /notifications/read
+
+    # web/passwords.py
+    password_page = pages_passwords.password_page  # GET /account/password
+    change_password_page = pages_passwords.change_password_page  # POST /account/password
+    code_page = pages_passwords.code_page  # GET /login/code
+    code_check_page = pages_passwords.code_check_page  # POST /login/code
+    code_password_page = pages_passwords.code_password_page  # POST /login/code/password
+    reset_link_page = pages_passwords.reset_link_page  # GET /password/reset/<token>
+    reset_link_password_page = pages_passwords.reset_link_password_page  # POST /password/reset/<token>
 
     # web/search.py
     search_page = pages_search.search_page  # GET /search

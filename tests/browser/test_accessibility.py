@@ -15,12 +15,14 @@ AXE = Path(REPO_ROOT) / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.j
 ALLOWED = {"/notifications": {"heading-order"}}
 
 GUEST = ["/", "/search?q=лазер", "/search?direction=mentoring", "/network/spread", "/login", "/nope",
-         "/collections", "{trial}", "{practice}"]
+         "/collections", "{trial}", "{practice}", "/login/code", "/password/reset/a-link-that-was-never-issued"]
 PAGES = {
     "methodist-kyshtym": ["/cabinet", "/notifications", "/adoptions", "/entries/new?kind=career_trial",
                           "/entries/new?kind=best_practice", "/entries/import", "/resources/new", "{trial}"],
     "reviewer-chippkro": ["/cabinet", "/collections/new", "/collections", "/notifications", "{practice}"],
-    "school-kyshtym": ["/cabinet", "{trial}", "/entries/new?kind=career_trial", "/notifications"],
+    "school-kyshtym": ["/cabinet", "{trial}", "/entries/new?kind=career_trial", "/notifications", "/account/password"],
+    "admin": ["/cabinet", "/admin/accounts", "/admin/accounts?role=methodist&disabled=false", "/admin/accounts/new",
+              "/admin/organizations", "/admin/municipalities"],
 }
 
 
@@ -73,6 +75,15 @@ def test_axe_finds_nothing_on_any_page_of_any_role(browser, network, axe_source)
             tab.page.get_by_role("button", name="Сохранить черновик").click()
             expect(tab.page.locator(".error-text[role=alert]")).to_be_focused()
             problems += _violations(tab.page, axe_source, "/entries (ошибки формы)")
+        if username == "admin":  # the new-account form with its errors, and the one-time code it hands over
+            tab.page.goto("/admin/accounts/new")
+            tab.page.get_by_role("button", name="Создать учётную запись").click()
+            problems += _violations(tab.page, axe_source, "/admin/accounts/new (ошибки формы)")
+            tab.page.get_by_label("ФИО").fill("Анна Сергеевна Котова")
+            tab.page.get_by_label("Имя для входа").fill("methodist-axe-check")
+            tab.page.get_by_label("Роль").select_option(label="Эксперт")
+            tab.page.get_by_role("button", name="Создать учётную запись").click()
+            problems += _violations(tab.page, axe_source, "/admin/accounts/new (код для входа)")
         context.close()
     assert problems == []
 

@@ -195,6 +195,11 @@ MATRIX = {
         "municipality": "kyshtym"}}), {ADMIN: 201}),
     "disable account": (lambda k: ("POST", f"/api/v1/accounts/{k.account()}/disable", {}), {ADMIN: 200}),
     "enable account": (lambda k: ("POST", f"/api/v1/accounts/{k.account()}/enable", {}), {ADMIN: 200}),
+    "one-time code": (lambda k: ("POST", f"/api/v1/accounts/{k.account()}/password-reset", {"json": {"kind": "code"}}),
+                      {ADMIN: 201}),
+    "add organisation": (lambda k: ("POST", "/api/v1/organizations", {"json": {
+        "municipality": "kyshtym", "name": f"Школа матрицы №{next(ACCOUNT_NUMBERS)}", "kind": "school"}}),
+                         {ADMIN: 201}),
     # Everyone signed in may change their own password; a wrong current one is refused (403).
     "change password (wrong current)": (lambda k: ("POST", "/api/v1/auth/password", {"json": {
         "current_password": "not-the-password", "new_password": "a-new-password-2026"}}), {}),

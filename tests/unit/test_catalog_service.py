@@ -6,11 +6,11 @@ import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import select, update
 
-from services.catalog import accounts
+from services.catalog import accounts, resets
 from services.catalog.demo import load_demo_accounts
 from services.catalog.directory import register_installed_municipalities
 from services.catalog.lockout import Policy
-from services.catalog.models import CatalogOutbox, LoginFailures
+from services.catalog.models import CatalogOutbox, LoginFailures, PasswordReset
 from services.catalog.service import CatalogService
 from shared.auth import Identity
 from shared.db import session_factory
@@ -261,3 +261,38 @@ def test_accounts_are_created_with_full_name_and_position_and_listed_for_admins(
         ("school-kyshtym-2", "Ольга Ивановна Смирнова", "завуч")}
     with pytest.raises(Forbidden):
         catalog(catalog_db, KYSHTYM_METHODIST).list_accounts({})
+
+
+def test_a_one_time_code_expires_and_a_disabled_account_cannot_use_its_own(catalog_db):
+    with catalog_db.begin() as session:
+        expired = resets.issue(session, ADMIN, "school-kyshtym", "code", hours=0)
+    with pytest.raises(Unauthorized):
+        catalog(catalog_db).complete_password_reset(
+            {"username": "school-kyshtym", "code": expired["code"], "new_password": "Лучший-пароль-2026"})
+    admin = catalog(catalog_db, ADMIN)
+    code = admin.issue_password_reset("school-kyshtym", {"kind": "code"})["code"]
+    admin.set_account_disabled("school-kyshtym", True)
+    with pytest.raises(Forbidden):
+        catalog(catalog_db).check_one_time_secret({"username": "school-kyshtym", "code": code})
+    with pytest.raises(Conflict):
+        admin.issue_password_reset("school-kyshtym", {"kind": "link"})
+    with catalog_db() as session:
+        kept = session.scalars(select(PasswordReset.secret_hash)).all()
+    assert code.replace("-", "") not in " ".join(kept) and all(h.startswith("$argon2") for h in kept)
+
+
+def test_using_a_code_raises_the_token_generation_and_announces_it(catalog_db):
+    code = catalog(catalog_db, ADMIN).issue_password_reset("methodist-kyshtym", {"kind": "code"})["code"]
+    signed = catalog(catalog_db).complete_password_reset(
+        {"username": "methodist-kyshtym", "code": code, "new_password": "Лучший-пароль-2026"}, {"address": "10.0.0.9"})
+    assert signed["token_generation"] == 1 and outbox_events(catalog_db)[-1] == "account_password_changed"
+    assert sign_in(catalog_db, "methodist-kyshtym", "Лучший-пароль-2026").username == "methodist-kyshtym"
+
+
+def test_create_first_admin_refuses_a_taken_username_and_a_weak_password(catalog_db):
+    assert accounts.create_first_admin(catalog_db, "root-admin", "Пётр Орлов", "Длинный-пароль-2026") == "root-admin"
+    with pytest.raises(Conflict):
+        accounts.create_first_admin(catalog_db, "root-admin", "Другой", "Длинный-пароль-2026")
+    with pytest.raises(ValidationFailed) as weak:
+        accounts.create_first_admin(catalog_db, "root-admin-2", "Пётр Орлов", "12345678")
+    assert "password" in weak.value.fields
