@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import tempfile
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -84,7 +84,7 @@ def backup(config, target, say=print):
         say(f"  {name}: схема {databases[name]['revision']}, строк: {sum(databases[name]['tables'].values())}")
     files = _copy_files(file_store(config).root, target / "files")
     say(f"Файлы: {files['count']} шт., {files['bytes']} байт")
-    manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(),
+    manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
                 "databases": databases, "files": files}
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     say(f"Резервная копия готова: {target}")

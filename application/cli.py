@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from application import backup as backups
@@ -191,7 +191,7 @@ def _as_of_argument(parser):
 
 def _moment(text):
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _make_migration_arguments(parser):

@@ -7,7 +7,7 @@ the nameko call context (``auth_token``) on every RPC, and each service verifies
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jwt
 from nameko import config
@@ -78,7 +78,7 @@ def revoke_here(token, secret):
     """Refuse ``token`` in this process at once (the catalog's announcement reaches the others, and
     may reach this process first: the token may already be on the list)."""
     claims = _signed_claims(token, secret)
-    REVOKED.add(claims["jti"], datetime.fromtimestamp(claims["exp"], timezone.utc))
+    REVOKED.add(claims["jti"], datetime.fromtimestamp(claims["exp"], UTC))
 
 
 def refuse_if_revoked(token):

@@ -1,6 +1,6 @@
 """Each service's own database: engines that behave under eventlet, and the nameko dependency."""
 import functools
-from datetime import timezone
+from datetime import UTC
 
 from nameko import config
 from nameko.extensions import DependencyProvider
@@ -23,12 +23,12 @@ class UtcDateTime(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 

@@ -9,7 +9,7 @@ An event that failed because the database was down is not parked: the owner's lo
 on the next catch-up (``shared/replay.py``).
 """
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kombu import Exchange, Queue
 from nameko.messaging import Publisher
@@ -35,7 +35,7 @@ class DeadLetters(Publisher):
             log.error("event %s parked in %s: %s", event_name, DEAD_LETTER_QUEUE.name, error)
             EVENTS_PARKED.labels(service, event_name).inc()
             publish({"service": service, "handler": worker_ctx.entrypoint.method_name, "event": event_name,
-                     "error": repr(error), "parked_at": datetime.now(timezone.utc).isoformat(),
+                     "error": repr(error), "parked_at": datetime.now(UTC).isoformat(),
                      "payload": payload}, routing_key=event_name)
 
         return park

@@ -11,7 +11,7 @@ A consumer refuses an event of another installation: two networks on one broker 
 """
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import Schema, fields
 from nameko import config
@@ -107,7 +107,7 @@ def make_envelope(name, data):
         "event_id": str(uuid.uuid4()),
         "event_type": name,
         "source": schema.source,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(UTC).isoformat(),
         "data": schema.dump(load(schema, data)),
     }
 

@@ -6,7 +6,7 @@ marking makes the relay publish the row again, so handlers must tolerate repeats
 records each handled event id in the handler's own transaction and skips ids it has seen.
 """
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import JSON, Integer, String, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ REPLAY_SETTLE_SECONDS = 2
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class OutboxMixin:

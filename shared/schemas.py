@@ -150,7 +150,7 @@ class Day(fields.Date):
 
 def not_in_past(value):
     """A validator: the moment has not passed yet."""
-    if value < dt.datetime.now(dt.timezone.utc):
+    if value < dt.datetime.now(dt.UTC):
         raise ValidationError("Это время уже прошло: укажите будущую дату.")
 
 

@@ -1,5 +1,5 @@
 """Signing out: the presented token is revoked in the catalog and announced to every service."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
@@ -15,7 +15,7 @@ def revoke(session, claims):
     session.execute(delete(RevokedToken).where(RevokedToken.expires_at <= utcnow()))
     if session.get(RevokedToken, claims["jti"]) is not None:
         return
-    expires_at = datetime.fromtimestamp(claims["exp"], timezone.utc)
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
     session.add(RevokedToken(token_id=claims["jti"], username=claims["sub"], expires_at=expires_at))
     record(session, CatalogOutbox, "token_revoked",
            {"token_id": claims["jti"], "username": claims["sub"], "expires_at": expires_at.isoformat()})

@@ -48,7 +48,8 @@ def archive(session, festival_id, store, config):
     files = []
     for entry in (e for e in festival.entries if e.status == "submitted"):
         if entry.place is not None or entry.laureate:
-            files.append((f"diplom-{festival.id}-{entry.id}.pdf", diploma(session, festival.id, entry.id, store, config)))
+            files.append((f"diplom-{festival.id}-{entry.id}.pdf",
+                          diploma(session, festival.id, entry.id, store, config)))
         files.append((f"sertifikat-{festival.id}-{entry.id}.pdf",
                       certificate(session, festival.id, entry.id, store, config)))
     if not files:

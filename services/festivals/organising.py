@@ -60,7 +60,8 @@ def change_festival(session, actor, festival_id, changes, expected_revisions=Non
     starts_on = changes.get("starts_on", festival.starts_on)
     ends_on = changes.get("ends_on", festival.ends_on)
     if ends_on < starts_on:
-        raise ValidationFailed("Даты не согласованы", {"ends_on": ["Фестиваль не может закончиться раньше, чем начался."]})
+        raise ValidationFailed("Даты не согласованы",
+                               {"ends_on": ["Фестиваль не может закончиться раньше, чем начался."]})
     for key, value in changes.items():
         setattr(festival, key, value)
     announce(session, festival, "festival_changed", actor)

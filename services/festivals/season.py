@@ -2,9 +2,9 @@
 until the deadline, and each applicant's own entries."""
 from sqlalchemy import select
 
+from services.festivals.contract import call_state, local_time
 from services.festivals.models import Festival, FestivalEntry
 from services.festivals.organising import announce, editable_festival, get_festival
-from services.festivals.contract import call_state, local_time
 from shared.auth import METHODIST, ROLES, require_role
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.messaging import utcnow

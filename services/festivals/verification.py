@@ -48,7 +48,8 @@ def verify(session, secret, code):
         raise NotFound(NOT_A_DIPLOMA)
     city = session.get(KnownMunicipality, entry.municipality)
     return {
-        "code": code, "document": document, "place": entry.place, "laureate": entry.laureate, "practice_id": entry.practice_id, "practice_title": entry.practice_title,
+        "code": code, "document": document, "place": entry.place, "laureate": entry.laureate,
+        "practice_id": entry.practice_id, "practice_title": entry.practice_title,
         "municipality": entry.municipality, "municipality_name": city.name if city else entry.municipality,
         "nomination": next(n.title for n in festival.nominations if n.id == entry.nomination_id),
         "festival_id": festival.id, "festival_title": festival.title, "festival_kind": KINDS[festival.kind],

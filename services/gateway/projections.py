@@ -6,7 +6,7 @@ model was lost) is read by its catch-up from the owners' event logs; both paths 
 :data:`READER`, which applies each event id at most once and raises the read model's version
 (:func:`changed`) in the same transaction.
 """
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete, insert, select, update
 
@@ -15,9 +15,9 @@ from services.gateway.models import (
     EntryStatusView,
     FestivalView,
     MunicipalityView,
+    NotificationRead,
     OrganizationView,
     ProcessedEvent,
-    NotificationRead,
     ReadModelBase,
     ReadModelState,
     ReplayCheckpoint,
@@ -95,7 +95,7 @@ def festival_changed(session, data):
         "municipality": state["municipality"], "title": state["title"],
         "summary": " ".join([state["description"], *(n["title"] for n in state["nominations"])]),
         "organization": state["place"] or None,
-        "sort_date": datetime.combine(date.fromisoformat(state["starts_on"]), time(), timezone.utc),
+        "sort_date": datetime.combine(date.fromisoformat(state["starts_on"]), time(), UTC),
         "body": state,
     })
 

@@ -1,5 +1,5 @@
 """Cross-city reads of the read model: search results people can act on, and network figures."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -184,7 +184,7 @@ def free_seats_by_week(session, weeks=8):
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def practice_resources(session, practice_id):

@@ -8,6 +8,7 @@ footer of every page but the title. python-docx has no API for fields, bookmarks
 those are written as the few OOXML elements they are.
 """
 import io
+
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER

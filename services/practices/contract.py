@@ -13,7 +13,6 @@ from shared.licenses import license_field
 from shared.plugins import SEARCH_CHOICE, choices_of, entry_kinds
 from shared.schemas import DirectionCode, Int, Moment, PageQuery, RecordId, Text, not_in_past
 
-
 STATUS_TITLES = {
     "draft": "Черновик",
     "submitted": "На рассмотрении",

@@ -60,7 +60,6 @@ from shared.schemas import ExpectedRevisionsSchema, PageQuery, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
-
 # Totals (each a % of the rubric's scale) further apart than this bring in a third expert.
 DEFAULT_DISAGREEMENT_PERCENT = 30
 

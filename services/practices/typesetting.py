@@ -5,7 +5,7 @@ A ``Book`` holds the front matter (``Edition``) and the practices as articles gr
 services/practices/book_pdf.py as a PDF.
 """
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from services.practices.contract import CommonContentSchema
@@ -43,7 +43,7 @@ class Edition:
     annotation: str = ""
     foreword: str = ""
     order: str = "municipality"
-    built_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self):
         for name in ("title", "publisher", "place", "compilers", "annotation", "foreword"):

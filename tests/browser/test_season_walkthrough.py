@@ -2,7 +2,7 @@
 where a person would click (the API only prepares what the story takes as given: a session, a full one)."""
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from playwright.sync_api import expect
@@ -110,7 +110,7 @@ def test_methodist_drafts_attaches_submits_and_the_reviewer_sees_what_changed_af
 
 
 def new_session(network, entry_id, capacity):
-    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=40)
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=40)
     response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", user="methodist-kyshtym", json={
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
         "capacity": capacity, "place": f"Мастерская {uuid.uuid4().hex[:4]}"})

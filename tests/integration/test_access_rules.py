@@ -1,7 +1,7 @@
 """Who may do what, as people meet it: own-city reviewers, regional festivals, the public history,
 bookings' contacts, sign-in throttling, disabled accounts and password changes (docs/roles-and-access.md)."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -118,7 +118,7 @@ def test_a_guest_reads_when_an_entry_was_published_and_the_authors_city_reads_th
 def test_a_reviewer_lists_bookings_without_contacts_the_sessions_city_with_them(network):
     trial = submitted(network, "kyshtym", TRIAL)
     made(decide(network, "reviewer-chippkro", trial))
-    starts = datetime.now(timezone.utc) + timedelta(days=30)
+    starts = datetime.now(UTC) + timedelta(days=30)
     session_id = made(network.api("POST", f"/api/v1/practices/{trial}/sessions", user="methodist-kyshtym", json={
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 20}))["id"]
     contact = f"8-900-{uuid.uuid4().int % 10**7:07d}"

@@ -121,7 +121,7 @@ def json_gets(openapi):
 
 def test_no_list_is_a_bare_array_and_every_list_pages(network, openapi, samples):
     exercised, lists = [], []
-    for template, described in json_gets(openapi):
+    for template, _described in json_gets(openapi):
         if template.startswith("/api/v1/diplomas/") or template.startswith("/api/v1/municipalities/"):
             continue  # one record each, addressed by a code
         path = _openapi_concrete(template, samples)

@@ -11,11 +11,11 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
+from application.running import RunningNetwork, eventually
 from shared.config import REPO_ROOT
 from tests.integration.test_excel_import import drafts, filled_template, post, trial
 from tests.integration.test_registry_api import publish
 from tests.integration.test_web_pages import csrf_of, signed_in
-from application.running import RunningNetwork, eventually
 
 METHODIST = "methodist-kopeysk"  # the one the Excel import helpers sign in as
 KIND_TITLE = "Программа наставничества"

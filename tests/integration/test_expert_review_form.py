@@ -11,7 +11,7 @@ HIDDEN = "Рецензия другого эксперта скрыта"
 
 def review_form(browser, network, round_id):
     page = browser.get(network.url(f"/expertise/{round_id}"), timeout=30)
-    assert page.status_code == 200 and 'action="/expertise/%d/review"' % round_id in page.text
+    assert page.status_code == 200 and f'action="/expertise/{round_id}/review"' in page.text
     return page
 
 
@@ -34,7 +34,7 @@ def test_the_second_expert_sees_the_first_review_only_after_submitting_through_t
                        comment="Сильная практика", remarks=[("results", "Добавьте цифры охвата")])
     assert done.url.endswith(f"/expertise/{round_id}?done=reviewed")
     assert "Рецензия подана" in done.text and HIDDEN in done.text and "скрыта, пока он не подаст" in done.text
-    assert 'action="/expertise/%d/review"' % round_id not in done.text
+    assert f'action="/expertise/{round_id}/review"' not in done.text
 
     page = review_form(second, network, round_id)
     assert HIDDEN in page.text and "Баллы бок о бок" not in page.text

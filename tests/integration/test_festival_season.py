@@ -6,12 +6,12 @@ import io
 import time
 import uuid
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pypdf import PdfReader
 
-from tests.integration.test_registry_api import publish
 from application.running import eventually
+from tests.integration.test_registry_api import publish
 
 JURORS = ["reviewer-chippkro", "methodist-magnitogorsk", "methodist-kopeysk"]
 
@@ -32,7 +32,7 @@ def test_a_festival_from_the_call_to_the_certificates(network):
         "ends_on": "2027-04-11", "place": "Копейск",
         "nominations": [{"title": "Техсалон"}, {"title": "ПрофСтарт"}, {"title": "IQ-марафон"}]}), 201)
     fid = festival["id"]
-    deadline = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    deadline = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     opened = ok(network.api("POST", f"/api/v1/festivals/{fid}/call", user="methodist-kopeysk",
                             json={"deadline": deadline, "rubric": rubric}))
     assert opened["call"]["status"] == "open" and opened["call"]["deadline"].endswith("+05:00")
@@ -50,7 +50,7 @@ def test_a_festival_from_the_call_to_the_certificates(network):
     assert len(jury["jury"]) == 3 and jury["entries_count"] == 2
 
     # the deadline moves to a moment about to pass: a late entry is refused in Russian
-    soon = (datetime.now(timezone.utc) + timedelta(seconds=2)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
     ok(network.api("POST", f"/api/v1/festivals/{fid}/call", user="methodist-kopeysk", json={"deadline": soon}))
     time.sleep(3)
     late = network.api("POST", f"/api/v1/festivals/{fid}/entries", user="methodist-kopeysk",

@@ -3,8 +3,8 @@ answer, and each sees at once what was written through the other (docs/gateway-p
 import pytest
 import requests
 
-from tests.integration.test_registry_api import TURNER, publish
 from application.running import RunningNetwork, eventually
+from tests.integration.test_registry_api import TURNER, publish
 
 
 @pytest.fixture(scope="module")

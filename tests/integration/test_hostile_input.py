@@ -186,7 +186,7 @@ class Operation:
         """The valid body with ``value`` at ``place``, every container on the way made valid first."""
         body = self.valid_body()
         node, schema = body, self.body_schema
-        for step, following in zip(place, place[1:]):
+        for step, _following in zip(place, place[1:]):
             schema = self.resolve(schema)
             child_schema = (schema["items"] if isinstance(step, int) else
                             schema.get("properties", {}).get(step) or schema.get("additionalProperties"))

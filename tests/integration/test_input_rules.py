@@ -5,7 +5,7 @@ import os
 import threading
 import time
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -62,7 +62,7 @@ def schedule(network, starts, **extra):
 
 
 def test_a_session_in_the_past_is_422(network):
-    past = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     response = schedule(network, past)
     assert response.status_code == 422 and "прошло" in response.json()["error"]["fields"]["starts_at"][0]
 

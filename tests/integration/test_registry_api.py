@@ -2,7 +2,7 @@
 import io
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from openpyxl import Workbook, load_workbook
@@ -33,7 +33,7 @@ def publish(network, entry, methodist="methodist-kyshtym"):
 
 
 def schedule(network, entry_id, capacity, methodist="methodist-kyshtym"):
-    starts = datetime.now(timezone.utc) + timedelta(days=10)
+    starts = datetime.now(UTC) + timedelta(days=10)
     response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", user=methodist, json={
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat(),
         "capacity": capacity, "place": "ЦДЮТТ, мастерская"})

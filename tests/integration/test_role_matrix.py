@@ -5,7 +5,7 @@ The objects acted on belong to Кыштым: «own city» is a Кыштым meth
 festival…), so a case that succeeds changes nothing another case relies on. Runs on SQLite only: the
 rules live in the services' code, not in the database.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -91,7 +91,7 @@ class Kyshtym:
         """One session of a published trial, shared by bookings (it has seats for all of them)."""
         if self._session is None:
             trial = self.published(TRIAL)
-            starts = datetime.now(timezone.utc) + timedelta(days=20)
+            starts = datetime.now(UTC) + timedelta(days=20)
             self._session = self.made(OWN_METHODIST, "POST", f"/api/v1/practices/{trial}/sessions", json={
                 "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
                 "capacity": 1000})["id"]

@@ -1,5 +1,5 @@
 """Adoption lineage in the practices service: who may adopt what, the linked draft, the results report."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -114,4 +114,4 @@ def test_a_report_given_early_is_not_asked_for(db):
     adoption = practices(db, KOPEYSK).adopt_entry(published(db), WHY)
     practices(db, KOPEYSK).report_adoption_results(adoption["adoption_id"], {"text": "Уже видно: работает"})
     with db.begin() as session:
-        assert request_due_reports(session, datetime.now(timezone.utc) + timedelta(days=400)) == []
+        assert request_due_reports(session, datetime.now(UTC) + timedelta(days=400)) == []

@@ -2,7 +2,7 @@
 (zipfile + XML for the DOCX parts, pypdf for the PDF), not with the code that wrote it."""
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from xml.etree import ElementTree
 
@@ -21,7 +21,7 @@ BASE = "https://praktiki.example.ru"
 CITIES = {"kyshtym": "Кыштым", "magnitogorsk": "Магнитогорск"}
 
 
-def make_book(order="municipality", built_at=datetime(2026, 12, 31, 20, 30, tzinfo=timezone.utc)):
+def make_book(order="municipality", built_at=datetime(2026, 12, 31, 20, 30, tzinfo=UTC)):
     edition = typesetting.Edition(
         title="Сборник лучших практик Кыштыма", publisher=PUBLISHER, place="Кыштым", order=order,
         compilers="Иванова Анна Петровна, методист\nПетров Пётр Ильич", annotation="Для педагогов и методистов",
@@ -126,7 +126,7 @@ def test_a_trial_prints_every_field_of_its_kind_in_russian_and_the_city_once(doc
 
 
 def test_the_date_is_the_networks_not_utc():
-    book = make_book(built_at=datetime(2026, 12, 31, 20, 30, tzinfo=timezone.utc))  # 1 January in Кыштым
+    book = make_book(built_at=datetime(2026, 12, 31, 20, 30, tzinfo=UTC))  # 1 January in Кыштым
     assert book.edition.date_text == "1 января 2027 г." and book.edition.imprint == "Кыштым, 2027"
 
 

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Request
 
 from services.festivals.service import FestivalsService
 from services.gateway.openapi import build_spec
-from services.gateway.service import GatewayService  # noqa: F401  (declares the routes)
 from services.gateway.revisions import expected_revisions
+from services.gateway.service import GatewayService  # noqa: F401  (declares the routes)
 from services.gateway.web.forms import form_revisions
 from services.practices.service import PracticesService
 from shared.errors import PreconditionFailed, ValidationFailed

@@ -1,9 +1,10 @@
 """The festival season in the festivals service: the call's deadline and rules, withdrawals, the jury
 (two jurors not of the entry's city, rounds opened on the practices service), scores learnt from its
 events, the ranking, ties that need a reason, certificates and their archive."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from services.festivals.models import Festival
 from shared.errors import Conflict, ValidationFailed
 from tests.unit.test_festivals_service import KOPEYSK, ROST, festivals, learn, open_call, publish_practice
@@ -48,7 +49,7 @@ def test_an_entry_after_the_deadline_is_refused_in_russian_naming_the_deadline(m
     season(db)
     enter(db, 7)
     with db.begin() as session:
-        session.get(Festival, 1).call_deadline = datetime.now(timezone.utc) - timedelta(minutes=1)
+        session.get(Festival, 1).call_deadline = datetime.now(UTC) - timedelta(minutes=1)
     with pytest.raises(Conflict) as refused:
         enter(db, 8)
     assert "Приём заявок закончился" in refused.value.args[0] and "Asia/Yekaterinburg" in refused.value.args[0]

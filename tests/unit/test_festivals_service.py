@@ -1,5 +1,5 @@
 """Festivals through the festivals service's entrypoints (nameko.testing, SQLite)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -44,7 +44,7 @@ def festivals(db, identity):
 
 
 def open_call(db, festival_id, identity=KOPEYSK, **changes):
-    deadline = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
+    deadline = (datetime.now(UTC) + timedelta(days=7)).isoformat()
     return festivals(db, identity).open_call(festival_id, {"deadline": deadline, **changes})
 
 

@@ -9,8 +9,8 @@ import pytest
 from nameko import config
 
 from application.launcher import claim, free_ports
-from shared.events import make_envelope, open_envelope, stamped
 from shared.errors import ValidationFailed
+from shared.events import make_envelope, open_envelope, stamped
 from shared.installation import InstallationError, InstallationSettings, own_vhost_uri, settings
 
 OLD_CONSTANT = "insecure-development-secret-change-me"

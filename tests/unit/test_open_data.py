@@ -3,7 +3,7 @@ import csv
 import dataclasses
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -38,7 +38,7 @@ PRACTICE = {"id": 8, "kind": "best_practice", "title": "Наставничест
 
 
 def trial_session(session_id, seats_left, capacity=10):
-    starts = datetime(2026, 12, 10, 5, 0, tzinfo=timezone.utc) + timedelta(days=session_id)
+    starts = datetime(2026, 12, 10, 5, 0, tzinfo=UTC) + timedelta(days=session_id)
     return SessionView(id=session_id, practice_id=7, municipality="kyshtym", starts_at=starts,
                        ends_at=starts + timedelta(hours=4), capacity=capacity, seats_left=seats_left,
                        place="ЦДЮТТ, швейная мастерская", revision=1)

@@ -5,7 +5,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -20,7 +20,7 @@ STRICT_XML = etree.XMLParser(resolve_entities=False, recover=False)
 
 def test_the_atom_feed_stays_well_formed_xml():
     item = {"id": "5b1c3e5e-8d0f-4d55-9a55-3c1d7e0f0a01", "title": BAD, "text": "Текст\x00" + BAD,
-            "link": "/practices/1", "occurred_at": datetime(2026, 5, 1, tzinfo=timezone.utc)}
+            "link": "/practices/1", "occurred_at": datetime(2026, 5, 1, tzinfo=UTC)}
     feed = notifications.atom(Identity("methodist\x00-kyshtym", "methodist", "kyshtym"), [item], "http://x", "http://x/feeds/k.atom")
     root = etree.fromstring(feed, STRICT_XML)
     titles = root.findall("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title")

@@ -1,5 +1,5 @@
 """The registry's rules, through the practices service's entrypoints (nameko.testing, SQLite)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -178,7 +178,7 @@ def test_a_withdrawn_entry_is_no_longer_public(db):
 
 
 def schedule(db, entry_id, capacity=10, days=7):
-    start = datetime.now(timezone.utc) + timedelta(days=days)
+    start = datetime.now(UTC) + timedelta(days=days)
     return practices(db, KYSHTYM).schedule_session(entry_id, {
         "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(),
         "capacity": capacity, "place": "ЦДЮТТ, каб. 12"})
@@ -186,7 +186,7 @@ def schedule(db, entry_id, capacity=10, days=7):
 
 def test_a_session_must_end_after_it_starts(db):
     entry_id = published_trial(db)
-    start = datetime.now(timezone.utc) + timedelta(days=3)
+    start = datetime.now(UTC) + timedelta(days=3)
     with pytest.raises(ValidationFailed) as refused:
         practices(db, KYSHTYM).schedule_session(entry_id, {
             "starts_at": start.isoformat(), "ends_at": start.isoformat(), "capacity": 5})

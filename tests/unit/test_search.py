@@ -1,6 +1,6 @@
 """Russian full-text search of the read model, on SQLite FTS5 and on PostgreSQL's russian configuration."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -10,7 +10,7 @@ from services.gateway import search
 from shared.db import session_factory
 from shared.migrations import upgrade
 
-NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -39,7 +39,7 @@ def test_the_template_itself_reads():
 
 
 def test_broken_sheet_xml_is_422_with_the_reason():
-    status, reason = refusal(with_parts({SHEET: '<worksheet xmlns="%s"><sheetData><row>' % MAIN}))
+    status, reason = refusal(with_parts({SHEET: f'<worksheet xmlns="{MAIN}"><sheetData><row>'}))
     assert status == 422 and "XML листа" in reason
 
 

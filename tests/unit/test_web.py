@@ -9,8 +9,8 @@ from services.gateway.web import session
 from services.gateway.web.charts import stacked_bars
 from services.gateway.web.forms import entry_fields, entry_input
 from services.gateway.web.rendering import ru_date
-from shared.wording import grades_text as grade_range
 from shared.auth import Identity, issue_token
+from shared.wording import grades_text as grade_range
 
 SECRET = "unit-test-secret-of-the-web-interface-32+"
 

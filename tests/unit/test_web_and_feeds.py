@@ -3,7 +3,7 @@ not write with: ``ics`` for calendars (not built on icalendar), feedparser and E
 the csv module for the export."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import ics
 import pytest
@@ -50,7 +50,7 @@ def test_the_festivals_feed_without_a_programme_is_valid_too():
 def test_the_notification_feed_names_its_own_address_and_is_atom_by_rfc_4287():
     identity = Identity("school-kyshtym", "school", "kyshtym")
     items = [{"id": "2b1c7e4e-0000-4000-8000-000000000001", "title": "Бронь подтверждена", "text": "3 места",
-              "occurred_at": datetime(2027, 1, 5, 9, 0, tzinfo=timezone.utc), "link": "/cabinet"}]
+              "occurred_at": datetime(2027, 1, 5, 9, 0, tzinfo=UTC), "link": "/cabinet"}]
     self_url = f"{BASE}/feeds/secret-token.atom"
     body = notifications.atom(identity, items, BASE, self_url)
 

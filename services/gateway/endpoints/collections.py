@@ -69,7 +69,8 @@ def publisher(session, data):
        "Собрать сборник опубликованных практик города, фестиваля, направления или всей сети", TAG,
        body=CollectionRequestSchema, response=CollectionSchema, status=202, auth=True)
 def request_collection(gateway, request):
-    collection = ask_for_collection(gateway.read_model, gateway.practices, read_json(request, CollectionRequestSchema()))
+    data = read_json(request, CollectionRequestSchema())
+    collection = ask_for_collection(gateway.read_model, gateway.practices, data)
     return json_response(collection, 202, headers={"Location": f"/api/v1/collections/{collection['id']}"})
 
 

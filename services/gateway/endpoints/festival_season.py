@@ -4,8 +4,14 @@ score on the expert workbench, endpoints/expertise.py)."""
 from nameko import config
 from werkzeug.wrappers import Response
 
-from services.festivals.contract import CallInputSchema, JuryInputSchema, MyEntriesQuery, MyEntrySchema, RankingSchema
-from services.festivals.contract import FestivalSchema
+from services.festivals.contract import (
+    CallInputSchema,
+    FestivalSchema,
+    JuryInputSchema,
+    MyEntriesQuery,
+    MyEntrySchema,
+    RankingSchema,
+)
 from services.gateway.http import json_response, read_json, read_query, route
 from shared.schemas import page_schema
 from shared.storage import file_store

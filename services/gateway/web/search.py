@@ -41,7 +41,8 @@ def search_page(gateway, request, visitor):
         cities = views.municipality_names(session)
     return render(request, "search.html", status=422 if errors else 200, args=args, errors=errors,
                   found=found, cities=cities, kinds=_kind_titles(found),
-                  formats=choices_of(SEARCH_CHOICE), grades=numbers_of(SEARCH_RANGE), type_titles=TYPE_TITLES, link=link)
+                  formats=choices_of(SEARCH_CHOICE), grades=numbers_of(SEARCH_RANGE), type_titles=TYPE_TITLES,
+                  link=link)
 
 
 def _usual_grade(gateway):

@@ -4,9 +4,8 @@ Revision ID: 0d18cdf1cf2f
 Revises: 18b0390d3394
 Create Date: 2026-12-04 03:36:59.565206
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0d18cdf1cf2f'
 down_revision = '18b0390d3394'

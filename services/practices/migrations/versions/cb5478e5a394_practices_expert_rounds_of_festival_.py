@@ -4,9 +4,8 @@ Revision ID: cb5478e5a394
 Revises: 7e13a0b5c2d4
 Create Date: 2026-12-04 03:37:00.989090
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'cb5478e5a394'
 down_revision = '7e13a0b5c2d4'
