@@ -56,7 +56,8 @@ def columns():
     described = {"kind": SheetColumn("Вид записи", choices={kind.name: kind.title for kind in kinds},
                                      hint="Вид записи; обязательно"), **COMMON_COLUMNS,
                  "direction": SheetColumn("Направление", choices=directions(),
-                                          example=directions()["self_determination"], hint="Направление работы из списка сети; необязательно")}
+                                          example=directions()["self_determination"],
+                                          hint="Направление работы из списка сети; необязательно")}
     for kind in kinds:
         for name, declared in kind.schema._declared_fields.items():
             column = kind.sheet_columns.get(name) or SheetColumn(
