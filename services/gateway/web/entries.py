@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from services.gateway import adoptions, directory, opendata, views
 from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.authoring import author_notes, may_author
+from services.gateway.web.festivals import organises
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.rendering import page, redirect, render
 from services.practices.schemas import BookingInputSchema, SessionInputSchema
@@ -84,9 +85,11 @@ def festival_page(gateway, request, visitor, festival_id):
     with gateway.read_model() as session:
         city = views.municipality_name(session, festival["municipality"])
         json_ld = published_json_ld(opendata.festival_json_ld, session, festival_id, request)
+        cities = views.municipality_names(session)
     nominations = {item["id"]: item["title"] for item in festival["nominations"]}
+    has_winners = any(e["status"] == "submitted" and (e["place"] or e["laureate"]) for e in festival["entries"])
     return render(request, "festival.html", festival=festival, city=city, nominations=nominations,
-                  json_ld=json_ld)
+                  json_ld=json_ld, cities=cities, organiser=organises(visitor, festival), has_winners=has_winners)
 
 
 def published_json_ld(build, session, item_id, request):
