@@ -195,7 +195,7 @@ def _jury_form(gateway, request, visitor, festival_id, chosen=None, errors=None,
     named = {juror["username"] for juror in festival["jury"]}
     return render(request, "festival_jury.html", status=status, festival=festival, candidates=candidates,
                   cities=cities, chosen=set(chosen) if chosen is not None else named, named=named,
-                  errors=errors or {}, message=message)
+                  errors=errors or {}, message=message, rubrics=_rubrics(gateway))
 
 
 def _ranking(gateway, request, visitor, festival_id, form=None, error=None, status=200):
