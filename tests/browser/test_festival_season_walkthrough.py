@@ -49,8 +49,9 @@ def enter(tab, festival_id, title, application):
     def submitted():
         page.goto(f"/festivals/{festival_id}")
         page.get_by_role("link", name="Подать заявку").click()
-        page.get_by_label("Номинация").select_option(label="Техсалон")
-        page.get_by_label("Практика").select_option(label=re.compile(re.escape(title)))
+        page.get_by_role("combobox", name=re.compile("^Номинация")).select_option(label="Техсалон")
+        choice = page.get_by_role("combobox", name=re.compile("^Практика"))
+        choice.select_option(choice.locator("option", has_text=title).get_attribute("value"))
         page.get_by_label("Текст заявки").fill(application)
         page.get_by_label("Ссылка на видео или презентацию").fill("https://video.example/rost")
         page.get_by_role("button", name="Подать заявку").click()
@@ -98,7 +99,7 @@ def test_rost_from_the_call_to_the_winners_collection(network, visit):
     expect(page.get_by_role("status")).to_contain_text("Пункт добавлен")
     expect(page.get_by_text("10 апреля 2027, 10:00–11:30 · Открытие форума")).to_be_visible()
 
-    page.get_by_role("link", name="Приём заявок").click()
+    page.get_by_role("link", name="Приём заявок", exact=True).click()
     deadline = datetime.now(ZoneInfo("Asia/Yekaterinburg")) + timedelta(days=2)
     page.get_by_label("День").fill(f"{deadline:%Y-%m-%d}")
     page.get_by_label("Время").fill("18:00")
@@ -116,7 +117,7 @@ def test_rost_from_the_call_to_the_winners_collection(network, visit):
     expect(applicant.page.get_by_role("button", name="Отозвать заявку").first).to_be_visible()
 
     page.goto(f"/festivals/{festival_id}")
-    page.get_by_role("link", name="Жюри").click()
+    page.get_by_role("link", name="Жюри", exact=True).click()
     for name in JURORS:
         page.get_by_label(re.compile(name)).check()
     page.get_by_role("button", name="Назначить жюри").click()
