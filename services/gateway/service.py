@@ -221,7 +221,7 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     edit_festival_page = pages_festivals.edit_festival_page  # GET /festivals/<int:festival_id>/edit
     save_festival_page = pages_festivals.save_festival_page  # POST /festivals/<int:festival_id>/edit
     add_programme_page = pages_festivals.add_programme_page  # POST /festivals/<int:festival_id>/programme
-    confirm_festival_cancel_page = pages_festivals.confirm_festival_cancel_page  # GET /festivals/<int:festival_id>/cancel
+    confirm_festival_cancel_page = pages_festivals.confirm_festival_cancel_page
     cancel_festival_page = pages_festivals.cancel_festival_page  # POST /festivals/<int:festival_id>/cancel
 
     # web/festival_season.py
@@ -236,7 +236,7 @@ class GatewayService(CatchesUp, RefusesRevokedTokens):
     appoint_jury_page = pages_festival_season.appoint_jury_page  # POST /festivals/<int:festival_id>/jury
     ranking_page = pages_festival_season.ranking_page  # GET /festivals/<int:festival_id>/ranking
     announce_results_page = pages_festival_season.announce_results_page  # POST /festivals/<int:festival_id>/results
-    winners_collection_page = pages_festival_season.winners_collection_page  # POST /festivals/<int:festival_id>/collection
+    winners_collection_page = pages_festival_season.winners_collection_page
 
     # web/home.py
     overview_page = pages_home.overview_page  # GET /

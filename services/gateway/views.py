@@ -78,7 +78,8 @@ def festival_entry(session, festival_id, entry_id):
     if entry is None:
         return None
     nominations = {n["id"]: n["title"] for n in festival.state["nominations"]}
-    return {**entry, "nomination": nominations.get(entry["nomination_id"], ""), "festival_title": festival.state["title"]}
+    return {**entry, "nomination": nominations.get(entry["nomination_id"], ""),
+            "festival_title": festival.state["title"]}
 
 
 def jury_candidates(session, roles):

@@ -127,7 +127,8 @@ def announce_results_page(gateway, request, visitor, festival_id):
     only_for(visitor, ORGANISERS, ORGANISERS_ONLY)
     ranking = gateway.festivals.ranking(festival_id)
     try:
-        gateway.festivals.announce_results(festival_id, load(ResultsInputSchema(), results_input(request.form, ranking)))
+        results = load(ResultsInputSchema(), results_input(request.form, ranking))
+        gateway.festivals.announce_results(festival_id, results)
     except (ValidationFailed, Conflict, NotFound) as error:
         return _ranking(gateway, request, visitor, festival_id, form=request.form, error=error, status=error.status)
     return redirect(f"/festivals/{festival_id}?done=results_announced")

@@ -2,7 +2,13 @@
 nominations, editing it, adding programme items in the city's time, and cancelling it after a
 confirmation. Who may organise which festival is the festivals service's rule (organising.py); the
 pages only offer their forms to the roles that may."""
-from services.festivals.schemas import KINDS, REGION, FestivalChangeSchema, FestivalInputSchema, ProgrammeItemInputSchema
+from services.festivals.schemas import (
+    KINDS,
+    REGION,
+    FestivalChangeSchema,
+    FestivalInputSchema,
+    ProgrammeItemInputSchema,
+)
 from services.gateway import views
 from services.gateway.web.festival_forms import FESTIVAL_FIELDS, festival_input, filled, lines, programme_input
 from services.gateway.web.forms import form_dict
