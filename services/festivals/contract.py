@@ -76,6 +76,9 @@ class EntryInputSchema(Schema):
     application = Text(multiline=True, load_default="", validate=validate.Length(max=3000),
                        metadata={"description": "Короткий текст заявки"})
     resources = fields.List(fields.Nested(EntryResourceSchema), load_default=list, validate=validate.Length(max=10))
+    from_entry_id = RecordId(load_default=None, allow_none=True, metadata={
+        "description": "Заявка городского фестиваля, где практика заняла место или стала лауреатом: "
+                       "на региональный фестиваль она выдвигается оттуда"})
 
 
 class PlaceSchema(Schema):
@@ -133,6 +136,8 @@ class FestivalEntrySchema(Schema):
     resources = fields.List(fields.Dict())
     place = fields.Int(allow_none=True)
     laureate = fields.Bool()
+    from_festival_id = fields.Int(allow_none=True, metadata={"description": "Выдвинута с этого городского фестиваля"})
+    from_festival_title = Text()
 
 
 class JurorSchema(Schema):

@@ -28,10 +28,29 @@ def enter_practice(session, actor, festival_id, data, open_rounds):
         festival.entries.append(entry)
     entry.practice_title, entry.entered_by, entry.entered_at = practice.title, actor.username, utcnow()
     entry.status, entry.application, entry.resources = "submitted", data["application"], data["resources"]
+    entry.from_festival_id, entry.from_festival_title = _put_forward_from(session, festival, practice,
+                                                                          data["from_entry_id"])
     session.flush()
     jury.open_entry_rounds(festival, [entry], open_rounds)
     announce(session, festival, "festival_entry_submitted", actor, entry_id=entry.id)
     return festival
+
+
+def _put_forward_from(session, festival, practice, from_entry_id):
+    """``(festival id, title)`` a regional entry is put forward from: an entry of the same practice
+    that won a place or became laureate at a city festival; ``(None, "")`` for an entry of its own."""
+    if from_entry_id is None:
+        return None, ""
+    won = session.get(FestivalEntry, from_entry_id)
+    if won is None or won.practice_id != practice.id or won.status != "submitted" \
+            or not (won.place or won.laureate):
+        raise ValidationFailed("Выдвинуть можно только практику, занявшую место или ставшую лауреатом",
+                               {"from_entry_id": ["Не победитель городского фестиваля"]})
+    origin = get_festival(session, won.festival_id)
+    if festival.municipality is not None or origin.municipality is None:
+        raise ValidationFailed("Победителей городского фестиваля выдвигают на региональный фестиваль",
+                               {"from_entry_id": ["Выдвигают с городского на региональный"]})
+    return origin.id, origin.title
 
 
 def editable_festival_for_entries(session, festival_id):

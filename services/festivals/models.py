@@ -94,6 +94,9 @@ class FestivalEntry(FestivalsBase):
     entered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=utcnow)
     round_id: Mapped[int | None] = mapped_column(Integer)
     round_status: Mapped[str | None] = mapped_column(String(20))
+    # A regional entry put forward from a city festival it won: that festival, by id and title.
+    from_festival_id: Mapped[int | None] = mapped_column(Integer)
+    from_festival_title: Mapped[str] = mapped_column(String(300), default="")
 
     scores: Mapped[list["JuryScore"]] = relationship(order_by="JuryScore.juror", lazy="selectin")
 

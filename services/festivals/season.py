@@ -91,7 +91,8 @@ def my_entries(session, actor, page=1, per_page=20):
         nomination = next(n.title for n in festival.nominations if n.id == entry.nomination_id)
         items.append({**{key: getattr(entry, key) for key in (
             "id", "nomination_id", "practice_id", "practice_title", "municipality", "entered_by", "entered_at",
-            "status", "application", "resources", "place", "laureate")},
+            "status", "application", "resources", "place", "laureate", "from_festival_id",
+            "from_festival_title")},
             "festival_id": festival.id, "festival_title": festival.title, "nomination": nomination,
             "deadline": local_time(festival, festival.call_deadline) if festival.call_deadline else None,
             "scores_in": len(entry.scores)})

@@ -160,6 +160,8 @@ class CollectionRequestSchema(CollectionEditionSchema):
                        metadata={"example": "Сборник лучших практик Кыштыма"})
     municipality = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     festival_id = RecordId(load_default=None, allow_none=True)
+    winners_only = fields.Bool(load_default=None, allow_none=True, metadata={
+        "description": "С festival_id: только практики с местом или званием лауреата (сборник победителей)"})
     direction = DirectionCode(strict=False, load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 

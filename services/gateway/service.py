@@ -26,6 +26,8 @@ from services.gateway.web import authoring as pages_authoring
 from services.gateway.web import collections as pages_collections
 from services.gateway.web import entries as pages_entries
 from services.gateway.web import expertise as pages_expertise
+from services.gateway.web import festival_season as pages_festival_season
+from services.gateway.web import festivals as pages_festivals
 from services.gateway.web import home as pages_home
 from services.gateway.web import notifications as pages_notifications
 from services.gateway.web import passwords as pages_passwords
@@ -238,6 +240,30 @@ class GatewayService(RefusesRevokedTokens):
     expert_round_page = pages_expertise.expert_round_page  # GET /expertise/<int:round_id>
     submit_review_page = pages_expertise.submit_review_page  # POST /expertise/<int:round_id>/review
     diploma_page = pages_expertise.diploma_page  # GET /diplomas/<code>
+
+    # web/festivals.py
+    my_festivals_page = pages_festivals.my_festivals_page  # GET /festivals/mine
+    new_festival_page = pages_festivals.new_festival_page  # GET /festivals/new
+    create_festival_page = pages_festivals.create_festival_page  # POST /festivals/new
+    edit_festival_page = pages_festivals.edit_festival_page  # GET /festivals/<int:festival_id>/edit
+    save_festival_page = pages_festivals.save_festival_page  # POST /festivals/<int:festival_id>/edit
+    add_programme_page = pages_festivals.add_programme_page  # POST /festivals/<int:festival_id>/programme
+    confirm_festival_cancel_page = pages_festivals.confirm_festival_cancel_page
+    cancel_festival_page = pages_festivals.cancel_festival_page  # POST /festivals/<int:festival_id>/cancel
+
+    # web/festival_season.py
+    call_page = pages_festival_season.call_page  # GET /festivals/<int:festival_id>/call
+    open_call_page = pages_festival_season.open_call_page  # POST /festivals/<int:festival_id>/call
+    enter_page = pages_festival_season.enter_page  # GET /festivals/<int:festival_id>/enter
+    submit_entry_page = pages_festival_season.submit_entry_page  # POST /festivals/<int:festival_id>/enter
+    withdraw_entry_page = pages_festival_season.withdraw_entry_page
+    my_entries_page = pages_festival_season.my_entries_page  # GET /festival-entries
+    put_forward_page = pages_festival_season.put_forward_page  # POST /festival-entries/<int:entry_id>/put-forward
+    jury_page = pages_festival_season.jury_page  # GET /festivals/<int:festival_id>/jury
+    appoint_jury_page = pages_festival_season.appoint_jury_page  # POST /festivals/<int:festival_id>/jury
+    ranking_page = pages_festival_season.ranking_page  # GET /festivals/<int:festival_id>/ranking
+    announce_results_page = pages_festival_season.announce_results_page  # POST /festivals/<int:festival_id>/results
+    winners_collection_page = pages_festival_season.winners_collection_page
 
     # web/home.py
     overview_page = pages_home.overview_page  # GET /

@@ -10,6 +10,7 @@ from services.gateway.models import (
     EntryStatusView,
     FestivalView,
     MunicipalityView,
+    PersonView,
     SearchDocument,
     SearchFilters,
     SessionView,
@@ -60,13 +61,31 @@ def municipality_names(session):
     return _municipality_names(session)
 
 
-def festival_practice_ids(session, festival_id):
-    """The practices entered into a festival."""
+def festival_practice_ids(session, festival_id, winners_only=False):
+    """The practices entered into a festival; ``winners_only``: those given a place or made laureates."""
     festival = session.get(FestivalView, festival_id)
     if festival is None:
         raise NotFound(f"Фестиваль №{festival_id} не найден")
     return sorted({entry["practice_id"] for entry in festival.state["entries"]
-                   if entry.get("status", "submitted") == "submitted"})
+                   if entry.get("status", "submitted") == "submitted"
+                   and (not winners_only or entry.get("place") or entry.get("laureate"))})
+
+
+def festival_entry(session, festival_id, entry_id):
+    """A festival entry with its nomination's title (for the jury's round page); None outside festivals."""
+    festival = session.get(FestivalView, festival_id) if festival_id is not None else None
+    entry = next((e for e in festival.state["entries"] if e["id"] == entry_id), None) if festival else None
+    if entry is None:
+        return None
+    nominations = {n["id"]: n["title"] for n in festival.state["nominations"]}
+    return {**entry, "nomination": nominations.get(entry["nomination_id"], ""),
+            "festival_title": festival.state["title"]}
+
+
+def jury_candidates(session, roles):
+    """The people an organiser may name to a jury (``roles``), by city and then by name."""
+    query = select(PersonView).where(PersonView.role.in_(roles))
+    return sorted(session.scalars(query), key=lambda p: (p.municipality or "", p.full_name or p.username))
 
 
 def municipality_name(session, code):

@@ -13,7 +13,7 @@ from shared.messaging import utcnow
 
 log = logging.getLogger(__name__)
 PROGRESS_STEPS = 20  # how many times a build reports progress
-SCOPE = ("municipality", "direction", "festival_id", "practice_ids", "city_names")
+SCOPE = ("municipality", "direction", "festival_id", "winners_only", "practice_ids", "city_names")
 EDITION = ("compilers", "annotation", "foreword", "order")
 
 

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from services.practices.models import Rubric
-from shared.auth import ADMIN, REVIEWER, require_role
+from shared.auth import ADMIN, METHODIST, REVIEWER, require_role
 from shared.errors import Conflict, NotFound
 
 
@@ -30,8 +30,9 @@ def latest(session, code, missing_ok=False):
 
 
 def list_rubrics(session, actor):
-    """The latest version of every rubric."""
-    require_role(actor, REVIEWER, ADMIN)
+    """The latest version of every rubric: experts keep them, and a city festival's organiser (a
+    methodist) chooses the jury's among them."""
+    require_role(actor, METHODIST, REVIEWER, ADMIN)
     newest = select(Rubric.code, func.max(Rubric.version).label("version")).group_by(Rubric.code).subquery()
     query = select(Rubric).join(newest, (Rubric.code == newest.c.code) & (Rubric.version == newest.c.version))
     return session.scalars(query.order_by(Rubric.code)).all()

@@ -71,6 +71,8 @@ class CollectionInputSchema(CollectionEditionSchema):
     direction = DirectionCode(strict=False, load_default=None, allow_none=True, validate=validate.Length(max=200))
     festival_id = RecordId(load_default=None, allow_none=True,
                            metadata={"description": "Фестиваль, чьи заявки вошли (для показа и пересборки)"})
+    winners_only = fields.Bool(load_default=None, allow_none=True,
+                               metadata={"description": "Вошли только победители и лауреаты фестиваля"})
     practice_ids = fields.List(RecordId(), load_default=None, allow_none=True,
                                metadata={"description": "Только эти записи (например, заявленные на фестиваль)"})
     city_names = fields.Dict(keys=Text(), values=Text(), load_default=dict)

@@ -18,8 +18,12 @@ GUEST = ["/", "/search?q=лазер", "/search?direction=mentoring", "/network/s
          "/collections", "{trial}", "{practice}", "/login/code", "/password/reset/a-link-that-was-never-issued"]
 PAGES = {
     "methodist-kyshtym": ["/cabinet", "/notifications", "/adoptions", "/entries/new?kind=career_trial",
-                          "/entries/new?kind=best_practice", "/entries/import", "/resources/new", "{trial}"],
-    "reviewer-chippkro": ["/cabinet", "/collections/new", "/collections", "/notifications", "{practice}"],
+                          "/entries/new?kind=best_practice", "/entries/import", "/resources/new", "{trial}",
+                          "/festivals/mine", "/festivals/new", "/festival-entries", "{festival}", "{festival}/edit",
+                          "{festival}/call", "{festival}/enter", "{festival}/jury", "{festival}/ranking",
+                          "{festival}/cancel"],
+    "reviewer-chippkro": ["/cabinet", "/collections/new", "/collections", "/notifications", "{practice}",
+                          "/festivals/mine"],
     "school-kyshtym": ["/cabinet", "{trial}", "/entries/new?kind=career_trial", "/notifications", "/account/password"],
     "admin": ["/cabinet", "/admin/accounts", "/admin/accounts?role=methodist&disabled=false", "/admin/accounts/new",
               "/admin/organizations", "/admin/municipalities"],
@@ -36,7 +40,9 @@ def axe_source():
 def _examples(network):
     trial = network.api("GET", "/api/v1/search", params={"q": "лазер"}).json()["items"][0]
     practice = network.api("GET", "/api/v1/search", params={"kind": "best_practice"}).json()["items"][0]
-    return {"trial": f"/practices/{trial['id']}", "practice": f"/practices/{practice['id']}"}
+    festival = network.api("GET", "/api/v1/festivals", params={"municipality": "kyshtym"}).json()["items"][0]
+    return {"trial": f"/practices/{trial['id']}", "practice": f"/practices/{practice['id']}",
+            "festival": f"/festivals/{festival['id']}"}
 
 
 def _violations(page, axe_source, path):

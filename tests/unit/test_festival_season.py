@@ -7,7 +7,7 @@ import pytest
 
 from services.festivals.models import Festival
 from shared.errors import Conflict, ValidationFailed
-from tests.unit.test_festivals_service import KOPEYSK, ROST, festivals, learn, open_call, publish_practice
+from tests.unit.test_festivals_service import KOPEYSK, REVIEWER, ROST, festivals, learn, open_call, publish_practice
 
 JURY = [{"username": "reviewer-chippkro", "municipality": None, "full_name": "Эксперт"},
         {"username": "methodist-magnitogorsk", "municipality": "magnitogorsk", "full_name": "Методист"},
@@ -112,3 +112,28 @@ def test_the_ranking_and_a_tie_needs_a_reason(migrated):
     results["results"][0]["tie_reason"] = "Практика 7 уже внедрена в двух школах"
     announced = service(db).announce_results(1, results)
     assert announced["nominations"][0]["tie_reason"].startswith("Практика 7")
+
+
+def test_a_city_winner_is_put_forward_to_the_regional_festival_keeping_the_link(migrated):
+    db = migrated("festivals")
+    season(db)
+    enter(db, 7)
+    enter(db, 8)
+    service(db).announce_results(1, {"results": [{"nomination": "Техсалон",
+                                                  "places": [{"practice_id": 7, "place": 1}]}]})
+    regional = festivals(db, REVIEWER).create_festival({**ROST, "title": "Региональный фестиваль обмена опытом",
+                                                        "nominations": [{"title": "Лучшие практики"}]})
+    open_call(db, regional["id"], identity=REVIEWER)
+
+    def put_forward(practice_id, from_entry_id):
+        return service(db).enter_practice(regional["id"], {"practice_id": practice_id, "nomination": "Лучшие практики",
+                                                           "from_entry_id": from_entry_id})
+    with pytest.raises(ValidationFailed) as refused:
+        put_forward(8, 2)  # no place, no laureate
+    assert "from_entry_id" in refused.value.args[1]
+    with pytest.raises(ValidationFailed):
+        put_forward(8, 1)  # the winning entry is another practice's
+    [entry] = put_forward(7, 1)["entries"]
+    assert (entry["from_festival_id"], entry["from_festival_title"]) == (1, ROST["title"])
+    with pytest.raises(ValidationFailed):  # only from a city festival to a regional one
+        service(db).enter_practice(1, {"practice_id": 7, "nomination": "ПрофСтарт", "from_entry_id": 1})

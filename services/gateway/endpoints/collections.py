@@ -21,7 +21,7 @@ FORMATS = {
 REGIONAL_PUBLISHER = {"name": "ГБУ ДПО «Челябинский институт переподготовки и повышения квалификации "
                               "работников образования»", "place": "Челябинск", "timezone": "Asia/Yekaterinburg"}
 # What a rebuild asks for again: the request's own fields, as the first collection stored them.
-REQUEST_SCOPE = ("municipality", "direction", "festival_id")
+REQUEST_SCOPE = ("municipality", "direction", "festival_id", "winners_only")
 REQUEST_EDITION = ("compilers", "annotation", "foreword", "order")
 
 
@@ -30,7 +30,7 @@ def ask_for_collection(read_model, practices, data):
     with read_model() as session:
         festival_id = data.get("festival_id")
         if festival_id is not None:
-            data["practice_ids"] = views.festival_practice_ids(session, festival_id)
+            data["practice_ids"] = views.festival_practice_ids(session, festival_id, bool(data.get("winners_only")))
         data["city_names"] = views.municipality_names(session)
         data["publisher"] = publisher(session, data)
     return practices.request_collection(data)

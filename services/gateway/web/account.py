@@ -59,7 +59,9 @@ def cabinet(gateway, request, visitor):
         context = {"entries": gateway.practices.list_entries({**args, "per_page": CABINET_PAGE}),
                    "kinds": entry_kinds(),
                    "args": args, "statuses": STATUS_TITLES, "sorts": SORTS, "link": cabinet_link,
-                   "bookings": gateway.practices.list_bookings(page_size)["items"]}
+                   "bookings": gateway.practices.list_bookings(page_size)["items"],
+                   # a methodist of another city may sit on a festival's jury
+                   "assignments": gateway.practices.my_expert_assignments()}
     elif visitor.role == REVIEWER:
         context = {"queue": gateway.practices.review_queue(page_size)["items"],
                    "assignments": gateway.practices.my_expert_assignments()}

@@ -6,6 +6,7 @@ from services.gateway import adoptions, directory, entry_history, opendata, proj
 from services.gateway.answers import GUEST_PAGES
 from services.gateway.web.adoptions import may_adopt
 from services.gateway.web.authoring import author_notes, may_author, sees_working_copy
+from services.gateway.web.festivals import organises
 from services.gateway.web.forms import SessionChoiceSchema, SessionFormSchema, form_dict, session_input
 from services.gateway.web.freshness import await_projection
 from services.gateway.web.rendering import html_response, page, redirect, render, rendered
@@ -117,9 +118,11 @@ def festival_page(gateway, request, visitor, festival_id):
     with gateway.read_model() as session:
         city = views.municipality_name(session, festival["municipality"])
         json_ld = published_json_ld(opendata.festival_json_ld, session, festival_id, request)
+        cities = views.municipality_names(session)
     nominations = {item["id"]: item["title"] for item in festival["nominations"]}
+    has_winners = any(e["status"] == "submitted" and (e["place"] or e["laureate"]) for e in festival["entries"])
     return render(request, "festival.html", festival=festival, city=city, nominations=nominations,
-                  json_ld=json_ld)
+                  json_ld=json_ld, cities=cities, organiser=organises(visitor, festival), has_winners=has_winners)
 
 
 def published_json_ld(build, session, item_id, request):

@@ -1,5 +1,6 @@
 """Expert workbench pages: an expert round (the assigned expert's review form, then the scores side by
-side) and the public verification page a diploma's QR code opens."""
+side) and the public verification page a diploma's QR code opens. A festival jury's round shows the
+festival, the nomination and the application it scores (a juror gives scores, no recommendation)."""
 from services.gateway import views
 from services.gateway.web.forms import entry_fields
 from services.gateway.web.rendering import page, redirect, render
@@ -33,8 +34,9 @@ def _round_page(gateway, request, round_id, typed=None, errors=None, status=200)
     fields = entry_fields(entry["kind"])
     with gateway.read_model() as session:
         cities = views.municipality_names(session)
+        festival_entry = views.festival_entry(session, expert_round["festival_id"], expert_round["festival_entry_id"])
     return render(request, "expertise_round.html", status=status, round=expert_round, entry=entry,
-                  cities=cities, recommendations=RECOMMENDATIONS, comment="",
+                  cities=cities, recommendations=RECOMMENDATIONS, comment="", festival_entry=festival_entry,
                   typed=typed or empty_review(expert_round["rubric"]["criteria"]), errors=errors or {},
                   entry_fields=fields, field_labels={f.name: f.label for f in fields}, score_name=score_name)
 

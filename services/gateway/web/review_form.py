@@ -42,6 +42,7 @@ def review_input(typed):
         elif text.strip():
             shown = field_comments.get(field)
             field_comments[field] = f"{shown}\n{text.strip()}" if shown else text.strip()
-    data = {"scores": scores, "recommendation": typed["recommendation"], "comment": typed["comment"].strip(),
-            "field_comments": field_comments}
+    data = {"scores": scores, "comment": typed["comment"].strip(), "field_comments": field_comments}
+    if typed["recommendation"]:  # a jury's form has none; a registry round's service names it missing
+        data["recommendation"] = typed["recommendation"]
     return data, ({"remarks": errors} if errors else {})
