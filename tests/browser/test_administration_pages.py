@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.support import eventually
+from application.running import eventually
 
 PASSWORD = "Инженеры-будущего-2026"
 

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from application.running import eventually
 from tests.browser.test_season_walkthrough import sign_in_to
 from tests.integration.test_diploma_verification import scanned_qr_codes
 from tests.integration.test_registry_api import publish
-from tests.support import eventually
 
 # ЧИППКРО, Магнитогорск and Копейск: the last never gets an entry of its own city.
 JURORS = ("Елена Аркадьевна Воронцова", "Ирина Петровна Соколова", "Денис Юрьевич Романов")

@@ -7,9 +7,9 @@ import uuid
 import lxml.html
 import requests
 
+from application.running import eventually
 from tests.integration.test_access_rules import bearer, made, sign_in
 from tests.integration.test_web_pages import csrf_of, signed_in
-from tests.support import eventually
 
 NEW_PASSWORD = "Снежинск-2026-пароль"
 CODE = re.compile(r'id="handover-code">([A-Z0-9-]+)<')

@@ -5,10 +5,10 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from application.running import eventually
 from tests.integration.test_festival_season import ok
 from tests.integration.test_registry_api import publish
 from tests.integration.test_web_pages import csrf_of, signed_in
-from tests.support import eventually
 
 
 def city_festival(network, deadline, nominations=("Техсалон",)):
