@@ -129,7 +129,7 @@ class EventLogReader:
 class CatchesUp:
     """Mixin for a nameko service that mirrors others' events through ``event_log`` (an
     EventLogReader) into the database dependency named ``event_log_db``: it subscribes to each
-    handled event (see :func:`subscribe`) and catches up from the owners' logs on a timer."""
+    handled event (see :func:`mirror`) and catches up from the owners' logs on a timer."""
 
     event_log = None
     event_log_db = "db"
@@ -144,16 +144,11 @@ class CatchesUp:
         return getattr(self.replay, source).replay_events(after, limit)
 
 
-def subscribe(service_cls):
-    """Give ``service_cls`` one ``on_<event>`` handler per handled event. Replicas of a service that
-    shares one database (festivals) compete for each event on one durable queue. (The gateway's
-    projector takes its events in batches instead: shared/batches.py.)"""
-    for name in service_cls.event_log.handlers:
-        setattr(service_cls, f"on_{name}", _handler(name))
-    return service_cls
-
-
-def _handler(name):
+def mirror(name):
+    """An ``on_<name>`` event handler applying ``name`` through the service's ``event_log``, once; its
+    replicas (sharing one database) compete for each event on one durable queue. A service names one per
+    event it mirrors, in its service.py (the gateway's projector takes its events in batches instead:
+    shared/batches.py)."""
     def handle(self, payload):
         try:
             self.event_log.apply(getattr(self, self.event_log_db), name, payload)

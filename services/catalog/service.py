@@ -42,6 +42,19 @@ class CatalogService(OwningService):
     identity = CurrentIdentity()
     token = CurrentToken()
 
+
+    # shared/service.py: what every owning service answers and runs
+    ping = OwningService.ping  # rpc: /health asks it
+    replay_events = OwningService.replay_events  # rpc: this service's outbox read as an event log
+    relay_outbox = OwningService.relay_outbox  # timer(interval=OUTBOX_RELAY_INTERVAL): outbox → RabbitMQ
+
+    # shared/revocation.py: signed-out tokens and disabled accounts, learnt by this process itself
+    on_token_revoked = OwningService.on_token_revoked  # event catalog.token_revoked (broadcast)
+    on_account_disabled = OwningService.on_account_disabled  # event catalog.account_disabled (broadcast)
+    on_account_enabled = OwningService.on_account_enabled  # event catalog.account_enabled (broadcast)
+    on_account_password_changed = OwningService.on_account_password_changed  # event (broadcast)
+    sync_revoked_tokens = OwningService.sync_revoked_tokens  # timer(interval=REVOCATION_SYNC_SECONDS)
+
     @rpc(expected_exceptions=NetworkError)
     def list_municipalities(self):
         with self.db() as session:

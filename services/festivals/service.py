@@ -21,14 +21,13 @@ from services.festivals.models import FestivalsOutbox
 from shared.auth import CurrentIdentity
 from shared.db import Database
 from shared.errors import NetworkError
-from shared.replay import CatchesUp, subscribe
+from shared.replay import CatchesUp, mirror
 from shared.rpc import TimedServiceRpc
 from shared.schemas import ExpectedRevisionsSchema, load, page_of
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
 
-@subscribe
 class FestivalsService(OwningService, CatchesUp):
     name = "festivals"
     outbox_model = FestivalsOutbox
@@ -41,6 +40,26 @@ class FestivalsService(OwningService, CatchesUp):
     # Jurors' cities are the catalog's; the jury's rounds and rubrics are the practices service's.
     catalog = TimedServiceRpc("catalog")
     practices = TimedServiceRpc("practices")
+
+    # shared/service.py: what every owning service answers and runs
+    ping = OwningService.ping  # rpc: /health asks it
+    replay_events = OwningService.replay_events  # rpc: this service's outbox read as an event log
+    relay_outbox = OwningService.relay_outbox  # timer(interval=OUTBOX_RELAY_INTERVAL): outbox → RabbitMQ
+
+    # shared/revocation.py: signed-out tokens and disabled accounts, learnt by this process itself
+    on_token_revoked = OwningService.on_token_revoked  # event catalog.token_revoked (broadcast)
+    on_account_disabled = OwningService.on_account_disabled  # event catalog.account_disabled (broadcast)
+    on_account_enabled = OwningService.on_account_enabled  # event catalog.account_enabled (broadcast)
+    on_account_password_changed = OwningService.on_account_password_changed  # event (broadcast)
+    sync_revoked_tokens = OwningService.sync_revoked_tokens  # timer(interval=REVOCATION_SYNC_SECONDS)
+
+    # knowledge.py: what festivals learn from others' events, each applied once (shared/replay.py)
+    on_municipality_registered = mirror("municipality_registered")  # event catalog.municipality_registered
+    on_festival_jury_scored = mirror("festival_jury_scored")  # event practices.festival_jury_scored
+    on_practice_approved = mirror("practice_approved")  # event practices.practice_approved
+    on_practice_withdrawn = mirror("practice_withdrawn")  # event practices.practice_withdrawn
+    on_practice_archived = mirror("practice_archived")  # event practices.practice_archived
+    catch_up = CatchesUp.catch_up  # timer(interval=READ_MODEL_CATCH_UP_SECONDS): what the broker did not bring
 
     @rpc(expected_exceptions=NetworkError)
     def create_festival(self, data):
