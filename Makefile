@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run run-cluster test test-unit lint install migrate demo rebuild-read-model backup restore bench bench-operations clean
+.PHONY: run run-cluster test test-unit lint install migrate demo rebuild-read-model backup restore bench clean
 
 run: install  ## venv, broker, migrations, demo network, every service and the gateway (Ctrl-C stops)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run
@@ -50,13 +50,7 @@ restore: install  ## make restore FROM=var/backups/<time> [FORCE=1]: into the st
 clean:
 	rm -rf $(VENV) var
 
-bench: install  ## loads a synthetic network through the services and prints search and latency figures
+bench: install  ## every target of issue 14 against its baseline in one run (BENCH_ENTRIES=5000 for a quick one)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
-		echo "wrk недоступен: HTTP-замер поиска будет пропущен"
-	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python bench/registry.py
-	$(MAKE) --no-print-directory bench-operations
-
-bench-operations: install  ## throughput on 1 and 2 replicas, gateway search rate against a bare nameko handler
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
-		echo "wrk недоступен: замер скорости поиска будет пропущен"
-	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python bench/operations.py
+		echo "wrk недоступен: замеры по HTTP будут пропущены"
+	PYTHONWARNINGS=ignore::DeprecationWarning PYTHONPATH=. $(BIN)/python -m bench.run

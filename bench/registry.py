@@ -1,34 +1,24 @@
-"""Benchmark of the shared registry: `make bench` (BENCH_ENTRIES, BENCH_CITIES, BENCH_SECONDS to scale).
+"""The registry at scale, for ``make bench`` (BENCH_ENTRIES, BENCH_CITIES scale it).
 
-Starts a private network (SQLite, fresh RabbitMQ vhost), adds synthetic cities as a municipality
-plugin, loads the entries through the real services (Excel import, bulk submit, bulk approve, events
-into the gateway's read model), then prints:
-  - load throughput (entries per second until all are searchable);
-  - search requests per second and p50/p99 latency over HTTP (wrk against the gateway);
-  - approve → searchable latency p50/p99;
-  - the same searches run directly against the read-model database: the floor.
+A private network (SQLite, its own RabbitMQ vhost) gets synthetic cities as a municipality plugin and
+the entries through the real services (Excel import, bulk submit, bulk approve, events into the
+gateway's read model); measured: the seconds until all are searchable, searches that all differ over
+HTTP (wrk), and the same searches straight against the read-model database (the floor).
 """
 import io
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 from openpyxl import Workbook
 from sqlalchemy import text
 
-from application.running import RunningNetwork, eventually, rabbitmqctl
 from services.gateway import views
 from shared.config import database_url
 from shared.db import session_factory
+from bench.load import all_different_searches, percentiles, wrk
+from bench.network import RunningNetwork, eventually, rabbitmqctl
 
-ENTRIES = int(os.environ.get("BENCH_ENTRIES", 100_000))
 CITIES = int(os.environ.get("BENCH_CITIES", 50))
-SECONDS = int(os.environ.get("BENCH_SECONDS", 15))
 BATCH = 1000
 PROFESSIONS = ["Оператор лазерного станка", "Токарь", "Портной", "Эколог", "Сварщик", "Повар", "Программист",
                "Электромонтажник", "Фрезеровщик", "Кондитер", "Специалист по кибербезопасности", "Агроном"]
@@ -70,14 +60,15 @@ def workbook(city, start, count):
     return data.getvalue()
 
 
-def load(network, cities):
+def load(network, cities, entries):
     for city in cities:
         created = network.api("POST", "/api/v1/accounts", user="admin", json={
             "username": f"methodist-{city}", "password": "bench-password", "role": "methodist",
             "municipality": city})
         assert created.status_code in (201, 409), created.text
         network.token(f"methodist-{city}", "bench-password")  # signed in before the load, not during it
-    per_city = ENTRIES // len(cities)
+    per_city = entries // len(cities)
+    before = career_trials(network)  # the demo network's own
     started = time.monotonic()
     for number, city in enumerate(cities):
         methodist = f"methodist-{city}"
@@ -96,21 +87,21 @@ def load(network, cities):
             if os.environ.get("BENCH_VERBOSE"):
                 print(f"    импорт {imported - step:.1f} с, отправка {submitted - imported:.1f} с, "
                       f"одобрение {time.monotonic() - submitted:.1f} с", flush=True)
-        print(f"  {city}: {per_city} записей загружено, {time.monotonic() - started:.0f} с", flush=True)
+        if os.environ.get("BENCH_VERBOSE"):
+            print(f"  {city}: {per_city} записей загружено, {time.monotonic() - started:.0f} с", flush=True)
     expected = per_city * len(cities)
-
-    def searchable():
-        return network.api("GET", "/api/v1/search", params={"kind": "career_trial",
-                                                            "per_page": 1}).json()["total"] >= expected
-
-    assert eventually(searchable, timeout=3600, interval=2), "read model did not catch up"
+    assert eventually(lambda: career_trials(network) >= before + expected, timeout=3600, interval=0.5), \
+        "модель чтения не догнала загрузку"
     elapsed = time.monotonic() - started
     # Measure a network at rest: the gateway has read the owners' logs through, and the broker has
     # delivered every event (those the log replay applied first are then skipped one by one).
     assert eventually(lambda: log_read_through(network), timeout=3600, interval=2)
     assert eventually(lambda: queues_empty(network), timeout=3600, interval=2)
-    print(f"  очереди событий разобраны через {time.monotonic() - started:.0f} с", flush=True)
     return expected, elapsed
+
+
+def career_trials(network):
+    return network.api("GET", "/api/v1/search", params={"kind": "career_trial", "per_page": 1}).json()["total"]
 
 
 def queues_empty(network):
@@ -134,34 +125,9 @@ def bulk(network, user, action, ids):
     assert response.status_code == 200 and not response.json()["failed"], response.text[:500]
 
 
-def http_search(network, workdir, connections):
-    if shutil.which("wrk") is None:
-        return None
-    script = workdir / "queries.lua"
-    paths = ", ".join(f'"/api/v1/search?q={quote(q)}"' for q in QUERIES)
-    script.write_text(f"local paths = {{{paths}}}\nlocal i = 0\n"
-                      "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
-    output = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{SECONDS}s", "--latency",
-                             "-s", str(script), network.base_url], capture_output=True, text=True, check=True).stdout
-    return output
-
-
-def approve_to_searchable(network, cities, samples=40):
-    methodist = f"methodist-{cities[0]}"
-    latencies = []
-    for n in range(samples):
-        profession = f"Стеклодув{n}"
-        created = network.api("POST", "/api/v1/practices", user=methodist, json={
-            "kind": "career_trial", "title": f"Профпроба «{profession}»", "profession": profession,
-            "grades": [9], "duration_hours": 2, "format": "in_person", "profminimum_level": "basic"}).json()
-        network.api("POST", f"/api/v1/practices/{created['id']}/submit", user=methodist)
-        started = time.monotonic()
-        network.api("POST", f"/api/v1/practices/{created['id']}/approve", user="reviewer-chippkro")
-        found = eventually(lambda: network.api("GET", "/api/v1/search", params={"q": profession.lower()})
-                           .json()["total"] == 1, timeout=30, interval=0.005)
-        assert found
-        latencies.append(time.monotonic() - started)
-    return latencies
+def search_at_scale(network, workdir, seconds, connections=16):
+    """Searches that all differ (no stored answer helps), ``connections`` at once: req/s, p50, p99."""
+    return wrk(network.base_url, all_different_searches(QUERIES), workdir, connections, seconds)
 
 
 def direct_search(network, rounds=300):
@@ -175,35 +141,15 @@ def direct_search(network, rounds=300):
     return latencies
 
 
-def percentiles(values):
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
+def floor_ms(network):
+    """p50 and p99 (ms) of the same searches run straight against the read-model database."""
+    return percentiles(direct_search(network))
 
 
-def main():
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+def registry_network(workdir):
+    """A network of CITIES synthetic cities (the demo's too), with ``make run``'s intervals."""
     cities = synthetic_cities(workdir / "plugins")
-    # Production intervals rather than the tests' quicker ones; imports of 1000 rows take a while.
     network = RunningNetwork("sqlite", workdir, env={
         "PYTHONPATH": str(workdir / "plugins"), "OUTBOX_RELAY_INTERVAL": "0.1",
         "READ_MODEL_CATCH_UP_SECONDS": "5", "RPC_TIMEOUT_SECONDS": "300"})
-    try:
-        network.start()
-        print(f"Загрузка: {ENTRIES} записей, {CITIES} муниципалитетов (импорт Excel → отправка → одобрение)…")
-        loaded, elapsed = load(network, cities)
-        print(f"\nЗагружено и доступно в поиске: {loaded} записей за {elapsed:.0f} с "
-              f"({loaded / elapsed:.0f} записей/с от импорта до поиска)")
-        for connections in (1, 16):
-            print(f"\nПоиск по HTTP (wrk, {connections} соединений, {SECONDS} с, {len(QUERIES)} запросов по кругу):")
-            print(http_search(network, workdir, connections) or "  wrk не установлен (apt-get install wrk) — пропущено")
-        p50, p99 = percentiles(approve_to_searchable(network, cities))
-        print(f"Одобрение → видно в поиске: p50 {p50:.0f} мс, p99 {p99:.0f} мс")
-        p50, p99 = percentiles(direct_search(network))
-        print(f"Тот же поиск прямо в базе модели чтения (нижняя граница): p50 {p50:.1f} мс, p99 {p99:.1f} мс")
-    finally:
-        network.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return network, cities

@@ -4,6 +4,7 @@ The gateway issues a token after the catalog has checked the password. The raw t
 the nameko call context (``auth_token``) on every RPC, and each service verifies it itself with
 :class:`CurrentIdentity`, so a service never trusts a caller merely for having reached it.
 """
+import functools
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -23,6 +24,7 @@ ROLE_TITLES = {METHODIST: "Методист муниципалитета", REVIE
 CITY_BOUND_ROLES = (METHODIST, SCHOOL)
 ALGORITHM = "HS256"
 SIGNED_OUT = "Токен отозван: вы вышли из системы. Войдите снова"
+EXPIRED = "Срок действия токена истёк, войдите снова"
 ACCESS_CHANGED = "Токен больше не действует: учётная запись отключена или её пароль изменён. Войдите снова"
 
 
@@ -62,11 +64,22 @@ def _refuse_withdrawn(claims):
 
 def _signed_claims(token, secret):
     try:
-        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]})
+        claims = _verified_signature(token, secret)
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("Срок действия токена истёк, войдите снова") from None
+        raise Unauthorized(EXPIRED) from None
     except jwt.InvalidTokenError:
         raise Unauthorized("Недействительный токен доступа") from None
+    if claims["exp"] <= time.time():  # a token verified while valid may have expired since
+        raise Unauthorized(EXPIRED)
+    return dict(claims)  # the cached claims stay as they were signed, whatever a caller does with these
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified_signature(token, secret):
+    """The claims of a well-signed token. Every request is checked at the gateway and again in the
+    service it reaches, with the same few tokens over and over: their signatures are checked once
+    (failures are not cached). Expiry and revocation are checked on every call."""
+    return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "jti"]})
 
 
 def verify_token(token, secret):

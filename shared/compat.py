@@ -28,11 +28,20 @@ request or a timer can make an RPC call before the shared reply listener has dec
 its first connection the listener then finds "pending replies" for a queue that is not there yet and
 kills the whole container (``ReplyQueueExpiredWithPendingReplies``). These RPC dependencies wait for
 the reply consumer to be ready before handing out a client; after start-up the wait is free.
+
+The reply queue declared again before every RPC call: nameko's RPC client declares its reply queue
+with each request, and kombu caches no declaration of a queue with ``x-expires`` (it may have expired),
+so every call cost two more round trips to the broker (queue.declare, queue.bind) before the request
+itself. A reply queue expires only when no consumer has used it for ``RPC_REPLY_QUEUE_TTL``; ours is
+consumed as long as the process lives, so once per connection is enough (``ReplyQueue``). kombu clears
+its cache when the connection is re-established, so after a broker restart the first call declares
+the queue again, as before.
 """
 import errno
 import logging
 
 from amqp.exceptions import RecoverableConnectionError
+from kombu import Queue
 from kombu.exceptions import OperationalError
 from nameko import events, rpc
 from nameko.amqp.consume import Consumer
@@ -128,8 +137,23 @@ class TolerantReplyListener(rpc.ReplyListener):
                 reply.send_exception(ServiceUnavailable("Связь с брокером сообщений прервалась, повторите запрос"))
 
 
+class ReplyQueue(Queue):
+    """A reply queue whose declaration kombu caches for the life of a connection."""
+
+    can_cache_declaration = True
+
+
+def declared_once_per_connection(queue):
+    return ReplyQueue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,
+                      queue_arguments=queue.queue_arguments)
+
+
 class WaitForReplyQueue:
     reply_listener = TolerantReplyListener()
+
+    def setup(self):
+        super().setup()
+        self.publisher.declare = [declared_once_per_connection(queue) for queue in self.publisher.declare]
 
     def get_dependency(self, worker_ctx):
         self.reply_listener.consumer.wait_until_consumer_ready()

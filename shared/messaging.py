@@ -8,7 +8,7 @@ records each handled event id in the handler's own transaction and skips ids it 
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, func, insert, select
+from sqlalchemy import JSON, Integer, String, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,24 +56,39 @@ def record(session, outbox_model, name, data):
 
 def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
     """Publish unsent outbox rows in order with ``dispatch(event_type, envelope, correlation_id)``;
-    returns the count.
+    returns the count. Rows are marked sent only after all of them are published: if anything fails
+    half-way the whole batch stays unsent and is published again on the next run.
 
-    Rows are marked sent in the same transaction that selected them: if anything fails half-way the
-    whole batch stays unsent and is published again on the next run.
+    PostgreSQL: replicas of one service share the outbox, so the rows stay locked while they are
+    published and each goes to one relay at a time. SQLite: a process has one connection, and every
+    request of the service waits for it; it is not held while the broker confirms each event, the
+    rows are read, published, then marked sent in a second short transaction.
     """
+    query = (select(outbox_model.position, outbox_model.event_type, outbox_model.envelope,
+                    outbox_model.correlation_id)
+             .where(outbox_model.published_at.is_(None)).order_by(outbox_model.position).limit(batch))
     with sessions.begin() as session:
-        query = (
-            select(outbox_model).where(outbox_model.published_at.is_(None))
-            .order_by(outbox_model.position).limit(batch)
-        )
         if session.bind.dialect.name == "postgresql":
-            # Replicas of one service share the outbox: each row goes to one relay at a time.
-            query = query.with_for_update(skip_locked=True)
-        rows = session.scalars(query).all()
-        for row in rows:
-            dispatch(row.event_type, row.envelope, row.correlation_id)
-            row.published_at = utcnow()
-        return len(rows)
+            rows = session.execute(query.with_for_update(skip_locked=True)).all()
+            _publish(rows, dispatch)
+            _mark_sent(session, outbox_model, rows)
+            return len(rows)
+        rows = session.execute(query).all()
+    _publish(rows, dispatch)
+    with sessions.begin() as session:
+        _mark_sent(session, outbox_model, rows)
+    return len(rows)
+
+
+def _publish(rows, dispatch):
+    for _, event_type, envelope, correlation_id in rows:
+        dispatch(event_type, envelope, correlation_id)
+
+
+def _mark_sent(session, outbox_model, rows):
+    if rows:
+        session.execute(update(outbox_model).where(outbox_model.position.in_([row[0] for row in rows]))
+                        .values(published_at=utcnow()))
 
 
 def outbox_backlog(session, outbox_model):

@@ -83,6 +83,21 @@ def test_an_event_is_published_with_the_correlation_id_of_the_request_that_recor
     assert sent == ["request-1", None]
 
 
+def test_on_sqlite_the_relay_does_not_hold_the_connection_while_the_broker_confirms(sessions):
+    """A service's requests share its one SQLite connection: they must be able to write meanwhile."""
+    store_events(sessions, "a", "b")
+    sessions.kw["bind"].pool._timeout = 0.5  # a held connection fails the write below at once, not in 60 s
+
+    def write_while_publishing(name, envelope, _correlation_id):
+        with sessions.begin() as session:
+            session.add(Counter(name=envelope["data"]["code"], value=1))
+
+    assert relay(sessions, Outbox, write_while_publishing) == 2
+    with sessions() as session:
+        assert session.scalars(select(Counter.name).order_by(Counter.name)).all() == ["a", "b"]
+    assert relay(sessions, Outbox, write_while_publishing) == 0
+
+
 def test_a_relay_that_crashes_mid_batch_publishes_the_whole_batch_again(sessions):
     store_events(sessions, "a", "b", "c")
     sent = []

@@ -1,4 +1,7 @@
 """Signing out in the gateway process, whichever comes first: the catalog's announcement or the gateway."""
+import time
+from unittest import mock
+
 import pytest
 
 from shared.auth import Identity, issue_token, revoke_here, verify_token
@@ -36,3 +39,16 @@ def test_tokens_issued_before_the_accounts_access_changed_are_refused_and_newer_
         verify_token(old, SECRET)
     assert verify_token(issue_token(identity, SECRET, 60, generation=1), SECRET) == identity
     assert not ACCOUNTS.disabled(identity.username)
+
+
+def test_a_token_whose_signature_was_checked_before_is_still_refused_once_it_expires_or_is_revoked():
+    identity = Identity("methodist-snezhinsk", "methodist", "snezhinsk")
+    token = issue_token(identity, SECRET, 60)
+    assert verify_token(token, SECRET) == identity  # its signature is now checked once and remembered
+    with mock.patch("shared.auth.time.time", return_value=time.time() + 61), pytest.raises(Unauthorized):
+        verify_token(token, SECRET)
+    revoke_here(token, SECRET)
+    with pytest.raises(Unauthorized):
+        verify_token(token, SECRET)
+    with pytest.raises(Unauthorized):
+        verify_token(token, "another-secret-long-enough-for-hmac-sha256-keys")
