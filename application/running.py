@@ -8,8 +8,10 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy import create_engine, text
@@ -223,3 +225,19 @@ def eventually(check, timeout=10, interval=0.1):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
+
+
+def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-kyshtym"):
+    """A new two-hour session of the trial ``entry_id`` a week from now; its id."""
+    starts = datetime.now(ZoneInfo("Asia/Yekaterinburg")).replace(microsecond=0) + timedelta(days=7)
+    response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", methodist, json={
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+        "capacity": capacity, "place": "Кабинет 12"})
+    assert response.status_code == 201, response.text
+    session_id = response.json()["id"]
+    # A published trial's page reads its sessions from the gateway's read model: wait for this one there
+    # (a draft's page is the practices service's, a guest's 404).
+    page = network.url(f"/practices/{entry_id}")
+    eventually(lambda: (shown := requests.get(page, timeout=30)).status_code == 404
+               or f'data-session="{session_id}"' in shown.text)
+    return session_id

@@ -54,7 +54,8 @@ def all_different_searches(queries):
     listed = ", ".join(f'"{quote(q)}"' for q in queries)
     return (f"local queries = {{{listed}}}\nlocal i = 0\n"
             "request = function()\n  i = i + 1\n"
-            "  local path = '/api/v1/search?q=' .. queries[i % #queries + 1] .. '&page=' .. (i // #queries % 5000 + 1)\n"
+            "  local path = '/api/v1/search?q=' .. queries[i % #queries + 1]"
+            " .. '&page=' .. (i // #queries % 5000 + 1)\n"
             "  return wrk.format('GET', path)\nend\n")
 
 

@@ -12,11 +12,11 @@ import time
 from openpyxl import Workbook
 from sqlalchemy import text
 
+from bench.load import all_different_searches, percentiles, wrk
+from bench.network import RunningNetwork, eventually, rabbitmqctl
 from services.gateway import views
 from shared.config import database_url
 from shared.db import session_factory
-from bench.load import all_different_searches, percentiles, wrk
-from bench.network import RunningNetwork, eventually, rabbitmqctl
 
 CITIES = int(os.environ.get("BENCH_CITIES", 50))
 BATCH = 1000

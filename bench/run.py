@@ -96,7 +96,7 @@ def main():
                               ("postgresql", lambda: demo_network(stages, workdir, "postgresql")),
                               ("registry", lambda: registry_network(stages, workdir))):
             if name in ONLY:
-                stages.run(f"сеть «{name}»", lambda: network() or {})
+                stages.run(f"сеть «{name}»", lambda start=network: start() or {})
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     figures = {"entries": ENTRIES, **stages.figures}

@@ -12,10 +12,9 @@ import lxml.html
 import pytest
 import requests
 
-from application.running import eventually
+from application.running import eventually, session_a_week_ahead
 from shared.licenses import LICENSES
 from shared.plugins import directions
-from tests.integration.test_school_and_people_pages import session_a_week_ahead
 from tests.integration.test_web_pages import signed_in
 
 ROLES = (None, "methodist-kyshtym", "reviewer-chippkro", "school-kyshtym", "admin")

@@ -1,13 +1,9 @@
 """A school's trial page over plain HTTP: its own booking, the waitlist and cancelling after a question;
 and people shown by name on every page, never by login."""
 import re
-from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
-import requests
-
-from application.running import eventually
+from application.running import session_a_week_ahead
 from tests.integration.test_web_pages import csrf_of, signed_in
 
 LOGINS = ("methodist-kyshtym", "school-kyshtym", "school-magnitogorsk", "reviewer-chippkro")
@@ -41,22 +37,6 @@ def kyshtym_trial(network):
     found = network.api("GET", "/api/v1/practices", "methodist-kyshtym",
                         params={"kind": "career_trial", "status": "approved"}).json()["items"]
     return next(item for item in found if item["municipality"] == "kyshtym")
-
-
-def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-kyshtym"):
-    """A new two-hour session of the trial ``entry_id`` a week from now; its id."""
-    starts = datetime.now(ZoneInfo("Asia/Yekaterinburg")).replace(microsecond=0) + timedelta(days=7)
-    response = network.api("POST", f"/api/v1/practices/{entry_id}/sessions", methodist, json={
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-        "capacity": capacity, "place": "Кабинет 12"})
-    assert response.status_code == 201, response.text
-    session_id = response.json()["id"]
-    # A published trial's page reads its sessions from the gateway's read model: wait for this one there
-    # (a draft's page is the practices service's, a guest's 404).
-    page = network.url(f"/practices/{entry_id}")
-    eventually(lambda: (shown := requests.get(page, timeout=30)).status_code == 404
-               or f'data-session="{session_id}"' in shown.text)
-    return session_id
 
 
 def book_on_page(browser, network, entry_id, session_id, pupils=2):
