@@ -1,5 +1,6 @@
 """A winner's diploma carries a QR code; scanning it opens a page of the platform naming the winner."""
 import io
+from datetime import UTC, datetime, timedelta
 
 import zxingcpp
 from pypdf import PdfReader
@@ -10,6 +11,9 @@ FORUM = {"title": "Конкурс «Проверка дипломов»", "kind"
 
 def award_first_place(network):
     forum = network.api("POST", "/api/v1/festivals", user="methodist-kopeysk", json=FORUM).json()
+    opened = network.api("POST", f"/api/v1/festivals/{forum['id']}/call", user="methodist-kopeysk",
+                         json={"deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat()})
+    assert opened.status_code == 200, opened.text
     practice = network.api("GET", "/api/v1/search",
                            params={"municipality": "kopeysk", "kind": "best_practice"}).json()["items"][0]
     entered = network.api("POST", f"/api/v1/festivals/{forum['id']}/entries", user="methodist-kopeysk",

@@ -99,8 +99,9 @@ def test_results_with_a_tie_need_a_reason_and_a_winner_is_put_forward_to_the_reg
     state = ok(network.api("GET", f"/api/v1/festivals/{regional['id']}"))
     [entry] = state["entries"]
     assert entry["practice_id"] == practices[0] and entry["from_festival_id"] == festival_id
-    page = browser.get(network.url(f"/festivals/{regional['id']}"), timeout=30)
-    assert "выдвинута с фестиваля" in page.text
+    # The festival page is read from the read model: the entry is there once its event is projected.
+    assert eventually(lambda: "выдвинута с фестиваля" in browser.get(
+        network.url(f"/festivals/{regional['id']}"), timeout=30).text)
 
     again = browser.post(network.url(f"/festival-entries/{entries[0]['id']}/put-forward"), timeout=30, data={
         "csrf_token": csrf_of(mine), "target": f"{regional['id']}:Лучшие практики городов"})

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -64,6 +65,8 @@ def outputs(network):
     ok(api("POST", f"/api/v1/festivals/{festival['id']}/programme", user="methodist-kyshtym", json={
         "title": "Открытие", "starts_at": "2027-06-10T10:00:00+05:00", "ends_at": "2027-06-10T11:00:00+05:00",
         "place": "Актовый зал", "speaker": "Оргкомитет"}))
+    ok(api("POST", f"/api/v1/festivals/{festival['id']}/call", user="methodist-kyshtym",
+           json={"deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat()}))
     ok(api("POST", f"/api/v1/festivals/{festival['id']}/entries", user="methodist-kyshtym",
            json={"practice_id": practice["id"], "nomination": "Техсалон"}))
     results = ok(api("POST", f"/api/v1/festivals/{festival['id']}/results", user="methodist-kyshtym", json={

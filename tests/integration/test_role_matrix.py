@@ -29,6 +29,8 @@ TRIAL = {"kind": "career_trial", "title": "Профпроба для матри�
 FESTIVAL = {"title": "Фестиваль для матрицы прав", "kind": "festival", "starts_on": "2027-04-10",
             "ends_on": "2027-04-11", "nominations": [{"title": "Техсалон"}]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Entries are taken while a call is open (the deadline far enough ahead for any run of the suite).
+OPEN_CALL = {"deadline": (datetime.now(UTC) + timedelta(days=30)).isoformat()}
 
 
 class Kyshtym:
@@ -102,11 +104,16 @@ class Kyshtym:
                          json={"pupils": 1, "grade": 9})["id"]
 
     def festival(self):
-        return self.made(OWN_METHODIST, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
+        """A city festival with its call for entries open."""
+        festival_id = self.made(OWN_METHODIST, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
+        self.made(OWN_METHODIST, "POST", f"/api/v1/festivals/{festival_id}/call", json=OPEN_CALL)
+        return festival_id
 
     def regional_festival(self):
-        """A festival of the region, organised by the ЧИППКРО reviewer."""
-        return self.made(REVIEWER, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
+        """A festival of the region, organised by the ЧИППКРО reviewer, its call for entries open."""
+        festival_id = self.made(REVIEWER, "POST", "/api/v1/festivals", json=FESTIVAL)["id"]
+        self.made(REVIEWER, "POST", f"/api/v1/festivals/{festival_id}/call", json=OPEN_CALL)
+        return festival_id
 
     def account(self):
         return self.made(ADMIN, "POST", "/api/v1/accounts", json={

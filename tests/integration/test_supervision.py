@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from application.running import RunningNetwork, eventually
-from application.supervision import RestartPolicy
+from application.supervision import RestartPolicy, seconds
 from shared.config import SERVICES
 from tests.integration.test_observability import scrape, value
 
@@ -105,7 +105,7 @@ def test_a_process_killed_with_kill_9_is_back_by_itself_the_others_untouched_and
     for entry_id in (before.json()["id"], *accepted):
         answer = network.api("GET", f"/api/v1/practices/{entry_id}", METHODIST)
         assert answer.status_code == 200, (entry_id, answer.text)
-    assert f"Процесс {name} (pid {running[name]}) завершился: сигнал SIGKILL. Перезапуск № 1 через 0,5 с" \
+    assert f"Процесс {name} (pid {running[name]}) завершился: сигнал SIGKILL. Перезапуск № 1 через {seconds(GAP_SECONDS)} с" \
         in network.log("launcher")
     samples = scrape(network.metrics_url(name))
     assert value(samples, "practice_network_process_restarts") == 1

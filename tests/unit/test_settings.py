@@ -8,7 +8,7 @@ from nameko.containers import ServiceContainer
 
 from services.catalog.service import CatalogService
 from services.gateway import health
-from services.gateway.service import GatewayService
+from services.gateway.service import GatewayService, ProjectorService
 from shared.config import SERVICES, SettingTimer
 from shared.rpc import TimedServiceRpc
 
@@ -23,7 +23,7 @@ def timers(service_cls):
 @pytest.mark.parametrize("service_cls, method_name, key", [
     (CatalogService, "relay_outbox", "OUTBOX_RELAY_INTERVAL"),
     (CatalogService, "sync_revoked_tokens", "REVOCATION_SYNC_SECONDS"),
-    (GatewayService, "catch_up", "READ_MODEL_CATCH_UP_SECONDS"),
+    (ProjectorService, "catch_up", "READ_MODEL_CATCH_UP_SECONDS"),
     (GatewayService, "sync_revoked_tokens", "REVOCATION_SYNC_SECONDS"),
 ])
 def test_a_timer_takes_its_interval_from_the_configuration_at_start(service_cls, method_name, key):

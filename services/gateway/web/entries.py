@@ -113,7 +113,9 @@ def _own_bookings(gateway, visitor, entry_id):
 def festival_page(gateway, request, visitor, festival_id):
     with gateway.read_model() as session:
         festival = views.festival_state(session, festival_id)
-    if festival is None:  # not announced to the read model (yet): the festivals service knows, or says 404
+    # Not announced to the read model (yet), or the page a visitor's own change redirects to (?done=…),
+    # which must show that change at once: the festivals service knows (or says 404).
+    if festival is None or request.args.get("done"):
         festival = gateway.festivals.get_festival(festival_id)
     with gateway.read_model() as session:
         city = views.municipality_name(session, festival["municipality"])
