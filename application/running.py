@@ -193,7 +193,7 @@ class RunningNetwork:
 
     def metrics_url(self, service, replica=1):
         """Where replica ``replica`` of ``service`` serves its metrics (each gateway at its /metrics)."""
-        if service == "gateway":
+        if service in ("gateway", "projector"):  # the gateway's /metrics adds up all its processes
             return self.url("/metrics", replica)
         port = int(self.env[service.upper() + "_METRICS_PORT"])
         return f"http://127.0.0.1:{port + 10 * (replica - 1)}/metrics"

@@ -3,12 +3,13 @@ changed after the import (by a test, by the launcher) is the one used."""
 from types import SimpleNamespace
 
 import pytest
-from nameko import config, rpc
+from nameko import config
 from nameko.containers import ServiceContainer
 
 from services.catalog.service import CatalogService
 from services.gateway import health
 from services.gateway.service import GatewayService, ProjectorService
+from shared import compat
 from shared.config import SERVICES, SettingTimer
 from shared.rpc import TimedServiceRpc
 
@@ -41,7 +42,7 @@ def test_a_timer_without_its_setting_takes_the_default():
 
 
 def test_an_rpc_deadline_is_read_at_start_unless_the_declaration_gives_one(monkeypatch):
-    monkeypatch.setattr(rpc.ClusterRpc, "setup", lambda self: None)  # no broker here
+    monkeypatch.setattr(compat.WaitForReplyQueue, "setup", lambda self: None)  # no broker here
     configured, given = TimedServiceRpc("practices"), TimedServiceRpc("catalog", timeout=5)
     with config.patch({"RPC_TIMEOUT_SECONDS": "12"}):
         configured.setup()
