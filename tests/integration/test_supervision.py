@@ -107,5 +107,6 @@ def test_a_process_killed_with_kill_9_is_back_by_itself_the_others_untouched_and
         assert answer.status_code == 200, (entry_id, answer.text)
     assert f"Процесс {name} (pid {running[name]}) завершился: сигнал SIGKILL. Перезапуск № 1 через {seconds(GAP_SECONDS)} с" \
         in network.log("launcher")
-    samples = scrape(network.metrics_url(name))
-    assert value(samples, "practice_network_process_restarts") == 1
+    # (counted by the new process once it has set up, which may be a moment after it answers)
+    assert eventually(lambda: value(scrape(network.metrics_url(name)), "practice_network_process_restarts") == 1,
+                      timeout=BACK_WITHIN_SECONDS)
