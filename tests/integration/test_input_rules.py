@@ -136,7 +136,7 @@ def slow_book(rows):
 
 
 def test_other_requests_are_served_while_a_workbook_is_parsed(network):
-    data = slow_book(60_000)
+    data = slow_book(150_000)  # ~14 MB unpacked (the limit is 20 MB): seconds of parsing on a quick machine
     done = {}
 
     def parse():
@@ -154,6 +154,6 @@ def test_other_requests_are_served_while_a_workbook_is_parsed(network):
         waits.append(time.monotonic() - started)
     importing.join()
     assert done["status"] == 200
-    assert done["took"] > 2, "the workbook parsed too fast to show anything: make it larger"
+    assert done["took"] > 1, "the workbook parsed too fast to show anything: make it larger"
     # A gateway blocked by the parse would keep a request waiting for most of it.
     assert max(waits) < done["took"] / 3, (waits, done)
