@@ -21,7 +21,6 @@ from eventlet.event import Event
 from eventlet.queue import Empty, LightQueue
 from kombu import Queue, binding
 from nameko import config, serialization
-from nameko.amqp.consume import Consumer
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY,
     AMQP_URI_CONFIG_KEY,
@@ -35,6 +34,7 @@ from nameko.messaging import decode_from_headers
 from nameko.standalone.events import get_event_exchange
 
 from shared import logs
+from shared.compat import TolerantConsumer
 
 BATCH_EVENTS = 100
 BATCH_SECONDS = 0.05
@@ -58,8 +58,10 @@ class EventBatches(Entrypoint):
         name = f"evt-batches--{self.container.service_name}.{self.method_name}-{uuid.uuid4().hex}"
         self.queue = Queue(name, bindings=bindings, durable=True, auto_delete=True, exclusive=True)
         self.arrivals = LightQueue()
-        # Twice a batch ahead: while one batch commits, the next one is already on its way.
-        self.consumer = Consumer(
+        # Twice a batch ahead: while one batch commits, the next one is already on its way. Tolerant: a batch
+        # acknowledged on a connection the broker has just closed is logged, not a crash of the projector
+        # (the broker requeues it, or, this queue being exclusive, the catch-up reads it from the owners' logs).
+        self.consumer = TolerantConsumer(
             config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY),
             login_method=config.get(LOGIN_METHOD_CONFIG_KEY), queues=[self.queue], callbacks=[self.arrived],
             heartbeat=config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT), prefetch_count=2 * self.max_events,
