@@ -36,9 +36,14 @@ def wrk(url, script, workdir, connections, seconds):
     """Run wrk against ``url`` with the Lua ``script`` (it builds each request)."""
     lua = workdir / "requests.lua"
     lua.write_text(script)
-    output = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                             "-s", str(lua), url], capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    finished = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                               "-s", str(lua), url], capture_output=True, text=True, check=True)
+    # wrk reports a broken script on stderr and goes on requesting the bare URL: that figure would
+    # measure another page. Answers other than 2xx/3xx would measure the errors.
+    refused = re.search(r"Non-2xx or 3xx responses: \d+", finished.stdout)
+    if finished.stderr.strip() or refused:
+        raise RuntimeError(f"wrk: {finished.stderr.strip() or refused.group(0)}")
+    return parse_wrk(finished.stdout)
 
 
 def cycling(paths):
@@ -55,7 +60,7 @@ def all_different_searches(queries):
     return (f"local queries = {{{listed}}}\nlocal i = 0\n"
             "request = function()\n  i = i + 1\n"
             "  local path = '/api/v1/search?q=' .. queries[i % #queries + 1]"
-            " .. '&page=' .. (i // #queries % 5000 + 1)\n"
+            " .. '&page=' .. (math.floor(i / #queries) % 5000 + 1)\n"
             "  return wrk.format('GET', path)\nend\n")
 
 

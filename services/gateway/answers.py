@@ -3,12 +3,12 @@
 The same searches come again and again (a profession many schools look for, the links of the home
 page), and their answer changes only when the projector changes the read model, or, for the upcoming
 sessions shown with a trial, as time passes. So each HTTP worker keeps the encoded answers of recent
-queries, keyed by the validated query, with the read model's version they were computed at. The
-projector is another process: it raises the version in the transaction of every change
-(``projections.changed``), and a worker reads it (one primary-key lookup) before serving a stored
-answer; an answer of another version, or older than ``max_age`` seconds, is never used. A repeated
-search then costs the HTTP handling, that lookup and a dictionary lookup instead of ranking and
-faceting in the database.
+queries, keyed by the query (validated, or as sent when the same string always validates alike), with
+the read model's version they were computed at. The projector is another process: it raises the
+version in the transaction of every change (``projections.changed``), and a worker reads it (one
+primary-key lookup) before serving a stored answer; an answer of another version, or older than
+``max_age`` seconds, is never used. A repeated search then costs the HTTP handling, that lookup and a
+dictionary lookup instead of validation, ranking and faceting.
 """
 import time
 from collections import OrderedDict
@@ -21,12 +21,13 @@ class AnswerStore:
         self._answers = OrderedDict()
 
     def answer(self, query, compute, version):
-        """The stored answer to ``query`` (a dict of validated parameters) if computed at the read
-        model's ``version`` (read before calling this), else ``compute()``'s, stored."""
+        """The stored answer to ``query`` (a dict of validated parameters, or the raw query string)
+        if computed at the read model's ``version`` (read before calling this), else ``compute()``'s,
+        stored."""
         if version != self.version:  # the read model changed: nothing stored is current any more
             self._answers.clear()
             self.version = version
-        key = _key(query)
+        key = _key(query) if isinstance(query, dict) else query
         stored = self._answers.get(key)
         if stored is not None and time.monotonic() - stored[0] < self.max_age:
             return stored[1]
