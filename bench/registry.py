@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import text
 
 from bench.load import all_different_searches, percentiles, wrk
-from bench.network import RunningNetwork, eventually, rabbitmqctl
+from bench.network import eventually, network_like_make_run, rabbitmqctl
 from services.gateway import views
 from shared.config import database_url
 from shared.db import session_factory
@@ -149,7 +149,7 @@ def floor_ms(network):
 def registry_network(workdir):
     """A network of CITIES synthetic cities (the demo's too), with ``make run``'s intervals."""
     cities = synthetic_cities(workdir / "plugins")
-    network = RunningNetwork("sqlite", workdir, env={
+    network = network_like_make_run("sqlite", workdir, {
         "PYTHONPATH": str(workdir / "plugins"), "OUTBOX_RELAY_INTERVAL": "0.1",
         "READ_MODEL_CATCH_UP_SECONDS": "5", "RPC_TIMEOUT_SECONDS": "300"})
     return network, cities

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench import booking, operations, registry
 from bench.load import have_wrk
-from bench.network import RunningNetwork
+from bench.network import network_like_make_run
 from bench.targets import markdown, number, rows
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", 100_000))
@@ -48,7 +48,7 @@ class Stages:
 
 
 def demo_network(stages, workdir, backend):
-    network = RunningNetwork(backend, workdir / f"demo-{backend}", env=PRODUCTION)
+    network = network_like_make_run(backend, workdir / f"demo-{backend}", PRODUCTION)
     try:
         network.start()
         if backend == "sqlite":
