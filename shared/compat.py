@@ -15,6 +15,12 @@ Replies lost in a broker restart: see ``TolerantReplyListener`` (the caller's si
 ``TolerantRpcConsumer`` (the service's side: a reply that cannot be published while the broker is
 away must not kill the service; the caller answers 503 and the broker redelivers the request).
 
+Replies not confirmed: nameko waits for the broker to confirm each RPC reply, a round trip per call
+on the service's side. The confirm protects nothing the caller relies on: the call's transaction has
+committed before the reply is sent, and a reply the broker does not take is lost for the caller
+either way (it answers 503 or times out; it never learns the outcome from a confirm). Requests keep
+their confirms: that is how a call to a stopped service fails at once (``UnknownService``).
+
 Consumers that stop consuming after a broker restart: kombu's ``Connection.connection`` property
 silently opens a new AMQP connection when it finds the old one dead (celery/kombu#220). A consumer
 whose socket died that way keeps draining the new, empty connection: no channel, no consumer, no
@@ -43,8 +49,10 @@ import logging
 from amqp.exceptions import RecoverableConnectionError
 from kombu import Queue
 from kombu.exceptions import OperationalError
-from nameko import events, rpc
+from nameko import config, events, rpc
+from nameko.amqp import publish
 from nameko.amqp.consume import Consumer
+from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
 from nameko.exceptions import ReplyQueueExpiredWithPendingReplies
 
 from shared.errors import ServiceUnavailable
@@ -99,17 +107,30 @@ class TolerantConsumer(ToleratesLostConnections, Consumer):
     pass
 
 
+class UnconfirmedReplies(rpc.Responder):
+    """Publishes an RPC reply without waiting for the broker's confirm (see the module's docstring)."""
+
+    class publisher_cls(publish.Publisher):  # noqa: N801  (nameko's attribute name)
+        use_confirms = False
+
+
 class TolerantRpcConsumer(rpc.RpcConsumer):
-    """The owning services' RPC consumer (``shared.service.OwnedDataRpc``)."""
+    """The owning services' RPC consumer (``shared.service.OwnedDataRpc``): nameko's ``handle_result``
+    with replies that are not confirmed, and that cannot kill the service."""
 
     consumer_cls = TolerantConsumer
 
     def handle_result(self, message, result, exc_info):
+        ssl, login_method = config.get(AMQP_SSL_CONFIG_KEY), config.get(LOGIN_METHOD_CONFIG_KEY)
+        exchange = rpc.get_rpc_exchange()
+        responder = UnconfirmedReplies(self.amqp_uri, exchange, message, ssl=ssl, login_method=login_method)
         try:
-            return super().handle_result(message, result, exc_info)
+            result, exc_info = responder.send_response(result, exc_info)
         except (OSError, OperationalError):
             log.warning("reply to %s not sent: the broker is unreachable", message.properties.get("reply_to"))
             return result, exc_info
+        self.consumer.ack_message(message)
+        return result, exc_info
 
 
 class TolerantEventHandler(events.EventHandler):

@@ -76,6 +76,17 @@ def test_the_rpc_hooks_the_shims_override_are_still_there():
     assert issubclass(ReplyQueueExpiredWithPendingReplies, Exception)
 
 
+def test_replies_are_still_published_as_the_unconfirmed_responder_expects():
+    # TolerantRpcConsumer.handle_result is nameko's, with another Responder: the same steps in the same order.
+    assert source(rpc.RpcConsumer.handle_result).index("responder.send_response(") < \
+        source(rpc.RpcConsumer.handle_result).index("self.consumer.ack_message(message)")
+    assert parameters(rpc.Responder) == ["amqp_uri", "exchange", "message", "ssl", "login_method"]
+    assert parameters(rpc.Responder.send_response) == ["self", "result", "exc_info"]
+    assert "self.publisher_cls(" in source(rpc.Responder.send_response)
+    assert publish.Publisher.use_confirms is True and "self.use_confirms" in source(publish.Publisher.publish)
+    assert compat.UnconfirmedReplies.publisher_cls.use_confirms is False
+
+
 def test_what_health_probes_and_settings_rely_on_is_still_there():
     # health.ping_services rebuilds the client with a per-call expiration.
     client = rpc.Client("publish", "register", {"k": "v"})
