@@ -4,7 +4,7 @@ from datetime import UTC
 
 from nameko import config
 from nameko.extensions import DependencyProvider
-from sqlalchemy import DateTime, create_engine, event, func, select, update
+from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -152,22 +152,41 @@ def upsert(session, model, values, newer_only=False):
     With ``newer_only`` an existing row is replaced only by a higher ``revision``: concurrent handlers
     of one entry's events (one queue per event type, so any order) never move it backwards; the row
     lock makes the later of them wait and then see the newer revision. Returns whether it wrote.
-    One statement, no ORM object: read-model projections apply pages of hundreds of events in one
-    transaction, and ORM objects there cost a flush per event.
+    One statement, compiled once, no ORM object: read-model projections apply pages of hundreds of
+    events in one transaction, and ORM objects there cost a flush per event.
     """
-    statement = _upsert_statement(model, session.bind.dialect.name, tuple(values), newer_only)
-    return session.execute(statement, values).rowcount > 0
+    statement, defaults = _upsert_statement(model, session.bind.dialect.name, tuple(values), newer_only)
+    return session.execute(statement, {**{name: default() for name, default in defaults}, **values}).rowcount > 0
 
 
 @functools.cache
 def _upsert_statement(model, dialect_name, names, newer_only):
-    """One statement per model and set of columns, so that SQLAlchemy compiles it once."""
+    """The statement for one model and set of columns, compiled once, and the column defaults it needs.
+
+    SQLAlchemy does not cache the compilation of a dialect's INSERT … ON CONFLICT (``inherit_cache =
+    False``), so it compiled it anew for every event, most of the projector's time; it is compiled
+    here into a text statement with typed parameters, which SQLAlchemy caches. Python-side defaults
+    of the columns not given are then ours to fill (``defaults``: ``[(name, make_value)]``)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    keys = [column.name for column in model.__table__.primary_key]
-    statement = dialect.insert(model.__table__)  # Core, so that the result tells how many rows it wrote
+    table = model.__table__
+    keys = [column.name for column in table.primary_key]
+    statement = dialect.insert(table)
     changed = {name: statement.excluded[name] for name in names if name not in keys}
-    condition = model.__table__.c.revision < statement.excluded.revision if newer_only else None
-    return statement.on_conflict_do_update(index_elements=keys, set_=changed, where=condition)
+    condition = table.c.revision < statement.excluded.revision if newer_only else None
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=changed, where=condition)
+    compiled = statement.compile(dialect=dialect.dialect(paramstyle="named"), column_keys=list(names))
+    parameters = list(compiled.binds)
+    defaults = [(name, _default_maker(table.c[name].default)) for name in parameters if name not in names]
+    # PostgreSQL casts some parameters (``:state::JSONB``); text() reads a parameter followed by a colon
+    # as no parameter at all unless the cast's colons are escaped.
+    typed = text(compiled.string.replace("::", r"\:\:")).bindparams(
+        *(bindparam(name, type_=table.c[name].type) for name in parameters))
+    return typed, defaults
+
+
+def _default_maker(default):
+    # SQLAlchemy wraps a column's default callable to take the execution context, which this has not.
+    return (lambda: default.arg) if default.is_scalar else (lambda: default.arg(None))
 
 
 def stored_revision(session, model, key):
