@@ -6,7 +6,7 @@ RPC (``replay_events``), page by page from a per-source checkpoint. Both paths a
 ``apply_once``, so an event that came both ways takes effect once.
 """
 from nameko.events import SERVICE_POOL
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -87,7 +87,7 @@ class EventLogReader:
                 self._apply_page(sessions, [(envelope["event_type"], envelope) for _, envelope in batch
                                             if envelope["event_type"] in self.handlers
                                             and envelope["event_id"] not in seen])
-                self._advance(sessions, source, batch[-1][0] if batch else after)
+                self._advance(sessions, source, after, batch[-1][0] if batch else after)
                 read += len(batch)
                 if len(batch) < REPLAY_PAGE:
                     break
@@ -121,9 +121,16 @@ class EventLogReader:
             checkpoint = session.get(self.checkpoint_model, source)
             return checkpoint.position if checkpoint else 0
 
-    def _advance(self, sessions, source, position):
+    def _advance(self, sessions, source, after, position):
+        """Move the checkpoint from ``after`` to ``position``, unless it changed meanwhile: a rebuild
+        (the gateway's ``projections.reset``) that emptied the checkpoints while this page was read
+        must not be undone, or the log before ``position`` would never be read again."""
+        model = self.checkpoint_model
         with sessions.begin() as session:
-            session.merge(self.checkpoint_model(source=source, position=position))
+            moved = session.execute(update(model).where(model.source == source, model.position == after)
+                                    .values(position=position)).rowcount
+            if not moved and after == 0 and session.get(model, source) is None:
+                session.add(model(source=source, position=position))
 
 
 class CatchesUp:
