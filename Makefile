@@ -12,9 +12,10 @@ run: install  ## venv, broker, migrations, demo network, every service and the g
 run-cluster: install  ## the same with 2 replicas of every service and of the gateway (:8000 and :8001)
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/practice-network run --replicas 2
 
-test: install lint  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium (checked by axe-core), the сборник in LibreOffice
+test: install lint  ## the whole suite, against the real RabbitMQ, SQLite and PostgreSQL, and the pages in Chromium (checked by axe-core), the сборник in LibreOffice (Writer) and an imported workbook saved by LibreOffice (Calc)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	@command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui)
+	@command -v soffice >/dev/null && test -f /usr/lib/libreoffice/program/libsclo.so || \
+		(apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui)
 	@test -f var/axe/node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund --prefix var/axe axe-core@4.14.1
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m pytest $(PYTEST_ARGS)
 
