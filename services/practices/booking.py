@@ -5,8 +5,8 @@ constraint as well, so no interleaving of concurrent requests, on any number of 
 """
 from sqlalchemy import select, update
 
-from services.practices.models import Booking, Entry, PracticesOutbox, TrialSession
-from services.practices.registry import get_entry, get_visible_entry, published_version
+from services.practices.models import Booking, Entry, EntryVersion, PracticesOutbox, TrialSession
+from services.practices.registry import get_entry, get_visible_entry
 from shared.auth import ADMIN, METHODIST, REVIEWER, SCHOOL, require_city, require_role
 from shared.db import paginate
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -42,7 +42,7 @@ def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
     """A school books ``pupils`` places; 409 when fewer are left, unless it asks for the waitlist."""
     require_role(actor, SCHOOL)
     trial = _session(session, session_id)
-    entry = session.get(Entry, trial.entry_id)
+    entry = _bookable_entry(session, trial.entry_id)
     _check_bookable(entry, trial, grade)
     booking = Booking(session_id=trial.id, school=actor.username, school_municipality=actor.municipality,
                       pupils=pupils, grade=grade, contact=contact)
@@ -59,13 +59,20 @@ def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
     return booking
 
 
+def _bookable_entry(session, entry_id):
+    """What a booking needs of the trial's entry (status, city, published content or None), in one
+    query: the whole entry with every version it ever had is the costliest part of a booking."""
+    published = (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == Entry.published_version)
+    return session.execute(select(Entry.status, Entry.municipality, EntryVersion.content.label("published"))
+                           .outerjoin(EntryVersion, published).where(Entry.id == entry_id)).one()
+
+
 def _check_bookable(entry, trial, grade):
-    published = published_version(entry)
-    if published is None or entry.status in CLOSED_STATUSES:
+    if entry.published is None or entry.status in CLOSED_STATUSES:
         raise Conflict("Проба не опубликована: записаться нельзя")
     if trial.starts_at <= utcnow():
         raise Conflict("Занятие уже началось или прошло")
-    grades = published.content.get(SEARCH_RANGE) or []  # the classes the kind is for
+    grades = entry.published.get(SEARCH_RANGE) or []  # the classes the kind is for
     if grades and grade not in grades:
         raise ValidationFailed("Проба не для этого класса",
                                {"grade": [f"Проба рассчитана на классы: {', '.join(map(str, grades))}"]})
