@@ -3,12 +3,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, text
 
 from application.running import POSTGRES_ADMIN_URL
 from services.gateway import search
 from shared.db import session_factory
-from shared.migrations import upgrade
+from shared.migrations import alembic_config, upgrade
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -107,3 +108,44 @@ def test_removed_documents_are_not_found(catalogue):
 def test_hostile_queries_do_not_break_search(catalogue, hostile):
     with catalogue() as session:
         search.search(session, q=hostile)
+
+
+def facets(sessions, **query):
+    with sessions() as session:
+        return search.search(session, **query)["facets"]
+
+
+def test_facets_of_words_and_filters_count_what_they_match(catalogue):
+    assert facets(catalogue, q="оператор станка") == {
+        "municipality": {"kyshtym": 1}, "kind": {"career_trial": 1}, "direction": {}, "format": {"in_person": 1}}
+    assert facets(catalogue, grade=9)["municipality"] == {"kyshtym": 2}
+    assert facets(catalogue, municipality=["kopeysk", "snezhinsk"])["kind"] == {"career_trial": 1, "best_practice": 1}
+    assert facets(catalogue, q="наставников", kind="best_practice")["direction"] == {"Наставничество": 1}
+    assert facets(catalogue, q="токарный", municipality="kyshtym") == {name: {} for name in search.FACETS}
+
+
+def test_facets_follow_a_document_that_moved_or_was_removed(catalogue):
+    with catalogue.begin() as session:
+        search.index_document(session, doc(3, "Специалист по кибербезопасности", municipality="kopeysk", format="mixed"))
+        search.remove_document(session, "practice:4")
+    counted = facets(catalogue)
+    assert counted["municipality"] == {"kyshtym": 1, "kopeysk": 2}
+    assert counted["format"] == {"in_person": 1, "remote": 1, "mixed": 1}
+    assert counted["kind"] == {"career_trial": 3} and counted["direction"] == {}
+
+
+def test_documents_indexed_before_facet_sets_are_counted_after_the_upgrade(tmp_path):
+    url = f"sqlite:///{tmp_path}/gateway.db"
+    command.upgrade(alembic_config("gateway", url), "62409c4c3f58")  # the revision before facet sets
+    with session_factory(url).begin() as session:
+        for doc_id, municipality, direction in ((1, "kyshtym", None), (2, "kyshtym", "ИТ"), (3, "kopeysk", None)):
+            session.execute(text("INSERT INTO search_documents (id, key, ref_id, title, summary, tags, body) "
+                                 "VALUES (:id, :key, :id, 'Профпроба', '', '[]', '{}')"), {"id": doc_id, "key": f"practice:{doc_id}"})
+            session.execute(text("INSERT INTO search_filters (id, doc_type, kind, municipality, direction, format, "
+                                 "grades_mask, sort_date) VALUES (:id, 'practice', 'career_trial', :municipality, "
+                                 ":direction, NULL, 0, '2026-11-01 00:00:00')"),
+                            {"id": doc_id, "municipality": municipality, "direction": direction})
+    upgrade("gateway", url)
+    counted = facets(session_factory(url))
+    assert counted["municipality"] == {"kyshtym": 2, "kopeysk": 1}
+    assert counted["direction"] == {"ИТ": 1} and counted["kind"] == {"career_trial": 3}
