@@ -17,7 +17,7 @@ from marshmallow import Schema, fields
 from nameko import config
 
 from shared.errors import ValidationFailed
-from shared.schemas import StoredText, load
+from shared.schemas import StoredText, load, reused
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ for _name in ACCOUNT_ACCESS_EVENTS:
 
 def make_envelope(name, data):
     """A new event ``name`` with validated ``data``, ready to be stored in an outbox."""
-    schema = EVENTS[name]()
+    schema = reused(EVENTS[name])
     return {
         "event_id": str(uuid.uuid4()),
         "event_type": name,
@@ -120,14 +120,14 @@ def stamped(envelope):
 def open_envelope(name, payload):
     """Validate a received event; returns ``(event_id, data)``. Raises ValidationFailed, also for an
     event of another installation."""
-    envelope = load(EnvelopeSchema(), payload)
+    envelope = load(reused(EnvelopeSchema), payload)
     ours, theirs = config.get("INSTALLATION_ID"), envelope["installation"]
     if ours and theirs and theirs != ours:
         log.error("event %s %s of installation %s refused: this is installation %s (two networks share "
                   "a RabbitMQ virtual host)", name, envelope["event_id"], theirs, ours)
         raise ValidationFailed(f"Событие другой установки сети («{theirs}», а это «{ours}»): не обработано",
                                {"installation": ["Чужая установка"]})
-    return str(envelope["event_id"]), load(EVENTS[name](), envelope["data"])
+    return str(envelope["event_id"]), load(reused(EVENTS[name]), envelope["data"])
 
 
 class PracticeChanged(Schema):

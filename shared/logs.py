@@ -33,6 +33,17 @@ class CorrelationFilter(logging.Filter):
         return True
 
 
+class ExpectedErrorsWithoutTraceback(logging.Filter):
+    """nameko logs every expected error of a worker (a 409 of a full session, a 404, a 422) as a warning
+    with its traceback: the refusal is an answer, not a fault, and formatting the traceback cost more
+    than the refusal itself (most of a booking rush's log). The line stays, without the traceback."""
+
+    def filter(self, record):
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.exc_info = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, service, correlation_id, exception."""
 

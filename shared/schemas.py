@@ -28,6 +28,14 @@ def load(schema, data):
         raise validation_failed(error) from None
 
 
+@cache
+def reused(schema_cls):
+    """One instance of ``schema_cls`` for the whole process, for what runs on every booking, command
+    or event: building a schema deep-copies its declared fields (a nested schema's on first use), which
+    costs more than most loads and dumps; loading and dumping leave the instance as it was."""
+    return schema_cls()
+
+
 # Usernames travel in paths, logs and file names: lowercase Latin letters, digits and . _ - only.
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 FIRST_YEAR, LAST_YEAR = 2000, 2100

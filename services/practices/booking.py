@@ -4,6 +4,7 @@ Seats are taken with one conditional UPDATE (``seats_taken + n <= capacity``) an
 constraint as well, so no interleaving of concurrent requests, on any number of replicas, can overbook.
 """
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.practices.models import Booking, Entry, EntryVersion, PracticesOutbox, TrialSession
 from services.practices.registry import get_entry, get_visible_entry
@@ -41,10 +42,9 @@ def list_sessions(session, actor, entry_id):
 def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
     """A school books ``pupils`` places; 409 when fewer are left, unless it asks for the waitlist."""
     require_role(actor, SCHOOL)
-    trial = _session(session, session_id)
-    entry = _bookable_entry(session, trial.entry_id)
+    trial, entry = _bookable_session(session, session_id)
     _check_bookable(entry, trial, grade)
-    booking = Booking(session_id=trial.id, school=actor.username, school_municipality=actor.municipality,
+    booking = Booking(session=trial, school=actor.username, school_municipality=actor.municipality,
                       pupils=pupils, grade=grade, contact=contact)
     if _take_seats(session, trial, pupils):
         booking.status = "confirmed"
@@ -59,12 +59,18 @@ def book(session, actor, session_id, pupils, grade, contact="", waitlist=False):
     return booking
 
 
-def _bookable_entry(session, entry_id):
-    """What a booking needs of the trial's entry (status, city, published content or None), in one
-    query: the whole entry with every version it ever had is the costliest part of a booking."""
+def _bookable_session(session, session_id):
+    """The session, and what a booking needs of its trial's entry (status, city, published content or
+    None), in one query: a booking's reads are most of its cost, and the whole entry with every
+    version it ever had would be the costliest of them."""
     published = (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == Entry.published_version)
-    return session.execute(select(Entry.status, Entry.municipality, EntryVersion.content.label("published"))
-                           .outerjoin(EntryVersion, published).where(Entry.id == entry_id)).one()
+    found = session.execute(
+        select(TrialSession, Entry.status, Entry.municipality, EntryVersion.content.label("published"))
+        .join(Entry, Entry.id == TrialSession.entry_id).outerjoin(EntryVersion, published)
+        .where(TrialSession.id == session_id)).one_or_none()
+    if found is None:
+        raise NotFound(f"Занятие №{session_id} не найдено")
+    return found.TrialSession, found
 
 
 def _check_bookable(entry, trial, grade):
@@ -79,22 +85,32 @@ def _check_bookable(entry, trial, grade):
 
 
 def _take_seats(session, trial, pupils):
-    """Atomically take seats if enough are left; refreshes ``trial``. Returns whether it took them."""
-    result = session.execute(
+    """Atomically take seats if enough are left; returns whether it took them. ``trial`` then holds
+    the counts the database has: those the UPDATE returns or, refused, those read again (another
+    replica may have booked since ``trial`` was read)."""
+    taken = session.execute(
         update(TrialSession)
         .where(TrialSession.id == trial.id, TrialSession.seats_taken + pupils <= TrialSession.capacity)
         .values(seats_taken=TrialSession.seats_taken + pupils, revision=TrialSession.revision + 1)
-        .execution_options(synchronize_session=False))
-    session.refresh(trial)
-    return result.rowcount == 1
+        .returning(TrialSession.seats_taken, TrialSession.revision)
+        .execution_options(synchronize_session=False)).one_or_none()
+    _counts_are(trial, taken or session.execute(
+        select(TrialSession.seats_taken, TrialSession.revision).where(TrialSession.id == trial.id)).one())
+    return taken is not None
 
 
 def _release_seats(session, trial, pupils):
-    session.execute(
+    _counts_are(trial, session.execute(
         update(TrialSession).where(TrialSession.id == trial.id)
         .values(seats_taken=TrialSession.seats_taken - pupils, revision=TrialSession.revision + 1)
-        .execution_options(synchronize_session=False))
-    session.refresh(trial)
+        .returning(TrialSession.seats_taken, TrialSession.revision)
+        .execution_options(synchronize_session=False)).one())
+
+
+def _counts_are(trial, counts):
+    """What an UPDATE … RETURNING said, as loaded values (nothing for the session to write back)."""
+    set_committed_value(trial, "seats_taken", counts.seats_taken)
+    set_committed_value(trial, "revision", counts.revision)
 
 
 def cancel_booking(session, actor, booking_id):
@@ -156,13 +172,6 @@ def without_contacts(actor, bookings):
     if actor.role != REVIEWER:
         return bookings
     return [{**booking, "contact": None} for booking in bookings]
-
-
-def _session(session, session_id):
-    trial = session.get(TrialSession, session_id)
-    if trial is None:
-        raise NotFound(f"Занятие №{session_id} не найдено")
-    return trial
 
 
 def session_state(trial, municipality):

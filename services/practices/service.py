@@ -56,7 +56,7 @@ from shared.db import Database
 from shared.errors import BadRequest, NetworkError
 from shared.messaging import utcnow
 from shared.rpc import TimedServiceRpc
-from shared.schemas import ExpectedRevisionsSchema, PageQuery, load, page_of
+from shared.schemas import ExpectedRevisionsSchema, PageQuery, load, page_of, reused
 from shared.service import OwningService, rpc
 from shared.storage import file_store
 
@@ -89,7 +89,7 @@ class PracticesService(OwningService):
     @rpc(expected_exceptions=NetworkError)
     def create_entry(self, data):
         content = dict(data)
-        kind = load(KindSchema(), {"kind": content.pop("kind", None)})["kind"]
+        kind = load(reused(KindSchema), {"kind": content.pop("kind", None)})["kind"]
         with self.db.begin() as session:
             entry = registry.create_entry(session, self.identity(), kind, content)
             return self._dump(entry)
@@ -109,7 +109,7 @@ class PracticesService(OwningService):
     def transition(self, entry_id, action, data):
         if action not in review.TRANSITIONS:
             raise BadRequest(f"Неизвестное действие «{action}»")
-        comment = load(TransitionInputSchema(), data)["comment"]
+        comment = load(reused(TransitionInputSchema), data)["comment"]
         with self.db.begin() as session:
             return self._dump(review.transition(session, self.identity(), entry_id, action, comment))
 
@@ -199,9 +199,9 @@ class PracticesService(OwningService):
 
     @rpc(expected_exceptions=NetworkError)
     def book(self, session_id, data):
-        data = load(BookingInputSchema(), data)
+        data = load(reused(BookingInputSchema), data)
         with self.db.begin() as session:
-            return BookingSchema().dump(booking.book(session, self.identity(), session_id, **data))
+            return reused(BookingSchema).dump(booking.book(session, self.identity(), session_id, **data))
 
     @rpc(expected_exceptions=NetworkError)
     def cancel_booking(self, booking_id):
@@ -238,7 +238,7 @@ class PracticesService(OwningService):
             adoption.request_due_reports(session, utcnow())
 
     def _dump(self, entry):
-        return EntrySchema().dump(registry.entry_view(entry, registry.working_version(entry)))
+        return reused(EntrySchema).dump(registry.entry_view(entry, registry.working_version(entry)))
 
     # The expert workbench: rubrics (rubrics.py), rounds and reviews (expertise.py).
     @rpc(expected_exceptions=NetworkError)

@@ -64,6 +64,22 @@ def test_a_log_record_is_one_json_object_with_the_correlation_id_and_the_excepti
     assert "ValueError: плохо" in entry["exception"]
 
 
+def test_an_expected_refusal_is_logged_without_its_traceback_and_an_unexpected_error_with_it():
+    def record(message):
+        entry = logging.LogRecord("nameko.containers", logging.WARNING, __file__, 1, message, ("w", "e"), None)
+        try:
+            raise ValueError("мест нет")
+        except ValueError:
+            entry.exc_info = sys.exc_info()
+        return entry
+
+    brief = logs.ExpectedErrorsWithoutTraceback()
+    refused, failed = record("(expected) error handling worker %s: %s"), record("error handling worker %s: %s")
+    assert brief.filter(refused) and brief.filter(failed)
+    assert "exception" not in json.loads(logs.JsonFormatter().format(refused))
+    assert "ValueError: мест нет" in json.loads(logs.JsonFormatter().format(failed))["exception"]
+
+
 def test_read_model_lag_is_the_owners_newest_position_less_the_one_read():
     record_read_model_lag({"catalog": 7, "practices": 90}, {"catalog": 7, "practices": 100})
     lag = {source: REGISTRY.get_sample_value("practice_network_read_model_lag_events", {"source": source})

@@ -22,7 +22,7 @@ from services.practices.contract import (
 from shared.auth import ADMIN, METHODIST, REVIEWER, verify_token
 from shared.errors import Forbidden, ValidationFailed
 from shared.filetypes import XLSX, inspect_as
-from shared.schemas import PageQuery, load, page_of_list, page_schema
+from shared.schemas import PageQuery, load, page_of_list, page_schema, reused
 
 MAX_SPREADSHEET_BYTES = 10 * 1024 * 1024
 TAG = "Реестр практик и профпроб"
@@ -118,7 +118,7 @@ def edit_practice(gateway, request, entry_id):
        "Перевести запись: submit, approve, request-changes, reject, withdraw, archive", TAG,
        body=TransitionInputSchema, response=EntrySchema, auth=True)
 def transition_practice(gateway, request, entry_id, action):
-    data = read_json(request, TransitionInputSchema(), optional=True)
+    data = read_json(request, reused(TransitionInputSchema), optional=True)
     return json_response(gateway.practices.transition(entry_id, action, data))
 
 

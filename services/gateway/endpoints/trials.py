@@ -8,7 +8,7 @@ from services.practices.contract import (
     SessionInputSchema,
     SessionSchema,
 )
-from shared.schemas import PageQuery, page_of_list, page_schema
+from shared.schemas import PageQuery, page_of_list, page_schema, reused
 
 TAG = "Занятия и запись на профпробы"
 
@@ -30,7 +30,7 @@ def list_sessions(gateway, request, entry_id):
        "Записать группу (школа); 409, если мест меньше, чем нужно", TAG,
        body=BookingInputSchema, response=BookingSchema, status=201, auth=True)
 def book(gateway, request, session_id):
-    return json_response(gateway.practices.book(session_id, read_json(request, BookingInputSchema())), 201)
+    return json_response(gateway.practices.book(session_id, read_json(request, reused(BookingInputSchema))), 201)
 
 
 @route("GET", "/api/v1/bookings", "Брони: школы — свои, методиста — его города", TAG,
