@@ -4,10 +4,10 @@ The engine is the database's own: SQLite FTS5 over Snowball stems on the embedde
 PostgreSQL's ``russian`` text search configuration where the read model lives on PostgreSQL. Every
 query word is a prefix of a stem, so «токарный» finds «токарного» and a typed «лазер» finds «лазерного».
 """
-from sqlalchemy import delete, func, insert, literal_column, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text, update
 
 from services.gateway.models import SearchDocument, SearchFilters
-from shared.wordforms import russian, stems, words
+from shared.wordforms import stem, stems, words
 
 FACETS = ("municipality", "kind", "direction", "format")
 FILTERED_COLUMNS = ("doc_type", "kind", "municipality", "direction", "format")
@@ -17,6 +17,17 @@ DOCUMENTS, FILTERS = SearchDocument.__table__, SearchFilters.__table__
 RESULT_COLUMNS = [DOCUMENTS.c[name] for name in (
     "id", "key", "ref_id", "title", "summary", "profession", "organization", "tags", "body")] + [
     FILTERS.c[name] for name in ("doc_type", "kind", "municipality", "direction", "format", "grades_mask")]
+
+
+# Indexing runs once per projected publication, hundreds in one transaction: its statements are made
+# once, so SQLAlchemy finds each compiled in its cache instead of building and keying it anew.
+FIND_DOCUMENT = select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == bindparam("key"))
+INSERT_DOCUMENT, INSERT_FILTERS = insert(DOCUMENTS), insert(FILTERS)
+UPDATE_DOCUMENT = update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("doc_id"))
+UPDATE_FILTERS = update(FILTERS).where(FILTERS.c.id == bindparam("doc_id"))
+INDEX_TSV = text("UPDATE search_documents SET tsv = to_tsvector('russian', :content) WHERE id = :id")
+UNINDEX_FTS = text("DELETE FROM search_fts WHERE rowid = :id")
+INDEX_FTS = text("INSERT INTO search_fts (rowid, stems) VALUES (:id, :stems)")
 
 
 def _is_postgres(session):
@@ -40,32 +51,33 @@ def index_document(session, doc):
         "direction": doc.get("direction"), "format": doc.get("format"),
         "grades_mask": sum(1 << grade for grade in set(doc.get("grades") or [])), "sort_date": doc["sort_date"],
     }
-    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == doc["key"]))
+    doc_id = session.scalar(FIND_DOCUMENT, {"key": doc["key"]})
     if doc_id is None:
-        doc_id = session.execute(insert(DOCUMENTS).values(**content)).inserted_primary_key[0]
-        session.execute(insert(FILTERS).values(id=doc_id, **filters))
-    else:
-        session.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(**content))
-        session.execute(update(FILTERS).where(FILTERS.c.id == doc_id).values(**filters))
+        doc_id = session.execute(INSERT_DOCUMENT, content).inserted_primary_key[0]
+        session.execute(INSERT_FILTERS, {"id": doc_id, **filters})
+        _index_text(session, doc_id, _searchable_text(doc), new=True)
+        return
+    session.execute(UPDATE_DOCUMENT, {"doc_id": doc_id, **content})
+    session.execute(UPDATE_FILTERS, {"doc_id": doc_id, **filters})
     _index_text(session, doc_id, _searchable_text(doc))
 
 
-def _index_text(session, doc_id, content):
+def _index_text(session, doc_id, content, new=False):
+    """The document's words for matching; ``new``: it has none yet (a removed document's go with it)."""
     if _is_postgres(session):
-        session.execute(text("UPDATE search_documents SET tsv = to_tsvector('russian', :content) WHERE id = :id"),
-                        {"content": content, "id": doc_id})
+        session.execute(INDEX_TSV, {"content": content, "id": doc_id})
         return
-    session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
-    session.execute(text("INSERT INTO search_fts (rowid, stems) VALUES (:id, :stems)"),
-                    {"id": doc_id, "stems": " ".join(stems(content))})
+    if not new:
+        session.execute(UNINDEX_FTS, {"id": doc_id})
+    session.execute(INDEX_FTS, {"id": doc_id, "stems": " ".join(stems(content))})
 
 
 def remove_document(session, key):
-    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == key))
+    doc_id = session.scalar(FIND_DOCUMENT, {"key": key})
     if doc_id is None:
         return
     if not _is_postgres(session):
-        session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
+        session.execute(UNINDEX_FTS, {"id": doc_id})
     session.execute(delete(FILTERS).where(FILTERS.c.id == doc_id))
     session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == doc_id))
 
@@ -134,7 +146,7 @@ def _found(connection, query_words, ranked):
 
 
 def _fts_match(query_words):
-    return " AND ".join(f'"{russian.stemWord(word)}"*' for word in query_words)
+    return " AND ".join(f'"{stem(word)}"*' for word in query_words)
 
 
 def _active(filters):

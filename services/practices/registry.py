@@ -1,7 +1,7 @@
 """Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
 from sqlalchemy import select
 
-from services.practices.contract import STATUS_TITLES, content_schema
+from services.practices.contract import STATUS_TITLES, content_loader, content_schema
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
@@ -23,9 +23,16 @@ def create_entry(session, actor, kind_name, content):
 def create_entries(session, actor, drafts):
     """Draft several entries ``[(kind_name, content)]`` at once: one flush for all of them."""
     require_role(actor, METHODIST)
+    return add_drafts(session, actor, [(kind_name, load(content_loader(kind_name), content))
+                                       for kind_name, content in drafts])
+
+
+def add_drafts(session, actor, drafts):
+    """Draft several entries ``[(kind_name, content)]`` at once, their content already loaded by its
+    kind's schema (:func:`content_loader`): one flush for all of them."""
+    require_role(actor, METHODIST)
     entries = []
     for kind_name, content in drafts:
-        content = load(content_schema(kind_name)(), content)
         entry = Entry(kind=kind_name, municipality=actor.municipality, status="draft", version=1,
                       revision=0, author=actor.username)
         entry.versions.append(EntryVersion(number=1, content=content, author=actor.username))
@@ -59,7 +66,7 @@ def edit_entry(session, actor, entry_id, changes, expected_revisions=None):
                        {"status": [entry.status]})
     version = working_version(entry)
     merged = {**version.content, **_only_declared(entry.kind, _without_same_kind(entry, changes))}
-    version.content = load(content_schema(entry.kind)(), merged)
+    version.content = load(content_loader(entry.kind), merged)
     version.author = actor.username
     announce(session, entry, "edited", actor, from_status=previous_status)
     return entry
