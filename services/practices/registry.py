@@ -1,12 +1,12 @@
 """Entries of the registry: drafting, editing, versions, who may see what, and their announcements."""
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from services.practices.contract import STATUS_TITLES, content_loader, content_schema
 from services.practices.models import Entry, EntryTransition, EntryVersion, PracticesOutbox
 from shared.auth import ADMIN, METHODIST, REVIEWER, require_city, require_role
 from shared.db import get_row, paginate, require_revision
 from shared.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
-from shared.messaging import record, utcnow
+from shared.messaging import record_all, utcnow
 from shared.plugins import SEARCH_CHOICE, SEARCH_RANGE, entry_kinds
 from shared.schemas import load
 from shared.wordforms import matches
@@ -39,8 +39,7 @@ def add_drafts(session, actor, drafts):
         entries.append(entry)
     session.add_all(entries)
     session.flush()
-    for entry in entries:
-        announce(session, entry, "created", actor, from_status=None)
+    announce_all(session, [(entry, None) for entry in entries], "created", actor)
     return entries
 
 
@@ -201,18 +200,29 @@ def _content_matches(view, q, direction, grade, format):
 
 def announce(session, entry, action, actor, from_status, comment=""):
     """Record the change in the entry's history and announce it, in the caller's transaction."""
-    entry.revision += 1
-    entry.updated_at = utcnow()
-    session.add(EntryTransition(
-        entry_id=entry.id, version=entry.version, action=action, from_status=from_status,
-        to_status=entry.status, actor=actor.username, actor_role=actor.role, comment=comment,
-        content=dict(working_version(entry).content) if action == "changes_requested" else None))
-    record(session, PracticesOutbox, f"practice_{action}", {
-        "id": entry.id, "kind": entry.kind, "municipality": entry.municipality, "status": entry.status,
-        "version": entry.version, "published_version": entry.published_version,
-        "revision": entry.revision, "author": entry.author, "actor": actor.username, "comment": comment,
-        "published": _json_ready(public_view(entry)),
-    })
+    announce_all(session, [(entry, from_status)], action, actor, comment)
+
+
+def announce_all(session, changed, action, actor, comment=""):
+    """:func:`announce` for entries ``[(entry, from_status)]`` changed alike (an import, a bulk review):
+    their history lines in one statement and their events in another, not two ORM objects each."""
+    lines, events = [], []
+    for entry, from_status in changed:
+        entry.revision += 1
+        entry.updated_at = utcnow()
+        lines.append({
+            "entry_id": entry.id, "version": entry.version, "action": action, "from_status": from_status,
+            "to_status": entry.status, "actor": actor.username, "actor_role": actor.role, "comment": comment,
+            "content": dict(working_version(entry).content) if action == "changes_requested" else None})
+        events.append((f"practice_{action}", {
+            "id": entry.id, "kind": entry.kind, "municipality": entry.municipality, "status": entry.status,
+            "version": entry.version, "published_version": entry.published_version,
+            "revision": entry.revision, "author": entry.author, "actor": actor.username, "comment": comment,
+            "published": _json_ready(public_view(entry)),
+        }))
+    if lines:
+        session.execute(insert(EntryTransition), lines)
+        record_all(session, PracticesOutbox, events)
 
 
 def _json_ready(view):
