@@ -67,8 +67,10 @@ def record_all(session, outbox_model, events):
 
 def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
     """Publish unsent outbox rows in order with ``dispatch(event_type, envelope, correlation_id)``;
-    returns the count. Rows are marked sent only after all of them are published: if anything fails
-    half-way the whole batch stays unsent and is published again on the next run.
+    returns the count. ``dispatch`` may publish without waiting for the broker if it has a ``confirm()``
+    that waits for all of them at the end (shared/service.py ``OutboxDispatcher``). Rows are marked sent
+    only after all of them are published and confirmed: if anything fails half-way the whole batch
+    stays unsent and is published again on the next run.
 
     PostgreSQL: replicas of one service share the outbox, so the rows stay locked while they are
     published and each goes to one relay at a time. SQLite: a process has one connection, and every
@@ -94,6 +96,9 @@ def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
 def _publish(rows, dispatch):
     for _, event_type, envelope, correlation_id in rows:
         dispatch(event_type, envelope, correlation_id)
+    confirm = getattr(dispatch, "confirm", None)
+    if confirm is not None:
+        confirm()
 
 
 def _mark_sent(session, outbox_model, rows):
