@@ -169,7 +169,9 @@ def upsert(session, model, values, newer_only=False):
     events in one transaction, and ORM objects there cost a flush per event.
     """
     statement, defaults = _upsert_statement(model, session.bind.dialect.name, tuple(values), newer_only)
-    return session.execute(statement, {**{name: default() for name, default in defaults}, **values}).rowcount > 0
+    # On the session's connection: the ORM's layers around a text statement cost as much as running it.
+    parameters = {**{name: default() for name, default in defaults}, **values}
+    return session.connection().execute(statement, parameters).rowcount > 0
 
 
 @functools.cache
@@ -204,4 +206,12 @@ def _default_maker(default):
 
 def stored_revision(session, model, key):
     """The ``revision`` of the row of ``model`` with primary key ``key``, None if there is none."""
-    return session.scalar(select(model.revision).where(model.__table__.primary_key.columns[0] == key))
+    return session.connection().scalar(_revision_query(model), {"key": key})
+
+
+@functools.cache
+def _revision_query(model):
+    # Built once per model: mirrors ask it for every event they take, and building and keying a select
+    # cost more than running it.
+    table = model.__table__
+    return select(table.c.revision).where(table.primary_key.columns[0] == bindparam("key"))

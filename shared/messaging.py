@@ -5,10 +5,11 @@ the relay later publishes committed rows to RabbitMQ and marks them sent. A cras
 marking makes the relay publish the row again, so handlers must tolerate repeats: :func:`apply_once`
 records each handled event id in the handler's own transaction and skips ids it has seen.
 """
+import functools
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, func, insert, select, update
+from sqlalchemy import JSON, Integer, String, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -54,10 +55,22 @@ def record(session, outbox_model, name, data):
     return envelope
 
 
+def record_all(session, outbox_model, events):
+    """:func:`record` for many events ``[(name, data)]`` in one statement; returns their envelopes."""
+    envelopes = [make_envelope(name, data) for name, data in events]
+    correlation_id = logs.correlation_id.get()
+    session.execute(insert(outbox_model), [
+        {"event_id": envelope["event_id"], "event_type": envelope["event_type"], "envelope": envelope,
+         "correlation_id": correlation_id} for envelope in envelopes])
+    return envelopes
+
+
 def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
     """Publish unsent outbox rows in order with ``dispatch(event_type, envelope, correlation_id)``;
-    returns the count. Rows are marked sent only after all of them are published: if anything fails
-    half-way the whole batch stays unsent and is published again on the next run.
+    returns the count. ``dispatch`` may publish without waiting for the broker if it has a ``confirm()``
+    that waits for all of them at the end (shared/service.py ``OutboxDispatcher``). Rows are marked sent
+    only after all of them are published and confirmed: if anything fails half-way the whole batch
+    stays unsent and is published again on the next run.
 
     PostgreSQL: replicas of one service share the outbox, so the rows stay locked while they are
     published and each goes to one relay at a time. SQLite: a process has one connection, and every
@@ -83,6 +96,9 @@ def relay(sessions, outbox_model, dispatch, batch=RELAY_BATCH):
 def _publish(rows, dispatch):
     for _, event_type, envelope, correlation_id in rows:
         dispatch(event_type, envelope, correlation_id)
+    confirm = getattr(dispatch, "confirm", None)
+    if confirm is not None:
+        confirm()
 
 
 def _mark_sent(session, outbox_model, rows):
@@ -122,12 +138,13 @@ def apply_once(sessions, processed_model, name, payload, apply, after=None):
     try:
         with sessions.begin() as session:
             # Repeats are common (the broker and the replay both deliver): skip them before validating.
-            if claimed is not None and session.get(processed_model, claimed) is not None:
+            if claimed is not None and _handled(session, processed_model, claimed):
                 return False
             event_id, data = open_envelope(name, payload)
-            if event_id != claimed and session.get(processed_model, event_id) is not None:
+            if event_id != claimed and _handled(session, processed_model, event_id):
                 return False
-            session.add(processed_model(event_id=event_id, event_type=name))
+            session.connection().execute(_processed_insert(processed_model),
+                                         {"event_id": event_id, "event_type": name, "processed_at": utcnow()})
             call_handler(apply, session, data, payload)
             if after is not None:
                 after(session)
@@ -181,4 +198,21 @@ def claimed_event_id(payload):
 
 def _seen(sessions, processed_model, event_id):
     with sessions() as session:
-        return session.get(processed_model, event_id) is not None
+        return _handled(session, processed_model, event_id)
+
+
+def _handled(session, processed_model, event_id):
+    return session.connection().scalar(_processed_query(processed_model), {"event_id": event_id}) is not None
+
+
+# A mirror handles events one by one, each in a transaction of its own: these statements are built once
+# per table, as building and keying them cost more than running them.
+@functools.cache
+def _processed_query(processed_model):
+    table = processed_model.__table__
+    return select(table.c.event_id).where(table.c.event_id == bindparam("event_id"))
+
+
+@functools.cache
+def _processed_insert(processed_model):
+    return insert(processed_model.__table__)

@@ -1,6 +1,11 @@
 """What every data-owning service has in common: a health probe, the outbox relay and its metrics."""
 import logging
 
+from amqp.exceptions import MessageNacked
+from kombu import Connection, Producer
+from nameko import config
+from nameko.amqp.publish import PERSISTENT
+from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
 from nameko.events import EventDispatcher
 from nameko.messaging import encode_to_headers
 from nameko.rpc import Rpc
@@ -17,6 +22,8 @@ from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
 from shared.revocation import RefusesRevokedTokens
 
 log = logging.getLogger(__name__)
+# How long the relay waits for the broker to confirm its batch before it gives up (and publishes it again).
+CONFIRM_TIMEOUT_SECONDS = 30
 
 
 class OwnedDataRpc(Rpc):
@@ -38,18 +45,79 @@ rpc = OwnedDataRpc.decorator
 
 
 class OutboxDispatcher(EventDispatcher):
-    """``dispatch(event_type, envelope, correlation_id)``: an event carries the correlation id of the
-    request that caused it (kept with its outbox row), not that of the relay's timer, and this
-    installation's id."""
+    """``dispatch(event_type, envelope, correlation_id)`` publishes an event, carrying the correlation id
+    of the request that caused it (kept with its outbox row), not that of the relay's timer, and this
+    installation's id; ``dispatch.confirm()`` returns once the broker has confirmed every event
+    published since, and raises if it refused one or the connection failed.
+
+    One wait for a relay's batch instead of a broker round trip per event, which was a third of the
+    practices service's time during an import: the events go out on a channel of the relay's own, in
+    confirm mode, without waiting, and the relay marks them sent only after ``confirm()``. One relay
+    runs at a time per process (a timer's next run waits for the last one), so the channel is its own.
+    """
+
+    def setup(self):
+        super().setup()
+        self.connection = self.producer = None
+        self.pending = set()  # delivery tags published and not yet confirmed
+        self.refused = False
+
+    def stop(self):
+        self._close()
 
     def get_dependency(self, worker_ctx):
         headers = encode_to_headers(worker_ctx.context_data)
 
         def dispatch(event_type, envelope, correlation_id=None):
-            self.publisher.publish(stamped(envelope), exchange=self.exchange, routing_key=event_type,
-                                   extra_headers={**headers, **encode_to_headers({logs.CONTEXT_KEY: correlation_id})})
+            try:
+                self._publish(stamped(envelope), event_type,
+                              {**headers, **encode_to_headers({logs.CONTEXT_KEY: correlation_id})})
+            except Exception:
+                self._close()
+                raise
 
+        dispatch.confirm = self._confirm
         return dispatch
+
+    def _publish(self, body, routing_key, headers):
+        if self.producer is None:
+            self._open()
+        self.producer.publish(body, routing_key=routing_key, headers=headers, delivery_mode=PERSISTENT,
+                              serializer=self.publisher.serializer, declare=[self.exchange], retry=False)
+        self.published += 1
+        self.pending.add(self.published)
+
+    def _open(self):
+        self.connection = Connection(self.amqp_uri, ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                                     login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        channel = self.connection.channel()
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._acknowledged)
+        channel.events["basic_nack"].add(self._refused)
+        self.producer = Producer(channel, exchange=self.exchange)
+        self.published, self.pending, self.refused = 0, set(), False
+
+    def _acknowledged(self, delivery_tag, multiple):
+        self.pending -= {tag for tag in self.pending if tag <= delivery_tag} if multiple else {delivery_tag}
+
+    def _refused(self, delivery_tag, multiple):
+        self.refused = True
+        self._acknowledged(delivery_tag, multiple)
+
+    def _confirm(self):
+        try:
+            while self.pending:
+                self.connection.drain_events(timeout=CONFIRM_TIMEOUT_SECONDS)
+            if self.refused:
+                raise MessageNacked("the broker refused an event")
+        except Exception:
+            self._close()
+            raise
+
+    def _close(self):
+        if self.connection is not None:
+            self.connection.collect()  # forcibly: it may be the broken one
+        self.connection = self.producer = None
 
 
 class OutboxMetricsServer(MetricsServer):

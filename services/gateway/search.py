@@ -4,11 +4,11 @@ The engine is the database's own: SQLite FTS5 over Snowball stems on the embedde
 PostgreSQL's ``russian`` text search configuration where the read model lives on PostgreSQL. Every
 query word is a prefix of a stem, so «токарный» finds «токарного» and a typed «лазер» finds «лазерного».
 """
-from sqlalchemy import delete, func, insert, literal_column, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text, update
 
 from services.gateway.models import SearchDocument, SearchDocumentFacets, SearchFacetSet, SearchFilters
 from shared.db import upsert
-from shared.wordforms import russian, stems, words
+from shared.wordforms import stem, stems, words
 
 FACETS = ("municipality", "kind", "direction", "format")
 FILTERED_COLUMNS = ("doc_type", "kind", "municipality", "direction", "format")
@@ -19,6 +19,19 @@ FACET_SETS, DOCUMENT_FACETS = SearchFacetSet.__table__, SearchDocumentFacets.__t
 RESULT_COLUMNS = [DOCUMENTS.c[name] for name in (
     "id", "key", "ref_id", "title", "summary", "profession", "organization", "tags", "body")] + [
     FILTERS.c[name] for name in ("doc_type", "kind", "municipality", "direction", "format", "grades_mask")]
+
+
+# Indexing runs once per projected publication, hundreds in one transaction: its statements are made
+# once, so SQLAlchemy finds each compiled in its cache instead of building and keying it anew.
+FIND_DOCUMENT = select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == bindparam("key"))
+INSERT_DOCUMENT, INSERT_FILTERS = insert(DOCUMENTS), insert(FILTERS)
+FIND_FACET_SET = select(FACET_SETS.c.id).where(*(FACET_SETS.c[name] == bindparam(name) for name in FACETS))
+INSERT_FACET_SET = insert(FACET_SETS)
+UPDATE_DOCUMENT = update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("doc_id"))
+UPDATE_FILTERS = update(FILTERS).where(FILTERS.c.id == bindparam("doc_id"))
+INDEX_TSV = text("UPDATE search_documents SET tsv = to_tsvector('russian', :content) WHERE id = :id")
+UNINDEX_FTS = text("DELETE FROM search_fts WHERE rowid = :id")
+INDEX_FTS = text("INSERT INTO search_fts (rowid, stems) VALUES (:id, :stems)")
 
 
 def _is_postgres(session):
@@ -42,40 +55,40 @@ def index_document(session, doc):
         "direction": doc.get("direction"), "format": doc.get("format"),
         "grades_mask": sum(1 << grade for grade in set(doc.get("grades") or [])), "sort_date": doc["sort_date"],
     }
-    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == doc["key"]))
-    if doc_id is None:
-        doc_id = session.execute(insert(DOCUMENTS).values(**content)).inserted_primary_key[0]
-        session.execute(insert(FILTERS).values(id=doc_id, **filters))
+    doc_id = existing = session.scalar(FIND_DOCUMENT, {"key": doc["key"]})
+    if existing is None:
+        doc_id = session.execute(INSERT_DOCUMENT, content).inserted_primary_key[0]
+        session.execute(INSERT_FILTERS, {"id": doc_id, **filters})
     else:
-        session.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(**content))
-        session.execute(update(FILTERS).where(FILTERS.c.id == doc_id).values(**filters))
+        session.execute(UPDATE_DOCUMENT, {"doc_id": doc_id, **content})
+        session.execute(UPDATE_FILTERS, {"doc_id": doc_id, **filters})
     upsert(session, SearchDocumentFacets, {"id": doc_id, "facet_set": _facet_set(session, filters)})
-    _index_text(session, doc_id, _searchable_text(doc))
+    _index_text(session, doc_id, _searchable_text(doc), new=existing is None)
 
 
 def _facet_set(session, filters):
     """The id of the set of ``filters``' facet values, added if no document had them before."""
     values = {name: filters[name] or "" for name in FACETS}
-    found = select(FACET_SETS.c.id).where(*(FACET_SETS.c[name] == value for name, value in values.items()))
-    return session.scalar(found) or session.execute(insert(FACET_SETS).values(**values)).inserted_primary_key[0]
+    return (session.scalar(FIND_FACET_SET, values)
+            or session.execute(INSERT_FACET_SET, values).inserted_primary_key[0])
 
 
-def _index_text(session, doc_id, content):
+def _index_text(session, doc_id, content, new=False):
+    """The document's words for matching; ``new``: it has none yet (a removed document's go with it)."""
     if _is_postgres(session):
-        session.execute(text("UPDATE search_documents SET tsv = to_tsvector('russian', :content) WHERE id = :id"),
-                        {"content": content, "id": doc_id})
+        session.execute(INDEX_TSV, {"content": content, "id": doc_id})
         return
-    session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
-    session.execute(text("INSERT INTO search_fts (rowid, stems) VALUES (:id, :stems)"),
-                    {"id": doc_id, "stems": " ".join(stems(content))})
+    if not new:
+        session.execute(UNINDEX_FTS, {"id": doc_id})
+    session.execute(INDEX_FTS, {"id": doc_id, "stems": " ".join(stems(content))})
 
 
 def remove_document(session, key):
-    doc_id = session.scalar(select(DOCUMENTS.c.id).where(DOCUMENTS.c.key == key))
+    doc_id = session.scalar(FIND_DOCUMENT, {"key": key})
     if doc_id is None:
         return
     if not _is_postgres(session):
-        session.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id})
+        session.execute(UNINDEX_FTS, {"id": doc_id})
     session.execute(delete(DOCUMENT_FACETS).where(DOCUMENT_FACETS.c.id == doc_id))
     session.execute(delete(FILTERS).where(FILTERS.c.id == doc_id))
     session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == doc_id))
@@ -149,7 +162,7 @@ def _found(connection, query_words, ranked):
 
 
 def _fts_match(query_words):
-    return " AND ".join(f'"{russian.stemWord(word)}"*' for word in query_words)
+    return " AND ".join(f'"{stem(word)}"*' for word in query_words)
 
 
 def _active(filters):

@@ -2,9 +2,12 @@
 from marshmallow import ValidationError
 
 from services.practices.contract import KindSchema, content_schema
-from services.practices.registry import create_entries
+from services.practices.registry import add_drafts
 from shared.auth import METHODIST, require_role
 from shared.errors import ValidationFailed
+from shared.schemas import reused
+
+KIND = KindSchema()
 
 
 def import_entries(session, actor, rows, dry_run=True):
@@ -13,7 +16,8 @@ def import_entries(session, actor, rows, dry_run=True):
     ``rows`` are ``{"row": spreadsheet row number, "values": {field: value}}``.
     """
     require_role(actor, METHODIST)
-    report = [_check_row(row) for row in rows]
+    checked = [_check_row(row) for row in rows]
+    report = [line for line, _ in checked]
     invalid = [line for line in report if line["status"] == "invalid"]
     summary = {"dry_run": dry_run, "total": len(report), "valid": len(report) - len(invalid),
                "invalid": len(invalid), "created": 0, "rows": report}
@@ -22,19 +26,20 @@ def import_entries(session, actor, rows, dry_run=True):
                                {"rows": {str(line["row"]): line["errors"] for line in invalid}})
     if dry_run or not report:
         return summary
-    drafts = [(values.pop("kind"), values) for values in (dict(row["values"]) for row in rows)]
-    for line, entry in zip(report, create_entries(session, actor, drafts)):
+    for line, entry in zip(report, add_drafts(session, actor, [draft for _, draft in checked])):
         line.update(status="created", id=entry.id)
     summary["created"] = len(report)
     return summary
 
 
 def _check_row(row):
+    """``(report line, (kind, loaded content))``; the draft is None for an invalid row. The content is
+    loaded once, here: the same load is what creating the entry would do again."""
     values = dict(row["values"])
     line = {"row": row["row"], "title": values.get("title") or "", "status": "valid", "errors": {}}
     try:
-        kind = KindSchema().load({"kind": values.pop("kind", None)})["kind"]
-        content_schema(kind)().load(values)
+        kind = KIND.load({"kind": values.pop("kind", None)})["kind"]
+        return line, (kind, reused(content_schema(kind)).load(values))
     except ValidationError as error:
         line.update(status="invalid", errors=error.messages)
-    return line
+    return line, None

@@ -10,6 +10,7 @@ from services.practices.contract import STATUS_TITLES, TRANSITIONS
 from services.practices.models import Entry, EntryTransition
 from services.practices.registry import (
     announce,
+    announce_all,
     entry_not_found,
     get_entries,
     get_entry,
@@ -26,12 +27,15 @@ from shared.messaging import utcnow
 def transition(session, actor, entry_id, name, comment=""):
     """Apply transition ``name`` (``submit``, ``approve``, …) to an entry; returns the entry."""
     entry = get_entry(session, entry_id, for_update=True)
-    _move(session, actor, entry, TRANSITIONS[name], comment)
+    rule = TRANSITIONS[name]
+    previous = _move(actor, entry, rule, comment)
+    announce(session, entry, rule.action, actor, from_status=previous, comment=comment)
     return entry
 
 
-def _move(session, actor, entry, rule, comment):
-    """Check that ``actor`` may move ``entry`` by ``rule`` (raising before anything changes), then move it."""
+def _move(actor, entry, rule, comment):
+    """Check that ``actor`` may move ``entry`` by ``rule`` (raising before anything changes), then move it;
+    returns the status it had. The caller announces the move."""
     _check_actor(actor, entry, rule)
     if entry.status not in rule.sources:
         allowed = ", ".join(f"«{STATUS_TITLES[s]}»" for s in sorted(rule.sources))
@@ -41,7 +45,7 @@ def _move(session, actor, entry, rule, comment):
         raise ValidationFailed("Нужен комментарий", {"comment": ["Объясните автору, что изменить или почему"]})
     previous = entry.status
     _apply(entry, _target_status(entry, rule))
-    announce(session, entry, rule.action, actor, from_status=previous, comment=comment)
+    return previous
 
 
 def transition_many(session, actor, entry_ids, name, comment=""):
@@ -53,15 +57,16 @@ def transition_many(session, actor, entry_ids, name, comment=""):
     rule = TRANSITIONS[name]
     require_role(actor, rule.role)  # a guest or a wrong role is refused as a whole, not entry by entry
     entries = get_entries(session, entry_ids)
-    done, failed = [], {}
+    done, failed, moved = [], {}, []
     for entry_id in entry_ids:
         try:
             if entry_id not in entries:
                 raise entry_not_found(entry_id)
-            _move(session, actor, entries[entry_id], rule, comment)
+            moved.append((entries[entry_id], _move(actor, entries[entry_id], rule, comment)))
             done.append(entry_id)
         except NetworkError as refused:
             failed[str(entry_id)] = refused.message
+    announce_all(session, moved, rule.action, actor, comment)
     return {"done": done, "failed": failed}
 
 

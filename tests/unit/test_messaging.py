@@ -71,6 +71,24 @@ def test_relay_publishes_in_order_and_only_once(sessions):
     assert sent == ["a", "b", "c"]
 
 
+def test_a_batch_the_broker_did_not_confirm_stays_unsent_and_goes_out_again(sessions):
+    store_events(sessions, "a", "b")
+    sent = []
+
+    def dispatch(name, envelope, _correlation_id):
+        sent.append(envelope["data"]["code"])
+
+    def refused():
+        raise ConnectionError("the broker went away before confirming")
+
+    dispatch.confirm = refused
+    with pytest.raises(ConnectionError):
+        relay(sessions, Outbox, dispatch)
+    dispatch.confirm = lambda: None
+    assert relay(sessions, Outbox, dispatch) == 2
+    assert sent == ["a", "b", "a", "b"]
+
+
 def test_an_event_is_published_with_the_correlation_id_of_the_request_that_recorded_it(sessions):
     token = logs.correlation_id.set("request-1")
     try:

@@ -41,15 +41,37 @@ def import_spreadsheet(practices, request, query):
     content = checked_imports.take(token, owner) if token else _uploaded_spreadsheet(request)
     sheet = spreadsheets.read_sheet(content)
     rows = [{"row": row["row"], "values": row["values"]} for row in sheet.rows]
-    report = spreadsheets.explain(practices.import_entries({"rows": rows, "dry_run": True}), sheet)
-    if report["invalid"] and not query["dry_run"]:
-        raise ValidationFailed(f"Импорт не выполнен: строк с ошибками — {report['invalid']}. Исправьте их и "
-                               "повторите", {"rows": {str(line["row"]): line["messages"]
-                                                       for line in report["rows"] if line["messages"]}})
+    if not query["dry_run"] and not sheet.problems:
+        # The service checks every row before it imports and refuses the whole file if one is bad, so a
+        # sheet without cell problems goes straight to the import; the check that words each error as a
+        # row and column of the file is asked for only when the service refused it.
+        try:
+            return _import(practices, rows, token)
+        except ValidationFailed:
+            _refuse_invalid_rows(practices, rows, sheet)
+            raise
     if query["dry_run"]:
+        report = _checked(practices, rows, sheet)
         if report["total"] and not report["invalid"]:
             report["token"] = checked_imports.keep(content, owner)
         return report
+    _refuse_invalid_rows(practices, rows, sheet)
+    return _import(practices, rows, token)
+
+
+def _checked(practices, rows, sheet):
+    return spreadsheets.explain(practices.import_entries({"rows": rows, "dry_run": True}), sheet)
+
+
+def _refuse_invalid_rows(practices, rows, sheet):
+    report = _checked(practices, rows, sheet)
+    if report["invalid"]:
+        raise ValidationFailed(f"Импорт не выполнен: строк с ошибками — {report['invalid']}. Исправьте их и "
+                               "повторите", {"rows": {str(line["row"]): line["messages"]
+                                                       for line in report["rows"] if line["messages"]}})
+
+
+def _import(practices, rows, token):
     report = practices.import_entries({"rows": rows, "dry_run": False})
     if token:
         checked_imports.forget(token)
