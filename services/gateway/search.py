@@ -112,7 +112,7 @@ def search(session, q=None, page=1, per_page=20, **filters):
     connection, query_words = session.connection(), words(q)
     ranked = connection.execute(_page_query(connection, query_words, filters, (page - 1) * per_page, per_page)).all()
     items = _hits(connection, ranked)
-    facets = _facets(connection, _matching(connection, query_words, filters))
+    facets = _facets(connection, _facet_query(connection, query_words, filters))
     return {"items": items, "total": sum(facets["kind"].values()), "page": page, "per_page": per_page,
             "facets": facets}
 
@@ -129,7 +129,8 @@ def _page_query(connection, query_words, filters, offset, limit):
                      "ORDER BY bm25(search_fts), rowid DESC LIMIT :limit OFFSET :offset")
                 .bindparams(match=_fts_match(query_words), limit=limit, offset=offset))
     found = _found(connection, query_words, ranked=True)
-    query = _filtered(select(FILTERS.c.id, found.c.score).join(found, found.c.doc_id == FILTERS.c.id), filters)
+    query = select(FILTERS.c.id, found.c.score).join(found, found.c.doc_id == FILTERS.c.id)
+    query = _filtered(query, filters, by_index=connection.dialect.name == "postgresql")
     # bm25 is better the more negative it is; ts_rank the higher.
     best_first = found.c.score.desc() if connection.dialect.name == "postgresql" else found.c.score
     return query.order_by(best_first, FILTERS.c.id.desc()).offset(offset).limit(limit)
@@ -143,7 +144,7 @@ def _matching(connection, query_words, filters):
     if not _active(filters):
         return found
     matching = select(FILTERS.c.id.label("doc_id")).join(found, found.c.doc_id == FILTERS.c.id)
-    return _filtered(matching, filters).subquery()
+    return _filtered(matching, filters, by_index=connection.dialect.name == "postgresql").subquery()
 
 
 def _found(connection, query_words, ranked):
@@ -169,25 +170,45 @@ def _active(filters):
     return any(filters.get(name) for name in (*FILTERED_COLUMNS, "grade"))
 
 
-def _filtered(query, filters):
+def _filtered(query, filters, by_index=True):
+    """``query`` narrowed by ``filters``. Without ``by_index`` (SQLite, with words) the filtered columns are
+    written ``+column``, which SQLite reads as «no index for this»: it then walks the FTS5 matches and
+    looks each one up, rather than walk a filter's index (with no statistics it takes ``kind = …`` for
+    ten rows) and run the full-text query once per row: 42 s instead of 9 ms at 100 000 documents."""
     for name in FILTERED_COLUMNS:
         value = filters.get(name)
         if value:
-            column = FILTERS.c[name]
+            column = FILTERS.c[name] if by_index else literal_column(f"+{FILTERS.name}.{name}", FILTERS.c[name].type)
             query = query.where(column.in_(value) if isinstance(value, list) else column == value)
     if filters.get("grade"):
         query = query.where(FILTERS.c.grades_mask.op("&")(1 << filters["grade"]) != 0)
     return query
 
 
-def _facets(connection, matching):
-    """Counts of each facet's values over the ``matching`` documents (a subquery of ids, or None: all)."""
+# The common case of _page_query's again (words, no filter, SQLite) as one text statement: building and
+# keying the Core one for every search cost 0.45 ms of its 3.
+WORDS_FACETS = text(
+    f"SELECT {', '.join(f's.{name}' for name in FACETS)}, counted.documents FROM (SELECT f.facet_set, "
+    "count(*) AS documents FROM search_fts JOIN search_document_facets f ON f.id = search_fts.rowid "
+    "WHERE search_fts MATCH :match GROUP BY f.facet_set) counted "
+    "JOIN search_facet_sets s ON s.id = counted.facet_set")
+
+
+def _facet_query(connection, query_words, filters):
+    """``(*FACETS values, documents)`` of each facet set among the matching documents."""
+    if query_words and connection.dialect.name != "postgresql" and not _active(filters):
+        return WORDS_FACETS.bindparams(match=_fts_match(query_words))
+    matching = _matching(connection, query_words, filters)
     per_set = select(DOCUMENT_FACETS.c.facet_set, func.count().label("documents"))
     if matching is not None:
         per_set = per_set.join(matching, matching.c.doc_id == DOCUMENT_FACETS.c.id)
     per_set = per_set.group_by(DOCUMENT_FACETS.c.facet_set).subquery()
-    counted = select(*(FACET_SETS.c[name] for name in FACETS), per_set.c.documents).join(
+    return select(*(FACET_SETS.c[name] for name in FACETS), per_set.c.documents).join(
         per_set, per_set.c.facet_set == FACET_SETS.c.id)
+
+
+def _facets(connection, counted):
+    """Counts of each facet's values, from the facet sets' counts."""
     facets = {name: {} for name in FACETS}
     for *values, count in connection.execute(counted):
         for name, value in zip(FACETS, values):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from application.running import POSTGRES_ADMIN_URL
 from services.gateway import search
@@ -149,3 +149,17 @@ def test_documents_indexed_before_facet_sets_are_counted_after_the_upgrade(tmp_p
     counted = facets(session_factory(url))
     assert counted["municipality"] == {"kyshtym": 2, "kopeysk": 1}
     assert counted["direction"] == {"ИТ": 1} and counted["kind"] == {"career_trial": 3}
+
+
+@pytest.mark.parametrize("filters", [{"kind": ["career_trial"]}, {"municipality": "kopeysk"}, {"format": "remote"}])
+def test_words_with_a_filter_walk_the_matches_not_the_filters_index(migrated, filters):
+    """With no statistics SQLite took a filter's index for a few rows and ran the full-text query once
+    per row of it (42 s at 100 000 documents): the matches must be the outer loop."""
+    sessions = migrated("gateway")
+    with sessions() as session:
+        connection = session.connection()
+        for query in (search._page_query(connection, ["токарь"], filters, 0, 20),
+                      select(search._matching(connection, ["токарь"], filters))):
+            compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
+            assert plan[0].startswith("SCAN search_fts"), plan
