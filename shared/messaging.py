@@ -49,10 +49,7 @@ class ProcessedEventMixin:
 
 def record(session, outbox_model, name, data):
     """Store event ``name`` in the outbox; it is published only if ``session`` commits."""
-    envelope = make_envelope(name, data)
-    session.add(outbox_model(event_id=envelope["event_id"], event_type=name, envelope=envelope,
-                             correlation_id=logs.correlation_id.get()))
-    return envelope
+    return record_all(session, outbox_model, [(name, data)])[0]
 
 
 def record_all(session, outbox_model, events):
