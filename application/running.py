@@ -21,7 +21,7 @@ from application.launcher import Network, ensure_broker, installation_env
 from shared import config as settings
 from shared.installation import broker_vhost
 
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 DATABASES = (*settings.SERVICES, "gateway")
 
 

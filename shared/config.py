@@ -29,7 +29,8 @@ def database_url(config, service_name):
     """The SQLAlchemy URL of one service's own database."""
     url = (config.get("DATABASES") or {}).get(service_name)
     if url:
-        return url
+        # Earlier releases documented pg8000's URLs; installations configured that way keep working.
+        return url.replace("postgresql+pg8000://", "postgresql+psycopg2://", 1)
     var_dir = Path(config.get("VAR_DIR") or "var").resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{var_dir / service_name}.db"

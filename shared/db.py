@@ -3,6 +3,7 @@ import functools
 import sqlite3
 from datetime import UTC
 
+import psycogreen.eventlet
 from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text, update
@@ -39,9 +40,11 @@ def is_sqlite(url):
 
 def make_engine(url):
     if not is_sqlite(url):
-        # pg8000 is pure Python, so eventlet's monkey patching makes it cooperative. A worker holds one
-        # connection at a time and a process runs 10 workers (max_workers): up to 10, 5 kept between bursts,
-        # so that replicas × processes stay within the server's max_connections.
+        # libpq would block the whole process while it waits for the server: psycogreen's wait callback
+        # lets other greenlets run meanwhile. A worker holds one connection at a time and a process runs
+        # 10 workers (max_workers): up to 10, 5 kept between bursts, so that replicas × processes stay
+        # within the server's max_connections.
+        psycogreen.eventlet.patch_psycopg()
         return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
     # One connection per process: SQLite allows a single writer, and a busy wait inside the C
     # library would freeze every greenlet. Greenlets queue for the connection instead.
@@ -87,12 +90,9 @@ def database_unavailable(error):
         return True
     if not isinstance(error, DBAPIError):
         return False
-    if error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    # pg8000 reports what the server said: a FATAL error ends the session (the database refuses
-    # connections, is shutting down, was dropped), whatever class the driver gave it.
-    details = error.orig.args[0] if error.orig is not None and error.orig.args else None
-    return isinstance(details, dict) and details.get("S") == "FATAL"
+    # psycopg2 raises OperationalError when the server ends the session (it refuses connections, is
+    # shutting down, the database was dropped), SQLite when the file is locked past the timeout.
+    return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
 
 
 def session_factory(url):

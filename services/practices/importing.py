@@ -7,8 +7,6 @@ from shared.auth import METHODIST, require_role
 from shared.errors import ValidationFailed
 from shared.schemas import reused
 
-KIND = KindSchema()
-
 
 def import_entries(session, actor, rows, dry_run=True):
     """Check every row; unless ``dry_run``, create them all as drafts, or none if any row is bad.
@@ -38,7 +36,7 @@ def _check_row(row):
     values = dict(row["values"])
     line = {"row": row["row"], "title": values.get("title") or "", "status": "valid", "errors": {}}
     try:
-        kind = KIND.load({"kind": values.pop("kind", None)})["kind"]
+        kind = reused(KindSchema).load({"kind": values.pop("kind", None)})["kind"]
         return line, (kind, reused(content_schema(kind)).load(values))
     except ValidationError as error:
         line.update(status="invalid", errors=error.messages)
