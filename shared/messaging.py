@@ -56,7 +56,8 @@ def record_all(session, outbox_model, events):
     """:func:`record` for many events ``[(name, data)]`` in one statement; returns their envelopes."""
     envelopes = [make_envelope(name, data) for name, data in events]
     correlation_id = logs.correlation_id.get()
-    session.execute(insert(outbox_model), [
+    # The table's insert, not the ORM's: the ORM's bulk path costs more than the row (a booking's 0.2 ms).
+    session.execute(insert(outbox_model.__table__), [
         {"event_id": envelope["event_id"], "event_type": envelope["event_type"], "envelope": envelope,
          "correlation_id": correlation_id} for envelope in envelopes])
     return envelopes
