@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared import logs
-from shared.compat import TolerantRpcConsumer
+from shared.compat import SignatureCheckedOnce, TolerantRpcConsumer
 from shared.config import every
 from shared.errors import NetworkError, known_error
 from shared.events import stamped
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 CONFIRM_TIMEOUT_SECONDS = 30
 
 
-class OwnedDataRpc(Rpc):
+class OwnedDataRpc(SignatureCheckedOnce, Rpc):
     """The RPC entrypoint of the owning services: an error ``shared.errors`` knows goes back as that
     NetworkError, e.g. a database that cannot be reached as ServiceUnavailable (503 with a reason)
     instead of an unexpected error; the transaction of the call was rolled back, so nothing of it is

@@ -23,6 +23,7 @@ from services.gateway.schemas import RequestIdSchema
 from services.gateway.web.headers import add_security_headers
 from shared import logs
 from shared.auth import refuse_if_revoked
+from shared.compat import SignatureCheckedOnce
 from shared.errors import (
     ROUTING_ERRORS,
     BadRequest,
@@ -146,7 +147,7 @@ class GatewayWebServer(WebServer):
         super().process_request(sock, address)
 
 
-class ApiEntrypoint(HttpRequestHandler):
+class ApiEntrypoint(SignatureCheckedOnce, HttpRequestHandler):
     """An ``http`` entrypoint whose errors are JSON, as :func:`shared.errors.answer_for` maps them."""
 
     server = GatewayWebServer()

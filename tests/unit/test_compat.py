@@ -15,8 +15,8 @@ from nameko import events, messaging, rpc
 from nameko.amqp import publish
 from nameko.amqp.consume import Consumer
 from nameko.containers import ServiceContainer
-from nameko.exceptions import ReplyQueueExpiredWithPendingReplies
-from nameko.extensions import Extension
+from nameko.exceptions import IncorrectSignature, ReplyQueueExpiredWithPendingReplies
+from nameko.extensions import Entrypoint, Extension
 from nameko.timer import Timer
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
@@ -206,3 +206,24 @@ def no_broker():
     from nameko import config
     with config.patch({"AMQP_URI": "memory://"}):  # containers are built, never started
         yield
+
+
+def test_entrypoints_still_check_each_calls_arguments_through_check_signature():
+    assert "self.check_signature(args, kwargs)" in source(HttpRequestHandler.handle_request)
+    assert "self.check_signature(args, kwargs)" in source(rpc.Rpc.handle_message)
+    # The shim binds the arguments as nameko does: to the class's method, with None for ``self``.
+    assert "inspect.getcallargs(fn, service_instance, *args, **kwargs)" in source(Entrypoint.check_signature)
+
+
+def test_a_call_with_arguments_its_method_does_not_take_is_refused_as_nameko_refuses_it():
+    class Service:
+        def book(self, session_id, data, *, waitlist=False):
+            pass
+
+    entrypoint = OwnedDataRpc()
+    entrypoint.container, entrypoint.method_name = SimpleNamespace(service_cls=Service), "book"
+    entrypoint.check_signature((7, {}), {})
+    entrypoint.check_signature((7,), {"data": {}, "waitlist": True})
+    for args, kwargs in (((7,), {}), ((7, {}, True), {}), ((7, {}), {"seats": 2})):
+        with pytest.raises(IncorrectSignature):
+            entrypoint.check_signature(args, kwargs)
