@@ -34,12 +34,14 @@ def add_drafts(session, actor, drafts):
     entries = []
     for kind_name, content in drafts:
         entry = Entry(kind=kind_name, municipality=actor.municipality, status="draft", version=1,
-                      revision=0, author=actor.username)
+                      revision=1, author=actor.username)
         entry.versions.append(EntryVersion(number=1, content=content, author=actor.username))
         entries.append(entry)
     session.add_all(entries)
     session.flush()
-    announce_all(session, [(entry, None) for entry in entries], "created", actor)
+    # Inserted at revision 1 and announced as they are: an UPDATE per new entry saved (a tenth of an
+    # import's statements).
+    _record_changes(session, [(entry, None) for entry in entries], "created", actor)
     return entries
 
 
@@ -206,10 +208,16 @@ def announce(session, entry, action, actor, from_status, comment=""):
 def announce_all(session, changed, action, actor, comment=""):
     """:func:`announce` for entries ``[(entry, from_status)]`` changed alike (an import, a bulk review):
     their history lines in one statement and their events in another, not two ORM objects each."""
-    lines, events = [], []
-    for entry, from_status in changed:
+    for entry, _ in changed:
         entry.revision += 1
         entry.updated_at = utcnow()
+    _record_changes(session, changed, action, actor, comment)
+
+
+def _record_changes(session, changed, action, actor, comment=""):
+    """The history lines and the events of entries already at their new revision."""
+    lines, events = [], []
+    for entry, from_status in changed:
         lines.append({
             "entry_id": entry.id, "version": entry.version, "action": action, "from_status": from_status,
             "to_status": entry.status, "actor": actor.username, "actor_role": actor.role, "comment": comment,
