@@ -37,6 +37,7 @@ def published_trial(db, **changes):
 def test_a_methodist_drafts_a_trial_for_their_own_city(db):
     entry = practices(db, KYSHTYM).create_entry(LASER_TRIAL)
     assert (entry["status"], entry["version"], entry["municipality"]) == ("draft", 1, "kyshtym")
+    assert entry["revision"] == 1
     assert entry["grades"] == [8, 9] and entry["kind_title"] == "Профессиональная проба"
 
 
