@@ -12,6 +12,8 @@ one fills up meanwhile, and a SQLite read model's single writer never waits for 
 
 The queue is the process's own (exclusive, deleted when it disconnects), like a broadcast handler's:
 every read model gets every event, and what arrived while its projector was away the catch-up reads.
+Being gone with its connection anyway, it is not durable, so the broker keeps its messages in memory
+instead of writing each to disk.
 """
 import time
 import uuid
@@ -56,7 +58,7 @@ class EventBatches(Entrypoint):
         self.max_wait = float(self.max_wait or config.get("PROJECTOR_BATCH_SECONDS") or BATCH_SECONDS)
         bindings = [binding(get_event_exchange(source), routing_key=name) for name, source in self.sources.items()]
         name = f"evt-batches--{self.container.service_name}.{self.method_name}-{uuid.uuid4().hex}"
-        self.queue = Queue(name, bindings=bindings, durable=True, auto_delete=True, exclusive=True)
+        self.queue = Queue(name, bindings=bindings, durable=False, auto_delete=True, exclusive=True)
         self.arrivals = LightQueue()
         # Twice a batch ahead: while one batch commits, the next one is already on its way. Tolerant: a batch
         # acknowledged on a connection the broker has just closed is logged, not a crash of the projector

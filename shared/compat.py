@@ -83,7 +83,8 @@ class SignatureCheckedOnce:
 
     @functools.cached_property
     def signature(self):
-        return inspect.signature(getattr(self.container.service_cls, self.method_name))
+        # Not followed through functools.wraps: a decorated handler takes what its wrapper takes.
+        return inspect.signature(getattr(self.container.service_cls, self.method_name), follow_wrapped=False)
 
     def check_signature(self, args, kwargs):
         try:

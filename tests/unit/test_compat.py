@@ -2,6 +2,7 @@
 they rely on still exists in the installed nameko, kombu and eventlet, so an upgrade fails here,
 loudly; and each shim does its job."""
 import errno
+import functools
 import inspect
 from types import SimpleNamespace
 
@@ -220,6 +221,10 @@ def test_a_call_with_arguments_its_method_does_not_take_is_refused_as_nameko_ref
         def book(self, session_id, data, *, waitlist=False):
             pass
 
+        @with_visitor
+        def page(self, request, visitor, entry_id):
+            pass
+
     entrypoint = OwnedDataRpc()
     entrypoint.container, entrypoint.method_name = SimpleNamespace(service_cls=Service), "book"
     entrypoint.check_signature((7, {}), {})
@@ -227,3 +232,14 @@ def test_a_call_with_arguments_its_method_does_not_take_is_refused_as_nameko_ref
     for args, kwargs in (((7,), {}), ((7, {}, True), {}), ((7, {}), {"seats": 2})):
         with pytest.raises(IncorrectSignature):
             entrypoint.check_signature(args, kwargs)
+    # A decorated handler is called with what its wrapper takes (here the request and the path values).
+    entrypoint = OwnedDataRpc()
+    entrypoint.container, entrypoint.method_name = SimpleNamespace(service_cls=Service), "page"
+    entrypoint.check_signature(("request",), {"entry_id": 12})
+
+
+def with_visitor(handler):
+    @functools.wraps(handler)
+    def wrapper(self, request, **path_values):
+        return handler(self, request, "visitor", **path_values)
+    return wrapper
