@@ -15,6 +15,11 @@ Replies lost in a broker restart: see ``TolerantReplyListener`` (the caller's si
 ``TolerantRpcConsumer`` (the service's side: a reply that cannot be published while the broker is
 away must not kill the service; the caller answers 503 and the broker redelivers the request).
 
+RPC messages are transient: nameko publishes requests and replies persistent, so the broker writes each
+to disk on the way through durable queues. A request or a reply that outlived a broker restart would
+find no caller waiting (it was answered 503 when the connection dropped) and a request would then be
+carried out after its caller was told it failed; commands are safe to repeat, so nothing is lost.
+
 Replies not confirmed: nameko waits for the broker to confirm each RPC reply, a round trip per call
 on the service's side. The confirm protects nothing the caller relies on: the call's transaction has
 committed before the reply is sent, and a reply the broker does not take is lost for the caller
@@ -58,7 +63,7 @@ from kombu.exceptions import OperationalError
 from nameko import config, events, rpc
 from nameko.amqp import publish
 from nameko.amqp.consume import Consumer
-from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
+from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT
 from nameko.exceptions import IncorrectSignature, ReplyQueueExpiredWithPendingReplies
 
 from shared.errors import ServiceUnavailable
@@ -128,10 +133,16 @@ class TolerantConsumer(ToleratesLostConnections, Consumer):
     pass
 
 
+class TransientPublisher(publish.Publisher):
+    """Publishes messages the broker keeps in memory only (see the module's docstring)."""
+
+    delivery_mode = NON_PERSISTENT
+
+
 class UnconfirmedReplies(rpc.Responder):
     """Publishes an RPC reply without waiting for the broker's confirm (see the module's docstring)."""
 
-    class publisher_cls(publish.Publisher):  # noqa: N801  (nameko's attribute name)
+    class publisher_cls(TransientPublisher):  # noqa: N801  (nameko's attribute name)
         use_confirms = False
 
 
@@ -191,6 +202,7 @@ def declared_once_per_connection(queue):
 
 
 class WaitForReplyQueue:
+    publisher_cls = TransientPublisher
     reply_listener = TolerantReplyListener()
 
     def setup(self):

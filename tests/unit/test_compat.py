@@ -243,3 +243,12 @@ def with_visitor(handler):
     def wrapper(self, request, **path_values):
         return handler(self, request, "visitor", **path_values)
     return wrapper
+
+
+def test_rpc_requests_and_replies_are_published_transient():
+    assert "kwargs.pop('delivery_mode', self.delivery_mode)" in source(publish.Publisher.publish)
+    assert "self.publisher_cls(" in source(rpc.ClusterRpc.setup)
+    assert publish.Publisher.delivery_mode == 2  # nameko's default: persistent, written to disk by the broker
+    for publisher_cls in (compat.ServiceRpc.publisher_cls, compat.ClusterRpc.publisher_cls,
+                          compat.UnconfirmedReplies.publisher_cls):
+        assert publisher_cls("memory://").delivery_mode == 1
