@@ -171,6 +171,15 @@ class RunningNetwork:
         if self.postgres:
             self.postgres.drop()
 
+    def rebuild_read_model(self, timeout=90):
+        """``practice-network rebuild-read-model``, then wait until the gateway says (``/health``) it has read
+        every owner's log again: a test leaves the shared network as it found it. A catch-up already past
+        the catalog's log when the read model was emptied refills the rest first, and the people's names
+        only on its next round."""
+        self.cli("rebuild-read-model")
+        assert eventually(lambda: self.api("GET", "/health").json()["read_model"] == "ok", timeout=timeout), \
+            "модель чтения не восстановилась"
+
     def url(self, path, gateway=1):
         """``path`` on gateway replica ``gateway`` (1 is the one ``make run`` has too)."""
         return self.processes.base_urls[gateway - 1] + path

@@ -105,5 +105,5 @@ def test_the_public_history_lists_publications_only_as_the_api_does_and_survives
     as_author = signed_in(network, "methodist-kyshtym").get(network.url(f"/practices/{entry_id}"), timeout=30)
     assert "Снова хорошо" in as_author.text and len(public_history(as_author)) == 6
 
-    network.cli("rebuild-read-model")
+    network.rebuild_read_model()
     assert eventually(lambda: public_history(guest_page(network, entry_id)) == expected, timeout=REBUILD_SECONDS)

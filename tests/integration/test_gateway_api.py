@@ -137,7 +137,7 @@ REBUILD_SECONDS = 90
 
 def test_read_model_is_rebuilt_from_the_owners_event_logs(network):
     before = network.api("GET", "/api/v1/search", params={"q": "лазер"}).json()["total"]
-    network.cli("rebuild-read-model")
+    network.rebuild_read_model()
     cities = eventually(lambda: {c["code"] for c in network.api("GET", "/api/v1/municipalities").json()["items"]}
                         >= CITIES.keys(), timeout=REBUILD_SECONDS)
     assert cities

@@ -63,7 +63,7 @@ def test_the_authors_city_methodist_is_mailed_an_adoption_once_even_after_a_rebu
     # Demo accounts have no address: the approval told methodist-magnitogorsk on the site only.
     assert all(mail["To"] == "metodist@magnitogorsk.example.org" for mail in inbox.messages)
 
-    network.cli("rebuild-read-model")
+    network.rebuild_read_model()
     token = network.api("POST", "/api/v1/auth/token", json={"username": username, "password": "long-enough"})
     headers = {"Authorization": "Bearer " + token.json()["access_token"]}
 
