@@ -10,10 +10,16 @@ could not be applied were parked one by one (``EventLogReader.apply_batch``), or
 was down, come again through the owners' logs (shared/replay.py). One batch runs at a time: the next
 one fills up meanwhile, and a SQLite read model's single writer never waits for itself.
 
-The queue is the process's own (exclusive, deleted when it disconnects), like a broadcast handler's:
-every read model gets every event, and what arrived while its projector was away the catch-up reads.
-Being gone with its connection anyway, it is not durable, so the broker keeps its messages in memory
-instead of writing each to disk.
+By default the queue is the process's own (exclusive, deleted when it disconnects), like a broadcast
+handler's: every read model gets every event, and what arrived while its projector was away the catch-up
+reads. Being gone with its connection anyway, it is not durable, so the broker keeps its messages in
+memory instead of writing each to disk.
+
+``competing=True`` is for a service whose replicas share one database (festivals): one durable queue per
+event, each event taken by one replica. Those queues have the names nameko gives the queue of a pooled
+per-event handler ``on_<event>``, the handlers such a service had before its batches, so an installation
+that ran them keeps its queues and what waits in them, and during a rolling upgrade old and new replicas
+compete on the same queues (no queue is left bound to fill up unread).
 """
 import time
 import uuid
@@ -46,28 +52,40 @@ Delivery = namedtuple("Delivery", "name payload correlation_id")
 
 
 class EventBatches(Entrypoint):
-    """``@event_batches({event name: source service})`` on a method taking ``[Delivery]``."""
+    """``@event_batches({event name: source service})`` on a method taking ``[Delivery]``; with
+    ``competing=True``, its service's replicas compete for each event (see the module's docstring)."""
 
-    def __init__(self, sources, max_events=None, max_wait=None, **kwargs):
-        self.sources = dict(sources)
+    def __init__(self, sources, competing=False, max_events=None, max_wait=None, **kwargs):
+        self.sources, self.competing = dict(sources), competing
         self.max_events, self.max_wait = max_events, max_wait
         super().__init__(**kwargs)
 
     def setup(self):
         self.max_events = int(self.max_events or config.get("PROJECTOR_BATCH_EVENTS") or BATCH_EVENTS)
         self.max_wait = float(self.max_wait or config.get("PROJECTOR_BATCH_SECONDS") or BATCH_SECONDS)
-        bindings = [binding(get_event_exchange(source), routing_key=name) for name, source in self.sources.items()]
-        name = f"evt-batches--{self.container.service_name}.{self.method_name}-{uuid.uuid4().hex}"
-        self.queue = Queue(name, bindings=bindings, durable=False, auto_delete=True, exclusive=True)
+        self.queues = self.competing_queues() if self.competing else [self.own_queue()]
         self.arrivals = LightQueue()
         # Twice a batch ahead: while one batch commits, the next one is already on its way. Tolerant: a batch
         # acknowledged on a connection the broker has just closed is logged, not a crash of the projector
-        # (the broker requeues it, or, this queue being exclusive, the catch-up reads it from the owners' logs).
+        # (the broker requeues it, or, an exclusive queue being gone, the catch-up reads it from the owners' logs).
         self.consumer = TolerantConsumer(
             config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY),
-            login_method=config.get(LOGIN_METHOD_CONFIG_KEY), queues=[self.queue], callbacks=[self.arrived],
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY), queues=self.queues, callbacks=[self.arrived],
             heartbeat=config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT), prefetch_count=2 * self.max_events,
             accept=serialization.setup().accept)
+
+    def own_queue(self):
+        bindings = [binding(get_event_exchange(source), routing_key=name) for name, source in self.sources.items()]
+        name = f"evt-batches--{self.container.service_name}.{self.method_name}-{uuid.uuid4().hex}"
+        return Queue(name, bindings=bindings, durable=False, auto_delete=True, exclusive=True)
+
+    def competing_queues(self):
+        """Declared exactly as nameko's ``@event_handler(source, name)`` on a method ``on_<name>``
+        declares its pooled queue, so that an existing one is taken over as it is."""
+        service = self.container.service_name
+        return [Queue(f"evt-{source}-{name}--{service}.on_{name}", exchange=get_event_exchange(source),
+                      routing_key=name, durable=True, auto_delete=False, exclusive=False)
+                for name, source in self.sources.items()]
 
     def start(self):
         self.container.spawn_managed_thread(self.consumer.run)

@@ -203,8 +203,9 @@ def _handled(session, processed_model, event_id):
     return session.connection().scalar(_processed_query(processed_model), {"event_id": event_id}) is not None
 
 
-# A mirror handles events one by one, each in a transaction of its own: these statements are built once
-# per table, as building and keying them cost more than running them.
+# apply_once takes one event in a transaction of its own (what a batch or a page that failed as a whole
+# falls back to): these statements are built once per table, as building and keying them cost more than
+# running them.
 @functools.cache
 def _processed_query(processed_model):
     table = processed_model.__table__

@@ -1,21 +1,20 @@
 """Catching up from the owners' event logs: for read models and for services that mirror others' data.
 
-Events normally arrive from RabbitMQ. Whatever a consumer missed (it was not running when its queues
-were first declared, it lost its data, it is a new replica) it reads from the owners' outboxes over
-RPC (``replay_events``), page by page from a per-source checkpoint. Both paths apply events through
-``apply_once``, so an event that came both ways takes effect once.
+Events normally arrive from RabbitMQ, in batches (shared/batches.py). Whatever a consumer missed (it
+was not running when its queues were first declared, it lost its data, it is a new replica) it reads
+from the owners' outboxes over RPC (``replay_events``), page by page from a per-source checkpoint. Both
+paths record each event id in the transaction that applies it, so an event that came both ways takes
+effect once.
 """
-from nameko.events import SERVICE_POOL
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.compat import ClusterRpc, event_handler
+from shared.compat import ClusterRpc
 from shared.config import every
 from shared.db import database_unavailable
 from shared.dead_letters import DeadLetters
 from shared.errors import NetworkError
-from shared.events import EVENTS
 from shared.messaging import apply_all_once, apply_once, claimed_event_id
 
 # A page is applied in one transaction: small enough not to hold the read model long.
@@ -134,14 +133,19 @@ class EventLogReader:
 
 
 class CatchesUp:
-    """Mixin for a nameko service that mirrors others' events through ``event_log`` (an
-    EventLogReader) into the database dependency named ``event_log_db``: it subscribes to each
-    handled event (see :func:`mirror`) and catches up from the owners' logs on a timer."""
+    """Mixin for a nameko service that applies others' events through ``event_log`` (an
+    EventLogReader) to the database dependency named ``event_log_db``: batches from the broker
+    (``apply_delivered``, called by its ``@event_batches`` method) and, on a timer, the catch-up from
+    the owners' logs."""
 
     event_log = None
     event_log_db = "db"
     replay = ClusterRpc()
     dead_letters = DeadLetters()
+
+    def apply_delivered(self, events):
+        """Apply a batch from the broker, each event once; an event that cannot be applied is parked."""
+        self.event_log.apply_batch(getattr(self, self.event_log_db), events, self.dead_letters)
 
     @every("READ_MODEL_CATCH_UP_SECONDS", 5)
     def catch_up(self):
@@ -149,20 +153,3 @@ class CatchesUp:
 
     def _fetch_events(self, source, after, limit):
         return getattr(self.replay, source).replay_events(after, limit)
-
-
-def mirror(name):
-    """An ``on_<name>`` event handler applying ``name`` through the service's ``event_log``, once; its
-    replicas (sharing one database) compete for each event on one durable queue. A service names one per
-    event it mirrors, in its service.py (the gateway's projector takes its events in batches instead:
-    shared/batches.py)."""
-    def handle(self, payload):
-        try:
-            self.event_log.apply(getattr(self, self.event_log_db), name, payload)
-        except Exception as error:  # a retry would fail the same way: park it and take the next event
-            if database_unavailable(error):
-                raise  # not the event's fault; the catch-up brings it again once the database is back
-            self.dead_letters(name, payload, error)
-
-    handle.__name__ = handle.__qualname__ = f"on_{name}"
-    return event_handler(EVENTS[name].source, name, handler_type=SERVICE_POOL)(handle)

@@ -6,7 +6,7 @@ Only the events that change what is published are followed (a draft's thousand e
 from services.festivals import jury
 from services.festivals.models import KnownMunicipality, KnownPractice, ProcessedEvent, ReplayCheckpoint
 from shared.db import stored_revision, upsert
-from shared.events import PUBLICATION_EVENTS
+from shared.events import EVENTS, PUBLICATION_EVENTS
 from shared.replay import EventLogReader
 
 
@@ -31,3 +31,5 @@ READER = EventLogReader(ProcessedEvent, ReplayCheckpoint, ("catalog", "practices
     "festival_jury_scored": jury.juror_scored,
     **{name: practice_changed for name in PUBLICATION_EVENTS},
 })
+# Every event READER handles, from the service that announces it (the queues of service.py's ``learn``).
+SOURCES = {name: EVENTS[name].source for name in READER.handlers}

@@ -19,9 +19,10 @@ from services.festivals.contract import (
 )
 from services.festivals.models import FestivalsOutbox
 from shared.auth import CurrentIdentity
+from shared.batches import event_batches
 from shared.db import Database
 from shared.errors import NetworkError
-from shared.replay import CatchesUp, mirror
+from shared.replay import CatchesUp
 from shared.rpc import TimedServiceRpc
 from shared.schemas import ExpectedRevisionsSchema, load, page_of
 from shared.service import OwningService, rpc
@@ -53,12 +54,13 @@ class FestivalsService(OwningService, CatchesUp):
     on_account_password_changed = OwningService.on_account_password_changed  # event (broadcast)
     sync_revoked_tokens = OwningService.sync_revoked_tokens  # timer(interval=REVOCATION_SYNC_SECONDS)
 
-    # knowledge.py: what festivals learn from others' events, each applied once (shared/replay.py)
-    on_municipality_registered = mirror("municipality_registered")  # event catalog.municipality_registered
-    on_festival_jury_scored = mirror("festival_jury_scored")  # event practices.festival_jury_scored
-    on_practice_approved = mirror("practice_approved")  # event practices.practice_approved
-    on_practice_withdrawn = mirror("practice_withdrawn")  # event practices.practice_withdrawn
-    on_practice_archived = mirror("practice_archived")  # event practices.practice_archived
+    # knowledge.py: what festivals learn from others' events, in batches, each event applied once and taken
+    # by one replica (shared/batches.py, competing): catalog.municipality_registered,
+    # practices.festival_jury_scored, practices.practice_approved, practice_withdrawn, practice_archived
+    @event_batches(knowledge.SOURCES, competing=True)
+    def learn(self, events):
+        self.apply_delivered(events)
+
     catch_up = CatchesUp.catch_up  # timer(interval=READ_MODEL_CATCH_UP_SECONDS): what the broker did not bring
 
     @rpc(expected_exceptions=NetworkError)

@@ -307,7 +307,7 @@ class ProjectorService(CatchesUp):
     # Every event of projections.HANDLERS (what each changes is there), from the service that announces it.
     @event_batches(projections.SOURCES)
     def project(self, events):
-        self.event_log.apply_batch(self.read_model, events, self.dead_letters)
+        self.apply_delivered(events)
 
     # shared/replay.py: what the broker did not bring (the projector was away), from the owners' logs
     catch_up = CatchesUp.catch_up  # timer(interval=READ_MODEL_CATCH_UP_SECONDS)

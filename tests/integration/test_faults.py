@@ -8,8 +8,11 @@ import time
 import pytest
 import requests
 from kombu import Connection, Exchange, Producer
+from sqlalchemy import text
 
 from application.running import eventually
+from shared.config import database_url
+from shared.db import session_factory
 from shared.dead_letters import DEAD_LETTER_QUEUE
 
 
@@ -129,6 +132,33 @@ def test_a_poison_event_is_parked_in_the_dead_letter_queue_and_the_next_events_f
     assert all(letter["event"] == "practice_approved" and letter["payload"] == poison for letter in letters)
     assert all("event_id" in letter["error"] or "id" in letter["error"] for letter in letters)
     assert parked_letters(network) == [], "a parked event must not come back"
+
+
+# The festivals' queue for approvals, shared by their replicas (shared/batches.py, competing).
+FESTIVALS_APPROVALS = "evt-practices-practice_approved--festivals.on_practice_approved"
+
+
+def waiting_in(network, queue):
+    with Connection(network.config["AMQP_URI"]) as connection:
+        return connection.default_channel.queue_declare(queue, passive=True).message_count
+
+
+def festivals_know_published(network, entry_id):
+    with session_factory(database_url(network.config, "festivals"))() as session:
+        return bool(session.scalar(text("SELECT published FROM known_practices WHERE id = :id"), {"id": entry_id}))
+
+
+def test_festivals_learn_from_the_practices_log_an_approval_made_while_they_were_down_and_lost_by_the_broker(network):
+    entry_id = draft_in_review(network, "пока фестивали стоят", 1)
+    network.processes.stop("festivals")
+    try:
+        assert approve_until_done(network, entry_id, threading.Event()) == 200
+        assert eventually(lambda: waiting_in(network, FESTIVALS_APPROVALS) >= 1, timeout=15)
+        with Connection(network.config["AMQP_URI"]) as connection:  # only the practices' log has it now
+            connection.default_channel.queue_purge(FESTIVALS_APPROVALS)
+    finally:
+        network.processes.start("festivals")
+    assert eventually(lambda: festivals_know_published(network, entry_id), timeout=30)
 
 
 @pytest.mark.restarts_broker

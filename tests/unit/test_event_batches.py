@@ -1,14 +1,17 @@
 """Events in batches (shared/batches.py, EventLogReader.apply_batch), without a broker: each event
-takes effect once, a bad event is parked without holding up the others, and a batch's messages are
-acknowledged only once its worker has finished."""
+takes effect once, a bad event is parked without holding up the others, a batch's messages are
+acknowledged only once its worker has finished, and competing batches take over the queues of the
+per-event handlers they replace."""
 import time
 
 import pytest
 from eventlet.queue import LightQueue
+from nameko import config
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.batches import Delivery, EventBatches
+from shared.compat import TolerantEventHandler
 from shared.db import session_factory
 from shared.events import make_envelope
 from shared.messaging import ProcessedEventMixin
@@ -147,3 +150,41 @@ def test_messages_are_collected_up_to_the_batch_size_or_for_the_wait_and_acked_a
     assert batches.container.workers == [[Delivery("municipality_registered", {"n": n}, "request-1")
                                           for n in range(3)]]
     assert batches.consumer.acked == messages[:3]
+
+
+class Festivals:
+    service_name = "festivals"
+
+
+FESTIVALS = Festivals()  # extensions keep a weak reference to their container
+
+
+def bound(extension, method_name):
+    instance = extension.bind(FESTIVALS, method_name)
+    instance.setup()
+    return instance
+
+
+def declared(queue):
+    return (queue.name, queue.exchange.name, queue.exchange.type, queue.routing_key, queue.durable,
+            queue.auto_delete, queue.exclusive, queue.queue_arguments)
+
+
+def test_competing_batches_declare_the_pooled_queues_of_the_per_event_handlers_they_replace():
+    """An installation upgraded from one ``on_<event>`` handler per event keeps its durable queues and what
+    waits in them (none is left bound to fill up unread), and old and new replicas compete on them."""
+    sources = {"practice_approved": "practices", "municipality_registered": "catalog"}
+    with config.patch({"AMQP_URI": "memory://"}):  # declared, never connected
+        competing = bound(EventBatches(sources, competing=True), "learn")
+        # What services/festivals/service.py had: one ``@event_handler(source, name)`` per event.
+        handlers = [bound(TolerantEventHandler(source, name), f"on_{name}") for name, source in sources.items()]
+    assert sorted(map(declared, competing.queues)) == sorted(declared(handler.queue) for handler in handlers)
+
+
+def test_a_read_models_batches_take_a_queue_of_their_own_bound_to_every_event():
+    sources = {"practice_approved": "practices", "municipality_registered": "catalog"}
+    with config.patch({"AMQP_URI": "memory://"}):
+        first, second = (bound(EventBatches(sources), "project") for _ in range(2))
+    (queue,), (other,) = first.queues, second.queues
+    assert queue.exclusive and queue.auto_delete and queue.name != other.name
+    assert sorted(item.routing_key for item in queue.bindings) == sorted(sources)

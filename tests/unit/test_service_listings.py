@@ -31,5 +31,6 @@ def test_a_mixin_entrypoint_not_named_is_caught():
     assert entrypoints(Hidden) - set(vars(Hidden)) == entrypoints(GatewayService)
 
 
-def test_the_festivals_service_mirrors_every_event_its_knowledge_reads():
-    assert {f"on_{name}" for name in knowledge.READER.handlers} <= entrypoints(FestivalsService)
+def test_the_festivals_service_takes_every_event_its_knowledge_reads_on_queues_its_replicas_share():
+    (batches,) = getattr(FestivalsService.learn, ENTRYPOINT_EXTENSIONS_ATTR)
+    assert batches.competing and set(batches.sources) == set(knowledge.READER.handlers)
