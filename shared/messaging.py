@@ -110,20 +110,34 @@ def outbox_backlog(session, outbox_model):
     return session.scalar(query)
 
 
-def events_after(session, outbox_model, after_position, limit, settle_seconds=REPLAY_SETTLE_SECONDS):
-    """``[(position, envelope)]`` of events stored after ``after_position``, oldest first.
+def events_after(session, outbox_model, after_position, limit, event_ids=None,
+                 settle_seconds=REPLAY_SETTLE_SECONDS):
+    """``[(position, envelope)]`` of events stored after ``after_position``, oldest first; only those of
+    ``event_ids`` when given.
 
     The outbox is kept as the service's event log, so any read model can be rebuilt from it. Rows
     younger than ``settle_seconds`` are held back: with concurrent writers a lower position can commit
     after a higher one, and a reader that moved past it would never see it.
     """
-    settled = utcnow() - timedelta(seconds=settle_seconds)
-    query = (
-        select(outbox_model.position, outbox_model.envelope)
-        .where(outbox_model.position > after_position, outbox_model.created_at <= settled)
-        .order_by(outbox_model.position).limit(limit)
-    )
+    query = _settled_after(select(outbox_model.position, outbox_model.envelope), outbox_model, after_position,
+                           limit, settle_seconds)
+    if event_ids is not None:
+        query = query.where(outbox_model.event_id.in_(event_ids))
     return [list(row) for row in session.execute(query)]
+
+
+def event_index_after(session, outbox_model, after_position, limit, settle_seconds=REPLAY_SETTLE_SECONDS):
+    """``[(position, event_id, event_type)]`` of the events :func:`events_after` gives, without their
+    envelopes: a reader that has most of them already asks for the bodies of the others only."""
+    query = _settled_after(select(outbox_model.position, outbox_model.event_id, outbox_model.event_type),
+                           outbox_model, after_position, limit, settle_seconds)
+    return [list(row) for row in session.execute(query)]
+
+
+def _settled_after(query, outbox_model, after_position, limit, settle_seconds):
+    settled = utcnow() - timedelta(seconds=settle_seconds)
+    return (query.where(outbox_model.position > after_position, outbox_model.created_at <= settled)
+            .order_by(outbox_model.position).limit(limit))
 
 
 def apply_once(sessions, processed_model, name, payload, apply, after=None):

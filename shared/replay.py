@@ -2,9 +2,10 @@
 
 Events normally arrive from RabbitMQ, in batches (shared/batches.py). Whatever a consumer missed (it
 was not running when its queues were first declared, it lost its data, it is a new replica) it reads
-from the owners' outboxes over RPC (``replay_events``), page by page from a per-source checkpoint. Both
-paths record each event id in the transaction that applies it, so an event that came both ways takes
-effect once.
+from the owners' outboxes over RPC, page by page from a per-source checkpoint: the page's index first
+(``replay_index``: positions, ids and types), then the bodies of the events it handles and has not
+applied yet (``replay_events``). Both paths record each event id in the transaction that applies it,
+so an event that came both ways takes effect once.
 """
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import IntegrityError
@@ -74,21 +75,26 @@ class EventLogReader:
                 park(name, payload, error)
         return applied
 
-    def catch_up(self, sessions, fetch_events):
-        """Read every source's log after our checkpoint; ``fetch_events(source, after, limit)``
-        returns ``[(position, envelope)]``. Returns how many events were read."""
+    def catch_up(self, sessions, fetch_index, fetch_events):
+        """Read every source's log after our checkpoint. ``fetch_index(source, after, limit)`` returns
+        ``[(position, event_id, event_type)]``, ``fetch_events(source, after, event_ids)`` the
+        ``[(position, envelope)]`` of those ids. Only the events handled here and not applied yet are
+        fetched whole: the broker has delivered almost every one of them already, and reading all the
+        bodies again was a second transfer and decoding of the whole log. Returns how many events were read."""
         read = 0
         for source in self.sources:
             while True:
                 after = self._checkpoint(sessions, source)
-                batch = fetch_events(source, after, REPLAY_PAGE)
-                seen = self._already_processed(sessions, [envelope["event_id"] for _, envelope in batch])
-                self._apply_page(sessions, [(envelope["event_type"], envelope) for _, envelope in batch
-                                            if envelope["event_type"] in self.handlers
-                                            and envelope["event_id"] not in seen])
-                self._advance(sessions, source, after, batch[-1][0] if batch else after)
-                read += len(batch)
-                if len(batch) < REPLAY_PAGE:
+                index = fetch_index(source, after, REPLAY_PAGE)
+                handled = [event_id for _, event_id, event_type in index if event_type in self.handlers]
+                seen = self._already_processed(sessions, handled)
+                missing = [event_id for event_id in handled if event_id not in seen]
+                if missing:
+                    self._apply_page(sessions, [(envelope["event_type"], envelope)
+                                                for _, envelope in fetch_events(source, after, missing)])
+                self._advance(sessions, source, after, index[-1][0] if index else after)
+                read += len(index)
+                if len(index) < REPLAY_PAGE:
                     break
         return read
 
@@ -149,7 +155,10 @@ class CatchesUp:
 
     @every("READ_MODEL_CATCH_UP_SECONDS", 5)
     def catch_up(self):
-        self.event_log.catch_up(getattr(self, self.event_log_db), self._fetch_events)
+        self.event_log.catch_up(getattr(self, self.event_log_db), self._fetch_index, self._fetch_events)
 
-    def _fetch_events(self, source, after, limit):
-        return getattr(self.replay, source).replay_events(after, limit)
+    def _fetch_index(self, source, after, limit):
+        return getattr(self.replay, source).replay_index(after, limit)
+
+    def _fetch_events(self, source, after, event_ids):
+        return getattr(self.replay, source).replay_events(after, len(event_ids), event_ids)

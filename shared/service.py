@@ -17,7 +17,7 @@ from shared.compat import SignatureCheckedOnce, TolerantRpcConsumer
 from shared.config import every
 from shared.errors import NetworkError, known_error
 from shared.events import stamped
-from shared.messaging import events_after, outbox_backlog, relay
+from shared.messaging import event_index_after, events_after, outbox_backlog, relay
 from shared.metrics import OUTBOX_BACKLOG, Instrumentation, MetricsServer
 from shared.revocation import RefusesRevokedTokens
 
@@ -156,10 +156,17 @@ class OwningService(RefusesRevokedTokens):
         return {"status": "ok", "database": "ok", "outbox_backlog": backlog, "last_position": last_position}
 
     @rpc(expected_exceptions=NetworkError)
-    def replay_events(self, after_position, limit=500):
-        """Committed events after ``after_position`` in outbox order, for rebuilding read models."""
+    def replay_events(self, after_position, limit=500, event_ids=None):
+        """Committed events after ``after_position`` in outbox order, for rebuilding read models; only
+        those of ``event_ids`` when given (the ones a reader found missing in ``replay_index``)."""
         with self.db() as session:
-            return events_after(session, self.outbox_model, after_position, limit)
+            return events_after(session, self.outbox_model, after_position, limit, event_ids)
+
+    @rpc(expected_exceptions=NetworkError)
+    def replay_index(self, after_position, limit=500):
+        """``[(position, event_id, event_type)]`` of the events ``replay_events`` gives, without bodies."""
+        with self.db() as session:
+            return event_index_after(session, self.outbox_model, after_position, limit)
 
     @every("OUTBOX_RELAY_INTERVAL", 0.1)
     def relay_outbox(self):

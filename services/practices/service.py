@@ -77,6 +77,7 @@ class PracticesService(OwningService):
     # shared/service.py: what every owning service answers and runs
     ping = OwningService.ping  # rpc: /health asks it
     replay_events = OwningService.replay_events  # rpc: this service's outbox read as an event log
+    replay_index = OwningService.replay_index  # rpc: the same log's positions, ids and types
     relay_outbox = OwningService.relay_outbox  # timer(interval=OUTBOX_RELAY_INTERVAL): outbox → RabbitMQ
 
     # shared/revocation.py: signed-out tokens and disabled accounts, learnt by this process itself

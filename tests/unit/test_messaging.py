@@ -7,7 +7,15 @@ from shared import logs, replay
 from shared.db import session_factory
 from shared.errors import ValidationFailed
 from shared.events import make_envelope
-from shared.messaging import OutboxMixin, ProcessedEventMixin, apply_once, events_after, record, relay
+from shared.messaging import (
+    OutboxMixin,
+    ProcessedEventMixin,
+    apply_once,
+    event_index_after,
+    events_after,
+    record,
+    relay,
+)
 from shared.replay import EventLogReader, ReplayCheckpointMixin
 
 
@@ -173,43 +181,88 @@ def counted(sessions):
         return {counter.name: counter.value for counter in session.scalars(select(Counter))}
 
 
+class OwnerLog:
+    """The owner's side of a catch-up (``replay_index``, ``replay_events``) on the outbox, remembering
+    what was asked for."""
+
+    def __init__(self, sessions):
+        self.sessions, self.pages, self.bodies = sessions, [], []
+
+    def index(self, source, after, limit):
+        self.pages.append(after)
+        with self.sessions() as session:
+            return event_index_after(session, Outbox, after, limit, settle_seconds=0)
+
+    def events(self, source, after, event_ids):
+        self.bodies.append(event_ids)
+        with self.sessions() as session:
+            return events_after(session, Outbox, after, len(event_ids), event_ids, settle_seconds=0)
+
+
+def logged(sessions):
+    with sessions() as session:
+        return events_after(session, Outbox, 0, 100, settle_seconds=0)
+
+
+def cities_reader():
+    return EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
+
+
 def test_catching_up_applies_each_logged_event_once_in_pages(sessions, monkeypatch):
     monkeypatch.setattr(replay, "REPLAY_PAGE", 2)
     store_events(sessions, "a", "b", "c", "d", "e")
-    with sessions() as session:
-        log = events_after(session, Outbox, 0, 10, settle_seconds=0)
-    reader = EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
-    pages = []
-
-    def fetch(source, after, limit):
-        pages.append(after)
-        return [item for item in log if item[0] > after][:limit]
-
+    log, owner, reader = logged(sessions), OwnerLog(sessions), cities_reader()
     reader.apply(sessions, "municipality_registered", log[2][1])  # "c" came from the broker first
-    assert reader.catch_up(sessions, fetch) == 5
-    assert reader.catch_up(sessions, fetch) == 0
+    assert reader.catch_up(sessions, owner.index, owner.events) == 5
+    assert reader.catch_up(sessions, owner.index, owner.events) == 0
     assert counted(sessions) == {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}
-    assert pages[:3] == [0, log[1][0], log[3][0]]
+    assert owner.pages[:3] == [0, log[1][0], log[3][0]]
+
+
+def test_catching_up_fetches_the_bodies_only_of_events_handled_here_and_not_applied_yet(sessions):
+    store_events(sessions, "a", "b", "c")
+    with sessions.begin() as session:  # an event of the same owner that this reader does not handle
+        record(session, Outbox, "organization_registered", {"id": 1, "municipality": "a", "name": "Школа №1",
+                                                           "kind": "school"})
+    store_events(sessions, "d")
+    log, owner, reader = logged(sessions), OwnerLog(sessions), cities_reader()
+    for _, envelope in log[:2]:  # "a" and "b" came from the broker
+        reader.apply(sessions, "municipality_registered", envelope)
+    assert reader.catch_up(sessions, owner.index, owner.events) == 5
+    assert owner.bodies == [[log[2][1]["event_id"], log[4][1]["event_id"]]]
+    assert counted(sessions) == {"a": 1, "b": 1, "c": 1, "d": 1}
+    # The checkpoint is past the whole log, the event not handled here included: /health compares them.
+    with sessions() as session:
+        assert session.get(Checkpoint, "catalog").position == log[-1][0]
+    owner.bodies.clear()
+    assert reader.catch_up(sessions, owner.index, owner.events) == 0 and owner.bodies == []
+
+
+def test_the_index_of_the_log_has_every_event_without_its_body_and_bodies_are_given_by_id(sessions):
+    store_events(sessions, "a", "b", "c")
+    log = logged(sessions)
+    with sessions() as session:
+        index = event_index_after(session, Outbox, log[0][0], 10, settle_seconds=0)
+        chosen = events_after(session, Outbox, 0, 10, [log[2][1]["event_id"], log[0][1]["event_id"]],
+                              settle_seconds=0)
+    assert index == [[position, envelope["event_id"], "municipality_registered"] for position, envelope in log[1:]]
+    assert chosen == [log[0], log[2]]
 
 
 def test_a_broker_delivery_racing_the_replay_does_not_apply_twice(sessions, monkeypatch):
     store_events(sessions, "a", "b", "c")
-    with sessions() as session:
-        log = events_after(session, Outbox, 0, 10, settle_seconds=0)
-    reader = EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
+    log, owner, reader = logged(sessions), OwnerLog(sessions), cities_reader()
     reader.apply(sessions, "municipality_registered", log[1][1])
     # The broker's delivery of "b" commits just after the replay looked for handled events.
     monkeypatch.setattr(reader, "_already_processed", lambda *_: set())
-    reader.catch_up(sessions, lambda source, after, limit: [item for item in log if item[0] > after])
+    reader.catch_up(sessions, owner.index, owner.events)
     assert counted(sessions) == {"a": 1, "b": 1, "c": 1}
 
 
 def test_a_rebuild_while_a_page_is_read_is_not_undone_by_the_checkpoint(sessions):
     store_events(sessions, "a", "b", "c")
-    with sessions() as session:
-        log = events_after(session, Outbox, 0, 10, settle_seconds=0)
-    reader = EventLogReader(Processed, Checkpoint, ["catalog"], {"municipality_registered": count_cities})
-    reader.catch_up(sessions, lambda source, after, limit: [item for item in log if item[0] > after])
+    owner, reader = OwnerLog(sessions), cities_reader()
+    reader.catch_up(sessions, owner.index, owner.events)
 
     def emptied_while_reading(source, after, limit):
         with sessions.begin() as session:  # what the gateway's rebuild does: everything read is forgotten
@@ -217,7 +270,7 @@ def test_a_rebuild_while_a_page_is_read_is_not_undone_by_the_checkpoint(sessions
                 session.query(table).delete()
         return []
 
-    reader.catch_up(sessions, emptied_while_reading)
+    reader.catch_up(sessions, emptied_while_reading, owner.events)
     # The next catch-up reads the log from its start again, and the rebuilt model has every event.
-    assert reader.catch_up(sessions, lambda source, after, limit: [item for item in log if item[0] > after]) == 3
+    assert reader.catch_up(sessions, owner.index, owner.events) == 3
     assert counted(sessions) == {"a": 1, "b": 1, "c": 1}
