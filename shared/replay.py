@@ -90,8 +90,12 @@ class EventLogReader:
                 seen = self._already_processed(sessions, handled)
                 missing = [event_id for event_id in handled if event_id not in seen]
                 if missing:
-                    self._apply_page(sessions, [(envelope["event_type"], envelope)
-                                                for _, envelope in fetch_events(source, after, missing)])
+                    envelopes = fetch_events(source, after, missing)
+                    # The broker's batches went on while the bodies came: leave out what they applied
+                    # meanwhile, or the page's transaction fails on it and falls back to one per event.
+                    seen = self._already_processed(sessions, missing)
+                    self._apply_page(sessions, [(envelope["event_type"], envelope) for _, envelope in envelopes
+                                                if envelope["event_id"] not in seen])
                 self._advance(sessions, source, after, index[-1][0] if index else after)
                 read += len(index)
                 if len(index) < REPLAY_PAGE:

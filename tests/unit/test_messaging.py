@@ -249,6 +249,21 @@ def test_the_index_of_the_log_has_every_event_without_its_body_and_bodies_are_gi
     assert chosen == [log[0], log[2]]
 
 
+def test_what_the_broker_applies_while_the_bodies_are_fetched_is_left_out_of_the_page(sessions, monkeypatch):
+    store_events(sessions, "a", "b", "c")
+    log, owner, reader = logged(sessions), OwnerLog(sessions), cities_reader()
+
+    def bodies_while_a_batch_applies_b(source, after, event_ids):
+        apply_once(sessions, Processed, "municipality_registered", log[1][1], count_cities)
+        return owner.events(source, after, event_ids)
+
+    one_by_one = []
+    monkeypatch.setattr(reader, "apply", lambda *args: one_by_one.append(args))
+    reader.catch_up(sessions, owner.index, bodies_while_a_batch_applies_b)
+    assert counted(sessions) == {"a": 1, "b": 1, "c": 1}
+    assert one_by_one == [], "the page fell back to one transaction per event"
+
+
 def test_a_broker_delivery_racing_the_replay_does_not_apply_twice(sessions, monkeypatch):
     store_events(sessions, "a", "b", "c")
     log, owner, reader = logged(sessions), OwnerLog(sessions), cities_reader()
