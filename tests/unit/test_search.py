@@ -89,6 +89,16 @@ def test_facets_count_every_match_not_just_the_page(catalogue):
     assert result["facets"]["kind"] == {"career_trial": 3, "best_practice": 1}
 
 
+@pytest.mark.parametrize("filters", [{}, {"municipality": "kyshtym"}])
+def test_equally_matching_documents_page_newest_first_each_once(read_model, filters):
+    with read_model.begin() as session:
+        for ref_id in range(1, 26):
+            search.index_document(session, doc(ref_id, f"Токарь: профпроба №{ref_id}", days=ref_id))
+    pages = [found(read_model, q="токаря", page=page, per_page=7, **filters) for page in range(1, 6)]
+    assert pages[0] == [25, 24, 23, 22, 21, 20, 19]
+    assert sum(pages, []) == list(range(25, 0, -1))
+
+
 def test_reindexing_replaces_the_document_and_its_words(catalogue):
     with catalogue.begin() as session:
         search.index_document(session, doc(1, "Портной"))
