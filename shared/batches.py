@@ -122,8 +122,7 @@ class EventBatches(Entrypoint):
                            decode_from_headers(message.headers).get(logs.CONTEXT_KEY)) for body, message in batch]
 
         def acknowledge(worker_ctx, result=None, exc_info=None):
-            for _, message in batch:
-                self.consumer.ack_message(message)
+            self.consumer.ack_through([message for _, message in batch])
             finished.send()
             return result, exc_info
 

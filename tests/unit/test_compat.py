@@ -49,6 +49,12 @@ def test_the_consumer_hooks_the_shims_override_are_still_there():
     assert "self.on_consume_ready(" in source(ConsumerMixin.consumer_context)
 
 
+def test_kombu_still_acknowledges_every_earlier_delivery_with_one_frame():
+    from kombu.message import Message
+    assert parameters(Message.ack) == ["self", "multiple"]
+    assert "basic_ack(self.delivery_tag, multiple=multiple)" in source(Message.ack)
+
+
 def test_kombu_still_keeps_the_established_connection_in_a_private_attribute():
     assert Connection("memory://")._connection is None
     # The hazard the shim guards against: reading ``connection`` silently opens a new one when the old died.
@@ -139,6 +145,32 @@ def test_any_other_failure_to_settle_a_message_is_raised():
         consumer.ack_message(message_on(CONNECTED, OSError(errno.ENOSPC, "no space left on device")))
     with pytest.raises(ValueError):
         consumer.requeue_message(message_on(CONNECTED, ValueError("not a connection problem")))
+
+
+class Delivered:
+    def __init__(self, channel, tag, failure=None):
+        self.channel, self.delivery_tag, self.failure, self.acked = channel, tag, failure, []
+
+    def ack(self, multiple=False):
+        if self.failure:
+            raise self.failure
+        self.acked.append(multiple)
+
+
+def test_a_batch_is_acknowledged_by_its_last_message_on_each_channel():
+    first, second = (SimpleNamespace(connection=CONNECTED) for _ in range(2))
+    messages = [Delivered(first, 1), Delivered(first, 2), Delivered(second, 1), Delivered(first, 3)]
+    compat.TolerantConsumer("memory://").ack_through(messages)
+    assert [message.acked for message in messages] == [[], [], [True], [True]]
+
+
+def test_a_batch_on_a_lost_connection_is_logged_and_the_rest_acknowledged(caplog):
+    closed, lost = SimpleNamespace(connection=None), SimpleNamespace(connection=SimpleNamespace(connected=False))
+    alive = SimpleNamespace(connection=CONNECTED)
+    messages = [Delivered(closed, 4), Delivered(lost, 9, OSError("Socket closed")), Delivered(alive, 1)]
+    compat.TolerantConsumer("memory://").ack_through(messages)
+    assert [message.acked for message in messages] == [[], [], [True]]
+    assert "connection is gone" in caplog.records[0].getMessage()
 
 
 def test_a_consumer_whose_connection_was_replaced_under_it_reconnects():

@@ -110,8 +110,8 @@ class Consumer:
     def __init__(self):
         self.acked, self.requeued = [], []
 
-    def ack_message(self, message):
-        self.acked.append(message)
+    def ack_through(self, messages):
+        self.acked.extend(messages)
 
     def requeue_message(self, message):
         self.requeued.append(message)
