@@ -75,6 +75,12 @@ def _configure_sqlite(dbapi_connection, _record):
     # in exchange for not waiting on fsync at every commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Copy the log into the database every 10 000 pages (~40 MB) rather than SQLite's 1 000: a page that
+    # many commits change (an index's, FTS5's) is copied once per checkpoint, not once per few commits.
+    # A 20 000-entry import: 52.6 → 48.1 s, its two busiest processes ~9 % less CPU. The file keeps
+    # its largest size between checkpoints; journal_size_limit gives the rest back after one.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     # Broad searches touch thousands of index pages: read them through a memory map and keep them
     # cached (64 MB instead of SQLite's 2 MB) rather than copy them in by system call every time.
     # Measured on the 100 000-document read model: bm25 ranking 17 → 10 ms, facets 13 → 7 ms.
