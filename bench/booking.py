@@ -8,18 +8,16 @@ they would on the site, which shows the seats left. The seats taken and whether 
 more confirmed pupils than its capacity are read from the practices service's database afterwards,
 not from the answers.
 
-Schools speak HTTP through ``http.client``, one kept-alive connection each: ``requests`` costs the load
-generator ~3 ms of CPU a booking, taken from the two cores the network under measurement runs on.
+Schools speak HTTP through one kept-alive connection each (``bench.load.KeptAlive``).
 """
-import http.client
 import json
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from bench.load import KeptAlive
 from bench.network import session_a_week_ahead
 from services.practices.models import Booking, TrialSession
 from shared.auth import Identity, issue_token
@@ -55,16 +53,12 @@ def school(base_url, token, sessions, full, seed):
     """Books one group on the first session that takes it; ``(bookings, failures other than "full")``."""
     rng = random.Random(seed)
     pupils, failures = rng.randint(2, 4), 0
-    address = urlsplit(base_url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    client = KeptAlive(base_url, token)
     try:
         for session_id in rng.sample(sessions, len(sessions)):
             while session_id not in full:
-                connection.request("POST", f"/api/v1/sessions/{session_id}/bookings",
-                             body=json.dumps({"pupils": pupils, "grade": 9}), headers=headers)
-                answer = connection.getresponse()
-                status, body = answer.status, answer.read()
+                status, body = client.call("POST", f"/api/v1/sessions/{session_id}/bookings",
+                                           {"pupils": pupils, "grade": 9})
                 if status == 201:
                     return 1, failures
                 if status == 409 and seats_left(body):
@@ -76,7 +70,7 @@ def school(base_url, token, sessions, full, seed):
                     if failures > 20:
                         raise AssertionError(f"бронь не принята: {status} {body[:300].decode(errors='replace')}")
     finally:
-        connection.close()
+        client.close()
     return 0, failures
 
 

@@ -4,12 +4,14 @@ searchable against the write ceiling, and the published entry page under a mixed
 Each function takes a started network (``bench/network.py``) and returns figures; ``bench/run.py``
 prints them.
 """
+import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 from bench.ceilings import ReadCeiling, WriteCeiling
-from bench.load import all_different_searches, cycling, mixed_load, percentiles, posting, wrk
+from bench.load import KeptAlive, all_different_searches, cycling, mixed_load, percentiles, posting, wrk
 from bench.network import eventually
 
 MARKER = "пропускная"
@@ -37,32 +39,38 @@ def write_ceiling(network, workdir, seconds):
                    seconds).per_second
 
 
-def publish_one(network, number):
-    created = network.api("POST", "/api/v1/practices", user="methodist-kyshtym", json={
-        "kind": "best_practice", "title": f"Практика № {number}: {MARKER} способность",
-        "summary": "Запись нагрузочного замера"})
-    assert created.status_code == 201, created.text
-    entry_id = created.json()["id"]
-    submitted = network.api("POST", f"/api/v1/practices/{entry_id}/submit", user="methodist-kyshtym")
-    assert submitted.status_code == 200, submitted.text
-    approved = network.api("POST", f"/api/v1/practices/{entry_id}/approve", user="reviewer-chippkro",
-                           json={"comment": "Одобрено"})
-    assert approved.status_code == 200, approved.text
-
-
 def publish_pipeline(network, entries, clients=CONNECTIONS):
     """Entries per second from the first create until the gateway's search finds all of them
-    (``clients`` at once: create, submit, approve)."""
-    network.token("methodist-kyshtym"), network.token("reviewer-chippkro")
-    started = time.monotonic()
+    (``clients`` at once, each on a kept-alive connection of its own: create, submit, approve)."""
+    methodist, reviewer = network.token("methodist-kyshtym"), network.token("reviewer-chippkro")
+    connections, started = threading.local(), time.monotonic()
+
+    def publish(number):
+        if not hasattr(connections, "client"):
+            connections.client = KeptAlive(network.base_url)
+        publish_one(connections.client, methodist, reviewer, number)
+
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(lambda number: publish_one(network, number), range(entries)))
+        list(pool.map(publish, range(entries)))
 
     def all_found():
         return network.api("GET", "/api/v1/search", params={"q": MARKER, "per_page": 1}).json()["total"] >= entries
 
     assert eventually(all_found, timeout=600, interval=0.05), "записи не появились в поиске"
     return entries / (time.monotonic() - started)
+
+
+def publish_one(client, methodist, reviewer, number):
+    status, created = client.call("POST", "/api/v1/practices", {
+        "kind": "best_practice", "title": f"Практика № {number}: {MARKER} способность",
+        "summary": "Запись нагрузочного замера"}, token=methodist)
+    assert status == 201, created
+    entry_id = json.loads(created)["id"]
+    status, submitted = client.call("POST", f"/api/v1/practices/{entry_id}/submit", token=methodist)
+    assert status == 200, submitted
+    status, approved = client.call("POST", f"/api/v1/practices/{entry_id}/approve", {"comment": "Одобрено"},
+                                   token=reviewer)
+    assert status == 200, approved
 
 
 def entry_page(network, seconds, clients=8):

@@ -7,6 +7,7 @@ workers on one port and its projector, docs/gateway-processes.md) share a direct
 (``PROMETHEUS_MULTIPROC_DIR``, set by the launcher): ``/metrics``, whichever worker answers, adds up
 all of them. Recording a value costs a few microseconds: a label lookup and an addition.
 """
+import gc
 import logging
 import os
 import time
@@ -105,7 +106,8 @@ def record_read_model_lag(read, newest):
 
 class Instrumentation(DependencyProvider):
     """Sets each worker's correlation id (from the call context) for its log lines; counts, times and
-    logs each RPC call and event handling. Other workers (timers, HTTP: see the gateway) only get the id."""
+    logs each RPC call and event handling. Other workers (timers, HTTP: see the gateway) only get the id.
+    Every process has one, so it is also where the process's startup heap is frozen (:meth:`start`)."""
 
     def __init__(self):
         self.started = WeakKeyDictionary()
@@ -113,6 +115,15 @@ class Instrumentation(DependencyProvider):
     def setup(self):
         logs.service["name"] = self.container.service_name
         PROCESS_RESTARTS.set(int(os.environ.get(RESTARTS_ENV) or 0))
+
+    def start(self):
+        # What is loaded by now (modules, the container, its extensions) lives as long as the process:
+        # frozen, it is left out of the garbage collector's full passes, which otherwise walk all of it
+        # every thousand or so searches, ~100 ms that every request queued on the worker waits out
+        # (the p99 of search at 100 000 entries). Measured over 1 000 searches in one process: the
+        # slowest 115 → 38 ms, the median unchanged.
+        gc.collect()
+        gc.freeze()
 
     def worker_setup(self, worker_ctx):
         logs.correlation_id.set(worker_ctx.data.get(logs.CONTEXT_KEY))
