@@ -35,6 +35,7 @@ def test_the_write_path_needs_both_its_rate_and_its_share_of_the_ceiling():
     close_but_slow = rows({**MET_EVERYWHERE, "pipeline_postgresql": 40, "write_ceiling_postgresql": 50})
     row = by_what(close_but_slow)["публикация → одобрение → в поиске, по одной реплике, PostgreSQL"]
     assert row.met is False and "0.80 потолка записи" in row.measured
+    assert "на каждую из 3 команд записи — 2.40" in row.measured  # shown, not what the target counts
 
 
 def test_one_overbooked_seat_misses_the_rush_target_however_fast():
