@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -20,6 +21,7 @@ from application.supervision import RestartPolicy, how_it_ended, seconds
 from shared import installation
 from shared.config import CONFIG_PATH, REPO_ROOT, SERVICES, database_url, gateway_base_url, replica_database_url
 from shared.installation import InstallationError, broker_answers
+from shared.listening import LISTEN_FD_ENV, SHARES_ENV, WORKER_ENV, create_shares, listening_socket
 from shared.metrics import RESTARTS_ENV
 
 BROKER_START_SECONDS = 60
@@ -191,6 +193,7 @@ class Network:
         self._lock = threading.RLock()  # the supervisor and a caller's stop/start take turns
         self._supervisor = None
         self._closing = threading.Event()
+        self._listeners = {}  # gateway replica: the port its HTTP workers share (shared/listening.py)
 
     def command(self, name):
         module = MODULES.get(name, f"services.{name}.service:{name.capitalize()}Service")
@@ -218,7 +221,8 @@ class Network:
         # (and knows it is stopping them, so it does not start them again).
         return subprocess.Popen(
             self.command(name), cwd=REPO_ROOT, env={**self.env, **env}, stdout=output,
-            stderr=subprocess.STDOUT if output else None, process_group=0)
+            stderr=subprocess.STDOUT if output else None, process_group=0,
+            pass_fds=(int(env[LISTEN_FD_ENV]),) if LISTEN_FD_ENV in env else ())
 
     def gateway_env(self, replica):
         """What the processes of one gateway replica share: the worker count (they bind its port together)
@@ -236,8 +240,20 @@ class Network:
         workers, on a fresh metrics directory (what a previous run counted is not this run's)."""
         shutil.rmtree(self.metrics_dir(replica), ignore_errors=True)
         self.start("projector", replica=replica)
+        shared = self.open_port(replica) if self.http_workers > 1 else {}
         for worker in range(1, self.http_workers + 1):
-            self.start("gateway", replica=replica, worker=worker)
+            self.start("gateway", replica=replica, worker=worker, env=shared and {**shared, WORKER_ENV: str(worker)})
+
+    def open_port(self, replica):
+        """For several HTTP workers: the port they all take connections from, opened here once, and the
+        counters of the connections each holds (shared/listening.py); a worker started again gets the same."""
+        if replica not in self._listeners:
+            address = urlsplit(self.base_urls[replica - 1])
+            self._listeners[replica] = listening_socket(address.hostname, address.port)
+        counters = self.metrics_dir(replica) / "connections"
+        counters.parent.mkdir(parents=True, exist_ok=True)
+        create_shares(counters, self.http_workers)
+        return {LISTEN_FD_ENV: str(self._listeners[replica].fileno()), SHARES_ENV: str(counters)}
 
     def start_all(self, timeout=120):
         """Start everything, wait until every gateway reports every service healthy, then supervise.
@@ -361,6 +377,9 @@ class Network:
         gateways = [name for name in self.processes if name.startswith(("gateway", "projector"))]
         self._stop_together(gateways)
         self._stop_together(list(self.processes))
+        for listener in self._listeners.values():
+            listener.close()
+        self._listeners.clear()
 
     def exited(self):
         """``{name: exit code}`` of the processes that ended and are not (or not yet) started again."""

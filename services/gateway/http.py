@@ -5,12 +5,15 @@ Every handler is declared with :func:`route`, which records the schemas it reads
 ``/api/v1/openapi.json`` is generated from the same declarations that validate requests.
 """
 import json
+import os
 import re
 import socket
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import eventlet
+from eventlet.hubs import trampoline
 from marshmallow import fields
 from nameko import config
 from nameko.constants import AUTH_TOKEN_CONTEXT_KEY
@@ -33,6 +36,7 @@ from shared.errors import (
     UnsupportedMediaType,
     answer_for,
 )
+from shared.listening import LISTEN_FD_ENV, ConnectionShares
 from shared.metrics import HTTP_DURATION, HTTP_REQUESTS
 from shared.schemas import MAX_ID, load
 from shared.text import first_bad_character
@@ -112,6 +116,12 @@ def unmatched_page(environ, error, container):
     return page_for_unmatched(Request(environ), error, container)
 
 
+# A worker sharing its port defers a new connection this long to a worker holding fewer (long enough for
+# that one to wake up and take it), and gives up an accept another worker won after this long.
+DEFER_SECONDS = 0.002
+ACCEPT_WAIT_SECONDS = 0.001
+
+
 class GatewayWebServer(WebServer):
     def context_data_from_headers(self, request):
         context = {logs.CONTEXT_KEY: logs.correlation_id.get()}  # set by JsonWsgiApp for this request
@@ -125,17 +135,51 @@ class GatewayWebServer(WebServer):
         session_token = getattr(request, "session_token", None)
         return {**context, AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else context
 
+    shares = None  # ConnectionShares, when the launcher gave this worker a port shared with others
+
     def start(self):
-        # Several HTTP workers of one gateway share its port (SO_REUSEPORT: the kernel spreads the
-        # connections among them; the launcher made sure nobody else listened there). A single one binds
-        # exclusively, so that a stale gateway on the same port fails loudly instead of taking a share.
         if not self._starting:
             self._starting = True
-            shared = int(config.get("GATEWAY_HTTP_WORKERS") or 1) > 1
-            self._sock = eventlet.listen(self.bind_addr, reuse_port=shared)
-            self._sock.settimeout(None)
+            self._sock = self._listening_socket()
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def _listening_socket(self):
+        """The port the launcher opened for all the workers (shared/listening.py); else this worker binds
+        it: exclusively when alone, so that a stale gateway on the same port fails loudly instead of
+        taking a share, or beside the others (SO_REUSEPORT) when started as one of several without it."""
+        inherited = os.environ.get(LISTEN_FD_ENV)
+        if inherited:
+            self.shares = ConnectionShares.from_environment()
+            listener = eventlet.greenio.GreenSocket(socket.socket(fileno=int(inherited)))
+            listener.settimeout(ACCEPT_WAIT_SECONDS)
+            return listener
+        listener = eventlet.listen(self.bind_addr, reuse_port=int(config.get("GATEWAY_HTTP_WORKERS") or 1) > 1)
+        listener.settimeout(None)
+        return listener
+
+    def run(self):
+        """nameko's accept loop, but a worker holding more connections than another waits a moment before
+        taking a new one, so that the other takes it: kept-alive connections end up evenly spread."""
+        if self.shares is None:
+            return super().run()
+        while self._is_accepting:
+            trampoline(self._sock, read=True)
+            if self.shares.more_than_fewest():
+                eventlet.sleep(DEFER_SECONDS)
+            try:
+                sock, address = self._sock.accept()
+            except TimeoutError:  # another worker took it
+                continue
+            self.shares.opened()  # counted at once: the next turn of this loop may come before it runs
+            sock.settimeout(self._serv.socket_timeout)
+            self.container.spawn_managed_thread(partial(self._serve_shared, sock, address))
+
+    def _serve_shared(self, sock, address):
+        try:
+            self.process_request(sock, address)
+        finally:
+            self.shares.closed()
 
     def get_wsgi_app(self):
         return JsonWsgiApp(self)

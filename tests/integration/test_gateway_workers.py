@@ -1,5 +1,10 @@
 """Two HTTP workers of one gateway on one port, over one read model written by its projector: both
 answer, and each sees at once what was written through the other (docs/gateway-processes.md)."""
+import http.client
+import json
+from collections import Counter
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 
@@ -62,3 +67,24 @@ def test_both_workers_answer_on_one_port_and_each_sees_what_was_written_through_
     marked = call(first, workers, "POST", "/api/v1/notifications/read", user="methodist-kyshtym", json={})
     assert marked.status_code == 200 and marked.json()["marked"] >= 1
     assert unread(second) == 0
+
+
+def test_kept_alive_connections_are_spread_evenly_over_the_workers(workers):
+    """Each worker takes a new connection only if no other holds fewer (shared/listening.py): by the
+    kernel's hash alone 16 connections came out 10/6 or 11/5, and the busier worker set every p99."""
+    address = urlsplit(workers.base_url)
+    connections = [http.client.HTTPConnection(address.hostname, address.port, timeout=30) for _ in range(16)]
+    try:
+        held = Counter()
+        for connection in connections:
+            connection.request("GET", "/health")
+            held[json_of(connection)["worker"]] += 1
+        assert len(held) == 2 and max(held.values()) - min(held.values()) <= 2, held
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def json_of(connection):
+    answer = connection.getresponse()
+    return json.loads(answer.read())
