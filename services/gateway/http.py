@@ -123,6 +123,8 @@ ACCEPT_WAIT_SECONDS = 0.001
 
 
 class GatewayWebServer(WebServer):
+    shares = None  # ConnectionShares, when the launcher gave this worker a port shared with others
+
     def context_data_from_headers(self, request):
         context = {logs.CONTEXT_KEY: logs.correlation_id.get()}  # set by JsonWsgiApp for this request
         token = bearer_token(request)
@@ -134,8 +136,6 @@ class GatewayWebServer(WebServer):
         # the JSON API never does, so a cookie cannot act on it from another site.
         session_token = getattr(request, "session_token", None)
         return {**context, AUTH_TOKEN_CONTEXT_KEY: session_token} if session_token else context
-
-    shares = None  # ConnectionShares, when the launcher gave this worker a port shared with others
 
     def start(self):
         if not self._starting:

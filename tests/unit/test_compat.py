@@ -49,6 +49,15 @@ def test_the_consumer_hooks_the_shims_override_are_still_there():
     assert "self.on_consume_ready(" in source(ConsumerMixin.consumer_context)
 
 
+def test_nameko_web_server_still_accepts_as_the_gateway_s_shared_port_loop_does():
+    """services/gateway/http.py ``GatewayWebServer.run`` is nameko's loop with a pause before accepting."""
+    loop = source(WebServer.run)
+    assert "while self._is_accepting:" in loop and "self._sock.accept()" in loop
+    assert "sock.settimeout(self._serv.socket_timeout)" in loop
+    assert "self.container.spawn_managed_thread(" in loop and "partial(self.process_request, sock, addr)" in loop
+    assert "self._is_accepting = False" in source(WebServer.stop)
+
+
 def test_kombu_still_acknowledges_every_earlier_delivery_with_one_frame():
     from kombu.message import Message
     assert parameters(Message.ack) == ["self", "multiple"]
