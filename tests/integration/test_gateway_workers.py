@@ -2,6 +2,8 @@
 answer, and each sees at once what was written through the other (docs/gateway-processes.md)."""
 import http.client
 import json
+import os
+import signal
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -88,3 +90,29 @@ def test_kept_alive_connections_are_spread_evenly_over_the_workers(workers):
 def json_of(connection):
     answer = connection.getresponse()
     return json.loads(answer.read())
+
+
+def test_a_worker_killed_with_kill_9_comes_back_on_the_shared_port_and_takes_its_share(workers):
+    """What ``make run`` starts (several workers on one port the launcher holds): a crashed worker is
+    started again on the same port, and connections are again spread over both."""
+    killed = workers.processes.processes["gateway-worker2"].pid
+    os.kill(killed, signal.SIGKILL)
+    assert eventually(lambda: workers.processes.restarts["gateway-worker2"] == 1, timeout=10)
+    assert eventually(lambda: workers.processes.processes["gateway-worker2"].pid in answering_workers(workers),
+                      timeout=60, interval=0.5)
+    assert killed not in answering_workers(workers)
+
+
+def answering_workers(network, tries=8):
+    """The workers that answered ``tries`` new connections held open at once."""
+    address = urlsplit(network.base_url)
+    connections = [http.client.HTTPConnection(address.hostname, address.port, timeout=30) for _ in range(tries)]
+    try:
+        for connection in connections:
+            connection.request("GET", "/health")
+        return {json_of(connection)["worker"] for connection in connections}
+    except OSError:
+        return set()
+    finally:
+        for connection in connections:
+            connection.close()
