@@ -152,7 +152,8 @@ class GatewayWebServer(WebServer):
         if inherited:
             self.shares = ConnectionShares.from_environment()
             listener = eventlet.greenio.GreenSocket(socket.socket(fileno=int(inherited)))
-            listener.settimeout(ACCEPT_WAIT_SECONDS)
+            # Without counters (a worker started by hand) nameko's own loop accepts, waiting as long as needed.
+            listener.settimeout(ACCEPT_WAIT_SECONDS if self.shares else None)
             return listener
         listener = eventlet.listen(self.bind_addr, reuse_port=int(config.get("GATEWAY_HTTP_WORKERS") or 1) > 1)
         listener.settimeout(None)
