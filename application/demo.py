@@ -3,7 +3,12 @@
 Every entry is drafted by its city's methodist, submitted and approved by the ЧИППКРО reviewer, and
 trials get sessions; festivals are created by their organisers: the same HTTP calls, rules and events
 as real use. What is already present (same title) is left alone, so loading twice changes nothing.
+
+The lists and the search are the gateway's read model, which learns of the content from events a moment
+later: the loader returns once they show everything it added, so the first page a person (or a test)
+opens is not missing it.
 """
+import time as clock
 from datetime import datetime, time, timedelta, timezone
 
 import requests
@@ -14,6 +19,7 @@ from services.practices import demo as practices_demo
 from shared.plugins import entry_kinds
 
 REVIEWER = "reviewer-chippkro"
+VISIBLE_WITHIN_SECONDS = 60
 YEKATERINBURG = timezone(timedelta(hours=5))
 
 
@@ -21,6 +27,7 @@ class DemoLoader:
     def __init__(self, base_url):
         self.base_url = base_url
         self.tokens = {}
+        self.added = {"/api/v1/practices": set(), "/api/v1/festivals": set()}
 
     def call(self, method, path, user, **kwargs):
         response = requests.request(method, self.base_url + path, timeout=30,
@@ -39,7 +46,32 @@ class DemoLoader:
 
     def load(self):
         added = sum(self.publish(dict(entry)) for entry in practices_demo.ENTRIES)
-        return added + sum(self.organise(dict(festival)) for festival in festivals_demo.FESTIVALS)
+        added += sum(self.organise(dict(festival)) for festival in festivals_demo.FESTIVALS)
+        self.wait_until_listed()
+        return added
+
+    def wait_until_listed(self):
+        """Until the public lists show every entry and festival this load added."""
+        deadline = clock.monotonic() + VISIBLE_WITHIN_SECONDS
+        while missing := self.not_listed():
+            if clock.monotonic() > deadline:
+                raise RuntimeError(f"демо-содержимое не появилось в списках шлюза за {VISIBLE_WITHIN_SECONDS} с: "
+                                   f"{', '.join(sorted(missing))}")
+            clock.sleep(0.1)
+
+    def not_listed(self):
+        return set().union(*(titles - self.listed_titles(path) for path, titles in self.added.items() if titles))
+
+    def listed_titles(self, path):
+        titles, page = set(), 1
+        while True:
+            response = requests.get(self.base_url + path, params={"per_page": 100, "page": page}, timeout=30)
+            response.raise_for_status()
+            listed = response.json()
+            titles |= {item["title"] for item in listed["items"]}
+            if page * listed["per_page"] >= listed["total"]:
+                return titles
+            page += 1
 
     def organise(self, festival):
         organiser = festival.pop("organiser")
@@ -51,6 +83,7 @@ class DemoLoader:
         self.call("POST", "/api/v1/festivals", organiser, json={
             **festival, "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
             "nominations": [{"title": title} for title in festival["nominations"]]})
+        self.added["/api/v1/festivals"].add(festival["title"])
         return 1
 
     def publish(self, entry):
@@ -63,6 +96,7 @@ class DemoLoader:
                   json={"comment": "Одобрено для демонстрационной сети"})
         if entry_kinds()[entry["kind"]].has_sessions:
             self.schedule(methodist, created["id"])
+        self.added["/api/v1/practices"].add(entry["title"])
         return 1
 
     def existing_titles(self, methodist):
