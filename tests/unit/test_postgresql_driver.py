@@ -1,13 +1,16 @@
 """PostgreSQL through psycopg2 inside eventlet: a query that waits on the server lets the process's other
-greenlets run, a session the server ends reads as «unavailable», and pg8000 URLs of earlier releases work."""
+greenlets run, a session the server ends reads as «unavailable», an idle connection whose session the
+server ended is replaced before use, and pg8000 URLs of earlier releases work."""
 import time
 
 import eventlet
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from application.running import POSTGRES_ADMIN_URL
+from shared import db
 from shared.config import database_url
 from shared.db import database_unavailable, make_engine
 
@@ -44,6 +47,27 @@ def test_a_session_the_server_ends_means_unavailable(engine):
         with pytest.raises(DBAPIError) as ended:
             victim.execute(text("SELECT 1"))
     assert database_unavailable(ended.value)
+
+
+def end_session(pid):
+    """As a server restart would: from outside the engine's pool."""
+    admin = create_engine(POSTGRES_ADMIN_URL, poolclass=NullPool)
+    with admin.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+
+
+def test_an_idle_connection_whose_session_the_server_ended_is_replaced_before_use(monkeypatch):
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0)
+    engine = make_engine(POSTGRES_ADMIN_URL)
+    try:
+        with engine.connect() as connection:
+            ended = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        end_session(ended)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != ended
+    finally:
+        engine.dispose()
 
 
 def test_a_pg8000_url_of_an_earlier_release_still_connects():
