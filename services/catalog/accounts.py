@@ -135,11 +135,12 @@ def announce_account(session, account, actor):
         "full_name": account.full_name, "position": account.position, "actor": actor})
 
 
-def add_account(session, data):
+def add_account(session, data, password_hash=None):
     """Store a new account from validated ``NewAccountSchema`` data.
 
     Without a password the account gets a random one nobody knows: the person signs in with the one-time
-    code or link an administrator hands out (resets.py) and chooses their own.
+    code or link an administrator hands out (resets.py) and chooses their own. ``password_hash``, the
+    argon2 hash of ``password`` already made, spares making it again (the demo accounts share one).
     """
     municipality = data.get("municipality")
     if is_city_bound(data["role"]) and not municipality:
@@ -150,8 +151,9 @@ def add_account(session, data):
     organization = _organization_of(session, data.get("organization"), municipality)
     if session.get(Account, data["username"]) is not None:
         raise Conflict("Такое имя пользователя уже занято", {"username": ["Уже существует"]})
+    password_hash = password_hash or hasher.hash(data.get("password") or secrets.token_urlsafe(32))
     account = Account(
-        username=data["username"], password_hash=hasher.hash(data.get("password") or secrets.token_urlsafe(32)),
+        username=data["username"], password_hash=password_hash,
         role=data["role"], municipality_code=municipality, full_name=data.get("full_name", ""),
         position=data.get("position", ""), email=data.get("email"), organization=organization, disabled=False,
         token_generation=0,
