@@ -9,7 +9,7 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from sqlalchemy import DateTime, bindparam, create_engine, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -80,7 +80,7 @@ def _ping_if_idle(dialect, dbapi_connection, record, _proxy):
         dialect.do_ping(dbapi_connection)
     except dialect.loaded_dbapi.Error as error:
         if dialect.is_disconnect(error, dbapi_connection, None):
-            raise DisconnectionError() from error
+            raise InvalidatePoolError() from error
         raise
 
 
