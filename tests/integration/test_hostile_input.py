@@ -23,6 +23,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, inspect, text
 
+from application.running import eventually
 from shared import config as settings
 
 PARALLEL_REQUESTS = 4  # the gateway serves requests concurrently; one at a time the run takes minutes
@@ -91,6 +92,10 @@ def targets(network):
     account = created(api("POST", "/api/v1/accounts", user="admin", json={
         "username": "hostile-target", "password": "Надёжный-пароль-7", "role": "school",
         "municipality": "kyshtym", "full_name": "Мишень Атаки"}))
+    # The сборник is built by a timer, which may start after the databases looked settled: a build
+    # finishing during an attack would read as a refused request's change.
+    assert eventually(lambda: api("GET", f"/api/v1/collections/{collection['id']}", user="methodist-kyshtym")
+                      .json()["status"] in ("ready", "failed"), timeout=60), "сборник не собрался"
     settled(network)
     return {"entry_id": draft["id"], "published_id": published["id"], "session_id": session["id"],
             "booking_id": booking["id"], "festival_id": festival["id"], "adoption_id": adoption["adoption_id"],
