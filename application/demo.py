@@ -8,11 +8,11 @@ The lists and the search are the gateway's read model, which learns of the conte
 later: the loader returns once they show everything it added, so the first page a person (or a test)
 opens is not missing it.
 """
-import time as clock
 from datetime import datetime, time, timedelta, timezone
 
 import requests
 
+from application.waiting import eventually
 from services.catalog.demo import DEMO_PASSWORD
 from services.festivals import demo as festivals_demo
 from services.practices import demo as practices_demo
@@ -52,12 +52,9 @@ class DemoLoader:
 
     def wait_until_listed(self):
         """Until the public lists show every entry and festival this load added."""
-        deadline = clock.monotonic() + VISIBLE_WITHIN_SECONDS
-        while missing := self.not_listed():
-            if clock.monotonic() > deadline:
-                raise RuntimeError(f"демо-содержимое не появилось в списках шлюза за {VISIBLE_WITHIN_SECONDS} с: "
-                                   f"{', '.join(sorted(missing))}")
-            clock.sleep(0.1)
+        if not eventually(lambda: not self.not_listed(), timeout=VISIBLE_WITHIN_SECONDS):
+            raise RuntimeError(f"демо-содержимое не появилось в списках шлюза за {VISIBLE_WITHIN_SECONDS} с: "
+                               f"{', '.join(sorted(self.not_listed()))}")
 
     def not_listed(self):
         return set().union(*(titles - self.listed_titles(path) for path, titles in self.added.items() if titles))

@@ -5,7 +5,6 @@ import random
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from application.demo import load_demo_content
 from application.launcher import Network, ensure_broker, installation_env
+from application.waiting import eventually  # noqa: F401  (the tests' and benchmarks' one import of it)
 from shared import config as settings
 from shared.installation import broker_vhost
 
@@ -224,16 +224,6 @@ class RunningNetwork:
 
     def log(self, name):
         return (self.work_dir / f"{name}.log").read_text(errors="replace")
-
-
-def eventually(check, timeout=10, interval=0.1):
-    """Retry ``check`` until it returns a truthy value (read models are updated by events)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(interval)
 
 
 def session_a_week_ahead(network, entry_id, capacity=12, methodist="methodist-kyshtym"):

@@ -158,7 +158,7 @@ class Database(DependencyProvider):
         return self.sessions
 
 
-def get_row(session, model, key, not_found, for_update=False, *loads):
+def get_row(session, model, key, not_found, for_update=False, loads=()):
     """The row of ``model`` whose primary key is ``key``, locked until the transaction ends when
     ``for_update`` (a change that depends on its current state); raises ``not_found`` if there is none.
     ``loads`` are loader options (e.g. ``joinedload``) for what is read with it; only its own row is locked."""

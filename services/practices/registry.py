@@ -91,7 +91,8 @@ def _only_declared(kind_name, changes):
 def get_entry(session, entry_id, for_update=False):
     # Its versions in the same statement: every change reads them (its event carries the published
     # version), and a second round trip was a tenth of a review decision's statements on PostgreSQL.
-    return get_row(session, Entry, entry_id, entry_not_found(entry_id), for_update, joinedload(Entry.versions))
+    return get_row(session, Entry, entry_id, entry_not_found(entry_id), for_update,
+                   loads=[joinedload(Entry.versions)])
 
 
 def get_entries(session, entry_ids):
